@@ -1,0 +1,139 @@
+import math
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from clinic_site.models import Clinician
+
+from .sanitize import sanitize_html
+
+WORDS_PER_MINUTE = 200
+
+
+class Condition(models.Model):
+    """A condition the clinic treats; articles discuss them and inquiries are about them."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("short description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:condition_detail", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, with a publish date that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def visible_to(self, user):
+        """Staff preview drafts and scheduled articles; everyone else sees the published ones."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_people(self):
+        return self.select_related("author", "co_author")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(
+        _("summary"), max_length=400, help_text=_("One or two sentences, shown in lists and previews.")
+    )
+    # A plain TextField: the rich-text editor is only the admin widget, so it can be swapped
+    # without a data migration. The HTML is sanitised on every save (see blog.sanitize).
+    body = models.TextField(_("body"))
+    cover_image = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
+    cover_alt = models.CharField(
+        _("cover image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it. Required with a cover image."),
+    )
+    author = models.ForeignKey(
+        Clinician, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
+    )
+    co_author = models.ForeignKey(
+        Clinician,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="co_authored_articles",
+        verbose_name=_("co-author"),
+    )
+    conditions = models.ManyToManyField(
+        Condition, related_name="articles", blank=True, verbose_name=_("conditions discussed")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publish date"),
+        default=timezone.now,
+        help_text=_("A date in the future schedules the article."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    reading_minutes = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1, editable=False)
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    like_count = models.PositiveIntegerField(_("likes"), default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cover_image="") | ~models.Q(cover_alt=""),
+                name="article_cover_has_alt",
+                violation_error_message=_("A cover image needs a description (alt text)."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("blog:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        self.reading_minutes = self.compute_reading_minutes()
+        super().save(*args, **kwargs)
+
+    def compute_reading_minutes(self) -> int:
+        words = len(strip_tags(self.body).split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "blog"
+
+urlpatterns = [
+    path("blog/", views.ArticleListView.as_view(), name="article_list"),
+    path("blog/feed/", views.ArticleFeed(), name="feed"),
+    path("blog/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("conditions/", views.ConditionListView.as_view(), name="condition_list"),
+    path("conditions/<slug:slug>/", views.ConditionDetailView.as_view(), name="condition_detail"),
+]
