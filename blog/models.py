@@ -118,6 +118,11 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        self.reading_minutes = self.compute_reading_minutes()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("blog:article_detail", kwargs={"slug": self.slug})
 
@@ -128,11 +133,6 @@ class Article(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
-
-    def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
-        self.reading_minutes = self.compute_reading_minutes()
-        super().save(*args, **kwargs)
 
     def compute_reading_minutes(self) -> int:
         words = len(strip_tags(self.body).split())
