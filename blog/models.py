@@ -50,6 +50,15 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def search(self, query: str):
+        """Articles matching a reader's search words. One entry point whatever the database."""
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(
+            models.Q(title__icontains=query) | models.Q(summary__icontains=query) | models.Q(body__icontains=query)
+        )
+
     def with_people(self):
         return self.select_related("author", "co_author")
 
