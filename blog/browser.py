@@ -8,7 +8,6 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core import signing
 
 COOKIE_NAME = "clinic_browser"
 COOKIE_SALT = "blog.browser"

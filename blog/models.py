@@ -56,7 +56,9 @@ class ArticleQuerySet(models.QuerySet):
         if not query:
             return self
         return self.filter(
-            models.Q(title__icontains=query) | models.Q(summary__icontains=query) | models.Q(body__icontains=query)
+            models.Q(title__icontains=query)
+            | models.Q(summary__icontains=query)
+            | models.Q(body__icontains=query)
         )
 
     def with_people(self):
