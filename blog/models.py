@@ -13,6 +13,17 @@ from .sanitize import sanitize_html
 WORDS_PER_MINUTE = 200
 
 
+class ConditionQuerySet(models.QuerySet):
+    def with_published_article_counts(self):
+        now = timezone.now()
+        return self.annotate(
+            published_article_count=models.Count(
+                "articles",
+                filter=models.Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=now),
+            )
+        )
+
+
 class Condition(models.Model):
     """A condition the clinic treats; articles discuss them and inquiries are about them."""
 
@@ -20,6 +31,8 @@ class Condition(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("short description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ConditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -63,6 +76,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_people(self):
         return self.select_related("author", "co_author")
+
+    def related_to(self, article):
+        """Other articles that discuss at least one of the same conditions."""
+        return self.filter(conditions__in=article.conditions.all()).exclude(pk=article.pk).distinct()
 
 
 class Article(models.Model):
@@ -148,3 +165,29 @@ class Article(models.Model):
     def compute_reading_minutes(self) -> int:
         words = len(strip_tags(self.body).split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @property
+    def updated_after_publishing(self) -> bool:
+        """Worth an "Updated" line: edited on a later day than it went out."""
+        return timezone.localdate(self.updated_at) > timezone.localdate(self.published_at)
+
+
+class ArticleLike(models.Model):
+    """One browser liked one article. The browser is known only by a hash of its cookie token."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="likes", verbose_name=_("article")
+    )
+    browser_key = models.CharField(_("browser key"), max_length=64)
+    created_at = models.DateTimeField(_("liked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("article like")
+        verbose_name_plural = _("article likes")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "browser_key"], name="article_like_once_per_browser"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} ({self.created_at:%Y-%m-%d})"

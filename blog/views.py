@@ -1,32 +1,155 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView
 
+from . import services
+from .browser import browser_key, browser_token, new_browser_token, remember_browser
+from .metadata import article_structured_data
 from .models import Article, Condition
+
+RECENT_ARTICLES = 5
+RELATED_ARTICLES = 4
+MAX_QUERY_LENGTH = 200
 
 
 class ArticleListView(ListView):
+    """Newest first; ``?q=`` searches, ``?condition=<slug>`` narrows to one condition."""
+
     paginate_by = 10
 
     def get_queryset(self):
-        return Article.objects.published().with_people()
+        self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+        self.condition_slug = self.request.GET.get("condition", "").strip()
+        self.condition = (
+            Condition.objects.filter(slug=self.condition_slug).first() if self.condition_slug else None
+        )
+        articles = Article.objects.published().search(self.query)
+        if self.condition:
+            articles = articles.filter(conditions=self.condition)
+        return articles.with_people().prefetch_related("conditions")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            query=self.query,
+            condition=self.condition,
+            unknown_condition=bool(self.condition_slug) and self.condition is None,
+            conditions=Condition.objects.all(),
+            **kwargs,
+        )
 
 
 class ArticleDetailView(DetailView):
+    """The article. Staff also see drafts and scheduled articles here, marked as a preview."""
+
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).with_people()
+        return Article.objects.visible_to(self.request.user).with_people().prefetch_related("conditions")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        services.record_view(self.object, request)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if not self.object.is_public:
+            add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        published = Article.objects.published().with_people()
+        token = browser_token(self.request)
+        conditions = list(article.conditions.all())
+        ask = {"article": article.slug}
+        if conditions:
+            ask["condition"] = conditions[0].slug
+        return super().get_context_data(
+            is_preview=not article.is_public,
+            conditions=conditions,
+            view_count=services.displayed_view_count(article),
+            liked=services.has_liked(article, browser_key=browser_key(token) if token else None),
+            related_articles=published.related_to(article)[:RELATED_ARTICLES],
+            recent_articles=published.exclude(pk=article.pk)[:RECENT_ARTICLES],
+            ask_query=urlencode(ask),
+            absolute_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            cover_url=self.request.build_absolute_uri(article.cover_image.url) if article.cover_image else "",
+            structured_data=article_structured_data(article, self.request),
+            **kwargs,
+        )
+
+
+class ArticleLikeView(View):
+    """POST only: the like button is a form, so it works without JavaScript."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        token = browser_token(request) or new_browser_token()
+        if services.like_article(article, browser_key=browser_key(token)):
+            messages.success(request, _("Thank you: your like is counted."))
+        else:
+            messages.info(request, _("You already like this article."))
+        response = redirect(article.get_absolute_url() + "#like")
+        remember_browser(response, token)
+        return response
 
 
 class ConditionListView(ListView):
-    model = Condition
+    def get_queryset(self):
+        return Condition.objects.with_published_article_counts()
 
 
 class ConditionDetailView(DetailView):
     model = Condition
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            articles=Article.objects.published().filter(conditions=self.object).with_people(),
+            **kwargs,
+        )
+
 
 class ArticleFeed(Feed):
-    title = "Articles"
-    link = "/blog/"
+    feed_type = Atom1Feed
+    link = reverse_lazy("blog:article_list")
+
+    def title(self):
+        return _("Articles from %(name)s") % {"name": settings.CLINIC_NAME}
+
+    def subtitle(self):
+        return _("Patient education from the physical therapists of %(name)s.") % {
+            "name": settings.CLINIC_NAME
+        }
 
     def items(self):
-        return Article.objects.published()[:20]
+        return Article.objects.published().with_people().prefetch_related("conditions")[:20]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_author_name(self, item):
+        if item.co_author:
+            return _("%(author)s with %(co_author)s") % {
+                "author": item.author.signature,
+                "co_author": item.co_author.signature,
+            }
+        return item.author.signature
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [condition.name for condition in item.conditions.all()]

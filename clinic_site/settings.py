@@ -131,3 +131,7 @@ CLINIC_NAME = env.str("CLINIC_NAME", default="Tidewater Physical Therapy")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@tidewater-pt.example")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="(555) 010-2040")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Article view counts wait in the cache and reach the database in one UPDATE per this many views
+# (and on `manage.py flush_view_counts`), so readers never queue on one row lock.
+BLOG_VIEW_FLUSH_EVERY = env.int("BLOG_VIEW_FLUSH_EVERY", default=20)

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from blog.sitemaps import SITEMAPS
 
 from . import views
 
@@ -11,6 +14,8 @@ urlpatterns = [
     path("", include("blog.urls")),
     path("inquiries/", include("inquiries.urls")),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]
 
 if settings.DEBUG:

@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from blog.models import Article, Condition
@@ -22,11 +25,28 @@ class LocationsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            locations=Location.objects.prefetch_related("clinicians"),
-            clinicians=Clinician.objects.all(),
+            locations=Location.objects.prefetch_related(
+                Prefetch("clinicians", queryset=Clinician.objects.exclude(role=Clinician.Role.FRONT_DESK))
+            ),
             **kwargs,
         )
 
 
 class PrivacyView(TemplateView):
     template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        # The inquiries app defines the retention period; until it does, the notice stays general.
+        return super().get_context_data(
+            inquiry_retention_days=getattr(settings, "INQUIRY_RETENTION_DAYS", None), **kwargs
+        )
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sitemap_url=self.request.build_absolute_uri(reverse("sitemap")), **kwargs
+        )
