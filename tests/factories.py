@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from blog.models import Article, Condition
+from blog.models import Article, ArticleLike, Condition
 from clinic_site.models import Clinician, Location
 
 
@@ -69,3 +69,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def conditions(self, create, extracted, **kwargs):
         if create and extracted:
             self.conditions.set(extracted)
+
+
+class ArticleLikeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleLike
+
+    article = factory.SubFactory(ArticleFactory)
+    browser_key = factory.Sequence(lambda n: f"{n:064x}")

@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError
+from django.utils import timezone
+
+from blog.models import Article, Condition
+from tests.factories import (
+    ArticleFactory,
+    ArticleLikeFactory,
+    ConditionFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def articles():
+    return {
+        "published": ArticleFactory(),
+        "scheduled": ArticleFactory(published_at=timezone.now() + timedelta(days=3)),
+        "draft": ArticleFactory(status=Article.Status.DRAFT),
+    }
+
+
+def test_published_holds_only_articles_whose_date_has_come(articles):
+    assert list(Article.objects.published()) == [articles["published"]]
+
+
+def test_scheduled_holds_published_articles_with_a_future_date(articles):
+    assert list(Article.objects.scheduled()) == [articles["scheduled"]]
+
+
+def test_drafts_holds_drafts(articles):
+    assert list(Article.objects.drafts()) == [articles["draft"]]
+
+
+def test_a_draft_with_a_past_date_is_not_published():
+    ArticleFactory(status=Article.Status.DRAFT, published_at=timezone.now() - timedelta(days=9))
+    assert not Article.objects.published().exists()
+
+
+def test_visible_to_anonymous_is_published_only(articles):
+    assert list(Article.objects.visible_to(AnonymousUser())) == [articles["published"]]
+
+
+def test_visible_to_a_signed_in_reader_is_published_only(articles):
+    assert list(Article.objects.visible_to(UserFactory())) == [articles["published"]]
+
+
+def test_visible_to_staff_includes_drafts_and_scheduled(articles):
+    assert set(Article.objects.visible_to(StaffFactory())) == set(articles.values())
+
+
+def test_published_lists_newest_first():
+    older = ArticleFactory(published_at=timezone.now() - timedelta(days=5))
+    newer = ArticleFactory(published_at=timezone.now() - timedelta(days=1))
+    assert list(Article.objects.published()) == [newer, older]
+
+
+@pytest.mark.parametrize("field", ["title", "summary", "body"])
+def test_search_finds_a_word_in_each_text_field(field):
+    article = ArticleFactory(**{field: "All about the piriformis muscle"})
+    ArticleFactory()
+    assert list(Article.objects.published().search("piriformis")) == [article]
+
+
+def test_search_ignores_case():
+    article = ArticleFactory(title="Sciatica in runners")
+    assert list(Article.objects.search("SCIATICA")) == [article]
+
+
+def test_an_empty_search_keeps_everything():
+    ArticleFactory.create_batch(2)
+    assert Article.objects.search("   ").count() == 2
+
+
+def test_related_to_shares_a_condition_and_excludes_the_article():
+    neck, jaw = ConditionFactory(), ConditionFactory()
+    article = ArticleFactory(conditions=[neck, jaw])
+    related = ArticleFactory(conditions=[neck, jaw])
+    ArticleFactory(conditions=[ConditionFactory()])
+    assert list(Article.objects.related_to(article)) == [related]
+
+
+def test_updated_after_publishing_needs_a_later_day():
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=3))
+    assert article.updated_after_publishing
+    article.published_at = timezone.now()
+    assert not article.updated_after_publishing
+
+
+def test_condition_counts_only_published_articles():
+    condition = ConditionFactory()
+    ArticleFactory(conditions=[condition])
+    ArticleFactory(conditions=[condition], status=Article.Status.DRAFT)
+    ArticleFactory(conditions=[condition], published_at=timezone.now() + timedelta(days=1))
+    counted = Condition.objects.with_published_article_counts().get(pk=condition.pk)
+    assert counted.published_article_count == 1
+
+
+def test_a_browser_likes_an_article_only_once_in_the_database():
+    like = ArticleLikeFactory()
+    with pytest.raises(IntegrityError):
+        ArticleLikeFactory(article=like.article, browser_key=like.browser_key)
+
+
+def test_article_like_str_names_the_article():
+    like = ArticleLikeFactory(article__title="Neck pain")
+    assert str(like).startswith("Neck pain")

@@ -1,0 +1,39 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Article
+from tests.factories import ArticleFactory, ConditionFactory
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_urls(client):
+    root = ET.fromstring(client.get(reverse("sitemap")).content)
+    return {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in root}
+
+
+def test_sitemap_lists_the_static_pages(client):
+    urls = sitemap_urls(client)
+    for name in ("home", "blog:article_list", "blog:condition_list", "locations", "privacy"):
+        assert f"http://testserver{reverse(name)}" in urls
+
+
+def test_sitemap_lists_published_articles_with_lastmod(client):
+    article = ArticleFactory()
+    lastmod = sitemap_urls(client)[f"http://testserver{article.get_absolute_url()}"]
+    assert lastmod == timezone.localdate(article.updated_at).isoformat()
+
+
+def test_sitemap_leaves_out_drafts(client):
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    assert f"http://testserver{draft.get_absolute_url()}" not in sitemap_urls(client)
+
+
+def test_sitemap_lists_conditions(client):
+    condition = ConditionFactory()
+    assert f"http://testserver{condition.get_absolute_url()}" in sitemap_urls(client)

@@ -1,0 +1,383 @@
+import json
+import re
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from blog import services
+from blog.browser import COOKIE_NAME, browser_key, browser_token
+from blog.models import Article, ArticleLike
+from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"}
+
+
+def list_url(**params):
+    return reverse("blog:article_list") + ("?" + urlencode(params) if params else "")
+
+
+def titles(response):
+    return [article.title for article in response.context["article_list"]]
+
+
+def like(client, article):
+    return client.post(reverse("blog:article_like", kwargs={"slug": article.slug}))
+
+
+# The list
+
+
+def test_list_shows_published_articles_newest_first(client):
+    ArticleFactory(title="Older", published_at=timezone.now() - timedelta(days=3))
+    ArticleFactory(title="Newer", published_at=timezone.now() - timedelta(days=1))
+    assert titles(client.get(list_url())) == ["Newer", "Older"]
+
+
+def test_list_hides_drafts_and_scheduled_articles(client):
+    ArticleFactory(title="Shown")
+    ArticleFactory(status=Article.Status.DRAFT)
+    ArticleFactory(published_at=timezone.now() + timedelta(days=1))
+    assert titles(client.get(list_url())) == ["Shown"]
+
+
+def test_list_paginates_by_ten(client):
+    ArticleFactory.create_batch(12)
+    response = client.get(list_url(page=2))
+    assert len(response.context["article_list"]) == 2
+
+
+def test_list_pagination_is_a_labelled_nav(client):
+    ArticleFactory.create_batch(11)
+    content = client.get(list_url()).content.decode()
+    assert '<nav class="mt-4 no-print" aria-label="Pages">' in content
+    assert 'aria-current="page"' in content
+
+
+def test_a_page_past_the_end_is_not_found(client):
+    ArticleFactory()
+    assert client.get(list_url(page=5)).status_code == 404
+
+
+def test_a_page_that_is_not_a_number_is_not_found(client):
+    assert client.get(list_url(page="x")).status_code == 404
+
+
+def test_list_searches_with_q(client):
+    ArticleFactory(title="Sciatica in runners")
+    ArticleFactory(title="Jaw pain")
+    assert titles(client.get(list_url(q="sciatica"))) == ["Sciatica in runners"]
+
+
+def test_search_keeps_the_query_in_the_box(client):
+    response = client.get(list_url(q="neck"))
+    assert 'name="q" value="neck"' in response.content.decode()
+
+
+def test_search_escapes_the_query(client):
+    content = client.get(list_url(q="<script>x</script>")).content.decode()
+    assert "<script>x</script>" not in content
+
+
+def test_list_filters_by_condition(client):
+    neck = ConditionFactory(slug="neck-pain")
+    ArticleFactory(title="About the neck", conditions=[neck])
+    ArticleFactory(title="About the knee")
+    assert titles(client.get(list_url(condition="neck-pain"))) == ["About the neck"]
+
+
+def test_list_marks_the_chosen_condition_in_the_select(client):
+    ConditionFactory(slug="neck-pain")
+    content = client.get(list_url(condition="neck-pain")).content.decode()
+    assert '<option value="neck-pain" selected>' in content
+
+
+def test_an_unknown_condition_shows_everything_with_a_note(client):
+    ArticleFactory(title="Anything")
+    response = client.get(list_url(condition="no-such-thing"))
+    assert response.status_code == 200
+    assert titles(response) == ["Anything"]
+    assert "all articles are shown" in response.content.decode()
+
+
+def test_search_and_filter_combine(client):
+    neck = ConditionFactory()
+    ArticleFactory(title="Neck stretches", conditions=[neck])
+    ArticleFactory(title="Neck and desk")
+    ArticleFactory(title="Jaw clicks", conditions=[neck])
+    assert titles(client.get(list_url(q="neck", condition=neck.slug))) == ["Neck stretches"]
+
+
+def test_pagination_links_keep_the_search_and_the_condition(client):
+    neck = ConditionFactory(slug="neck-pain")
+    ArticleFactory.create_batch(11, title="Neck notes", conditions=[neck])
+    content = client.get(list_url(q="neck", condition="neck-pain")).content.decode()
+    assert 'href="?q=neck&amp;condition=neck-pain&amp;page=2"' in content
+
+
+# The article page
+
+
+def test_article_page_has_one_h1_with_the_title(client):
+    article = ArticleFactory(title="Myofascial release")
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", content) == ["Myofascial release"]
+
+
+def test_article_page_signs_with_author_and_co_author_credentials(client):
+    article = ArticleFactory(
+        author=ClinicianFactory(name="Dana Reyes", credentials="PT, DPT"),
+        co_author=ClinicianFactory(name="Sam Okafor", credentials="PTA"),
+    )
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "By <strong>Dana Reyes, PT, DPT</strong> with Sam Okafor, PTA" in content
+
+
+def test_article_page_dates_are_machine_readable(client):
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=10))
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert f'<time datetime="{timezone.localtime(article.published_at).isoformat()}">' in content
+    assert "Updated" in content
+
+
+def test_article_page_shows_the_reading_time(client):
+    article = ArticleFactory(body="<p>" + "word " * 450 + "</p>")
+    assert "3 minute read" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_article_page_counts_the_readers_view(client):
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(view_count=175)
+    response = client.get(article.get_absolute_url(), headers=BROWSER)
+    assert "176 views" in response.content.decode()
+
+
+def test_article_page_does_not_count_a_bot(client):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url(), headers={"user-agent": "Googlebot/2.1"})
+    assert services.pending_views(article) == 0
+
+
+def test_article_page_links_its_conditions(client):
+    condition = ConditionFactory(name="Whiplash")
+    article = ArticleFactory(conditions=[condition])
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="{condition.get_absolute_url()}">Whiplash</a>' in content
+
+
+def test_article_page_lists_related_published_articles_only(client):
+    condition = ConditionFactory()
+    article = ArticleFactory(conditions=[condition])
+    related = ArticleFactory(conditions=[condition])
+    ArticleFactory(conditions=[condition], status=Article.Status.DRAFT)
+    response = client.get(article.get_absolute_url())
+    assert list(response.context["related_articles"]) == [related]
+
+
+def test_article_page_lists_recent_articles_without_itself(client):
+    other = ArticleFactory()
+    article = ArticleFactory()
+    response = client.get(article.get_absolute_url())
+    assert list(response.context["recent_articles"]) == [other]
+    assert f'href="{reverse("blog:article_list")}">See all articles' in response.content.decode()
+
+
+def test_article_page_asks_the_clinic_with_the_article_and_its_condition(client):
+    condition = ConditionFactory(slug="sciatica")
+    article = ArticleFactory(slug="sciatica-steps", conditions=[condition])
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="{reverse("inquiries:new")}?article=sciatica-steps&amp;condition=sciatica"' in content
+
+
+def test_article_page_has_opengraph_metadata(client):
+    article = ArticleFactory(title="Neck pain", summary="Why it happens.")
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert '<meta property="og:type" content="article">' in content
+    assert '<meta property="og:title" content="Neck pain">' in content
+    assert '<meta property="og:description" content="Why it happens.">' in content
+    assert f'<meta property="og:url" content="http://testserver{article.get_absolute_url()}">' in content
+
+
+def test_article_page_has_schema_org_data(client):
+    article = ArticleFactory(title="Neck pain", author=ClinicianFactory(name="Dana Reyes"))
+    content = client.get(article.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S).group(1)
+    data = json.loads(block)
+    assert (data["@type"], data["headline"]) == ("BlogPosting", "Neck pain")
+    assert data["author"][0]["name"] == "Dana Reyes"
+
+
+def test_schema_org_data_cannot_close_its_script_element(client):
+    article = ArticleFactory(title="</script><script>alert(1)</script>")
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "</script><script>alert(1)" not in content
+    assert "\\u003C/script\\u003E" in content
+
+
+# Previews
+
+
+def test_public_gets_404_for_a_draft(client):
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_public_gets_404_for_a_scheduled_article(client):
+    article = ArticleFactory(published_at=timezone.now() + timedelta(days=2))
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_a_signed_in_non_staff_user_gets_404_for_a_draft(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("reader", password="x-long-password-1"))
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_staff_preview_a_draft_with_a_notice_and_noindex(client):
+    client.force_login(StaffFactory())
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "Preview: draft" in content
+    assert '<meta name="robots" content="noindex, nofollow">' in content
+
+
+def test_staff_preview_a_scheduled_article_with_a_notice(client):
+    client.force_login(StaffFactory())
+    article = ArticleFactory(published_at=timezone.now() + timedelta(days=2))
+    assert "Preview: scheduled" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_preview_is_not_cached(client):
+    client.force_login(StaffFactory())
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    assert "no-cache" in client.get(article.get_absolute_url())["Cache-Control"]
+
+
+def test_a_preview_has_no_like_button(client):
+    client.force_login(StaffFactory())
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    assert "Like this article" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_published_article_has_no_preview_notice(client):
+    content = client.get(ArticleFactory().get_absolute_url()).content.decode()
+    assert "Preview:" not in content
+    assert "noindex" not in content
+
+
+# Likes
+
+
+def test_like_redirects_back_to_the_like_section(client):
+    article = ArticleFactory()
+    response = like(client, article)
+    assert response.status_code == 302
+    assert response["Location"] == article.get_absolute_url() + "#like"
+
+
+def test_like_without_a_cookie_counts_and_gives_the_browser_a_cookie(client):
+    article = ArticleFactory()
+    response = like(client, article)
+    article.refresh_from_db()
+    assert article.like_count == 1
+    assert response.cookies[COOKIE_NAME]["httponly"]
+
+
+def test_like_stores_only_a_hash_of_the_token(client):
+    article = ArticleFactory()
+    response = like(client, article)
+    request = RequestFactory().get("/")
+    request.COOKIES[COOKIE_NAME] = response.cookies[COOKIE_NAME].value
+    token = browser_token(request)
+    assert ArticleLike.objects.get().browser_key == browser_key(token)
+    assert token not in ArticleLike.objects.get().browser_key
+
+
+def test_the_same_browser_likes_once(client):
+    article = ArticleFactory()
+    like(client, article)
+    like(client, article)
+    article.refresh_from_db()
+    assert article.like_count == 1
+
+
+def test_another_browser_adds_its_own_like(client):
+    article = ArticleFactory()
+    like(client, article)
+    like(Client(), article)
+    article.refresh_from_db()
+    assert article.like_count == 2
+
+
+def test_a_forged_cookie_is_replaced_by_a_fresh_token(client):
+    article = ArticleFactory()
+    client.cookies[COOKIE_NAME] = "forged-token:not-signed"
+    response = like(client, article)
+    assert ArticleLike.objects.get().browser_key not in {
+        browser_key("forged-token:not-signed"),
+        browser_key("forged-token"),
+    }
+    assert response.cookies[COOKIE_NAME].value != "forged-token:not-signed"
+
+
+def test_a_liked_article_shows_the_like_as_given(client):
+    article = ArticleFactory()
+    like(client, article)
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "You like this article." in content
+    assert "Like this article</button>" not in content
+
+
+def test_like_says_thank_you(client):
+    article = ArticleFactory()
+    response = like(client, article)
+    assert "your like is counted" in client.get(response["Location"]).content.decode()
+
+
+def test_like_needs_post(client):
+    article = ArticleFactory()
+    assert client.get(reverse("blog:article_like", kwargs={"slug": article.slug})).status_code == 405
+
+
+def test_a_draft_cannot_be_liked(client):
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    assert like(client, article).status_code == 404
+
+
+def test_like_is_protected_against_forgery():
+    article = ArticleFactory()
+    url = reverse("blog:article_like", kwargs={"slug": article.slug})
+    response = Client(enforce_csrf_checks=True).post(url)
+    assert response.status_code == 403
+
+
+# Conditions
+
+
+def test_condition_list_shows_each_condition(client):
+    ConditionFactory(name="Sciatica")
+    assert "Sciatica" in client.get(reverse("blog:condition_list")).content.decode()
+
+
+def test_condition_page_lists_its_published_articles(client):
+    condition = ConditionFactory()
+    shown = ArticleFactory(conditions=[condition])
+    ArticleFactory(conditions=[condition], status=Article.Status.DRAFT)
+    ArticleFactory()
+    response = client.get(condition.get_absolute_url())
+    assert list(response.context["articles"]) == [shown]
+
+
+def test_condition_page_links_to_ask_about_it(client):
+    condition = ConditionFactory(slug="whiplash")
+    content = client.get(condition.get_absolute_url()).content.decode()
+    assert f'href="{reverse("inquiries:new")}?condition=whiplash"' in content
+
+
+def test_an_unknown_condition_page_is_not_found(client):
+    assert client.get(reverse("blog:condition_detail", kwargs={"slug": "nope"})).status_code == 404

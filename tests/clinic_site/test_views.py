@@ -1,0 +1,74 @@
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.views.defaults import server_error
+
+from clinic_site.models import Clinician
+from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_latest_articles_conditions_locations_and_the_call_to_ask(client):
+    ArticleFactory(title="Neck pain at the desk")
+    ConditionFactory(name="Whiplash")
+    LocationFactory(name="Riverside clinic")
+    content = client.get(reverse("home")).content.decode()
+    assert "Neck pain at the desk" in content
+    assert "Whiplash" in content
+    assert "Riverside clinic" in content
+    assert f'href="{reverse("inquiries:new")}"' in content
+
+
+def test_home_has_one_h1(client):
+    content = client.get(reverse("home")).content.decode()
+    assert len(re.findall(r"<h1[ >]", content)) == 1
+
+
+def test_locations_show_address_phone_hours_and_clinicians(client):
+    location = LocationFactory(phone="(555) 010-2040", hours="Mon to Fri, 8 to 6")
+    ClinicianFactory(name="Dana Reyes", credentials="PT, DPT").locations.add(location)
+    content = client.get(reverse("locations")).content.decode()
+    assert location.address in content
+    assert 'href="tel:5550102040"' in content
+    assert "Mon to Fri, 8 to 6" in content
+    assert "Dana Reyes, PT, DPT" in content
+
+
+def test_locations_leave_out_the_front_desk(client):
+    location = LocationFactory()
+    ClinicianFactory(name="Front Desker", role=Clinician.Role.FRONT_DESK).locations.add(location)
+    assert "Front Desker" not in client.get(reverse("locations")).content.decode()
+
+
+def test_privacy_notice_says_view_counts_store_no_ip(client):
+    content = client.get(reverse("privacy")).content.decode()
+    assert "we do not store your IP address" in content
+
+
+def test_privacy_notice_gives_the_retention_when_set(client, settings):
+    settings.INQUIRY_RETENTION_DAYS = 365
+    assert "after 365 days" in client.get(reverse("privacy")).content.decode()
+
+
+def test_robots_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
+    response = client.get(reverse("robots"))
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Disallow: /admin/" in response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_an_unknown_page_gets_the_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_the_500_page_needs_no_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert 'href="/static/css/site.css"' in response.content.decode()
