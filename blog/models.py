@@ -16,7 +16,8 @@ WORDS_PER_MINUTE = 200
 class ConditionQuerySet(models.QuerySet):
     def with_published_article_counts(self):
         now = timezone.now()
-        return self.annotate(
+        # Meta.ordering does not apply to a GROUP BY query, so the order is repeated here.
+        return self.order_by(*self.model._meta.ordering).annotate(
             published_article_count=models.Count(
                 "articles",
                 filter=models.Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=now),

@@ -111,3 +111,9 @@ def test_a_browser_likes_an_article_only_once_in_the_database():
 def test_article_like_str_names_the_article():
     like = ArticleLikeFactory(article__title="Neck pain")
     assert str(like).startswith("Neck pain")
+
+
+def test_condition_counts_keep_the_clinics_order():
+    second = ConditionFactory(name="Aaa", order=2)
+    first = ConditionFactory(name="Zzz", order=1)
+    assert list(Condition.objects.with_published_article_counts()) == [first, second]
