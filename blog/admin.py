@@ -18,7 +18,7 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "slug", "summary", "body", "cover_image", "cover_alt",
             "author", "co_author", "conditions", "status", "published_at",
         ]  # fmt: skip
-        widgets = {"body": ArticleBodyWidget()}
+        widgets = {"body": ArticleBodyWidget(), "summary": forms.Textarea(attrs={"rows": 3})}
 
     def clean_cover_image(self):
         """A new cover passes the same checks as editor images and is stored re-encoded."""

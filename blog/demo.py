@@ -5,6 +5,7 @@ changes nothing (not even an article's "updated" date).
 """
 
 import io
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -236,7 +237,8 @@ def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condit
         tagged = [conditions[s] for s in values.pop("conditions")]
         days_ago = values.pop("days_ago")
         colors = values.pop("colors")
-        values["body"] = sanitize_html(values["body"])
+        # One line per paragraph, as the editor writes it.
+        values["body"] = sanitize_html(re.sub(r"\n(?!<)", " ", values["body"].strip()))
         values["cover_image"] = cover_image(slug, colors) if colors else ""
         article, _, _ = sync(
             Article,

@@ -5,6 +5,7 @@ this widget (and CKEDITOR_CONFIGS), not the data. See SECURITY.md, "The article 
 """
 
 from ckeditor.widgets import CKEditorWidget
+from django import forms
 
 
 class ArticleBodyWidget(CKEditorWidget):
@@ -16,4 +17,5 @@ class ArticleBodyWidget(CKEditorWidget):
 
     @property
     def media(self):
-        return super().media + type(super().media)(js=["blog/js/editor-upload.js"])
+        # Listing ckeditor.js first keeps our script after it when Django merges the admin's media.
+        return super().media + forms.Media(js=["ckeditor/ckeditor/ckeditor.js", "blog/js/editor-upload.js"])

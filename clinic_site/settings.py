@@ -160,6 +160,7 @@ CKEDITOR_CONFIGS = {
         # No styles, classes, ids or event handlers in what the editor produces; images keep
         # their size as width/height attributes.
         "disallowedContent": "*{*}; *(*); *[id,on*]; script; iframe; object; embed; form; input",
+        "extraAllowedContent": "img[width,height]",
         "removeDialogTabs": "image:advanced;image:Link;link:advanced;link:target;table:advanced",
         "image_previewText": " ",
         # Uploads go to blog.uploads.upload_image (routed by ArticleAdmin.get_urls); there is

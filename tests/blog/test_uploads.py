@@ -161,7 +161,8 @@ def test_the_editor_config_points_at_our_upload_view_and_offers_no_file_browser(
     assert config["imageUploadUrl"] == reverse(UPLOAD_URL)
     assert not any("Browse" in key for key in config)
     assert "sourcearea" in config["removePlugins"]
-    assert "blog/js/editor-upload.js" in page
+    # The CSRF hook must load after CKEditor itself, or it never sees an editor.
+    assert page.index("ckeditor/ckeditor/ckeditor.js") < page.index("blog/js/editor-upload.js")
 
 
 def test_there_is_no_file_browse_view():
