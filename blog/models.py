@@ -1,5 +1,6 @@
 import math
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +83,15 @@ class ArticleQuerySet(models.QuerySet):
         """Other articles that discuss at least one of the same conditions."""
         return self.filter(conditions__in=article.conditions.all()).exclude(pk=article.pk).distinct()
 
+    def publish_now(self) -> int:
+        """Make these articles live now. Articles already live keep their publish date."""
+        now = timezone.now()
+        live = models.Q(status=Article.Status.PUBLISHED, published_at__lte=now)
+        return self.exclude(live).update(status=Article.Status.PUBLISHED, published_at=now)
+
+    def move_to_draft(self) -> int:
+        return self.exclude(status=Article.Status.DRAFT).update(status=Article.Status.DRAFT)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -154,6 +164,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:article_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.cover_image and not self.cover_alt.strip():
+            raise ValidationError(
+                {"cover_alt": _("A cover image needs a description (alt text).")}, code="cover_without_alt"
+            )
 
     @property
     def is_public(self) -> bool:

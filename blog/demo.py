@@ -1,0 +1,252 @@
+"""Demo content for the blog: the clinic's conditions and a few articles, all our own writing.
+
+Idempotent like clinic_site.demo: found by slug, saved only when something differs, so a second run
+changes nothing (not even an article's "updated" date).
+"""
+
+import io
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageOps
+
+from clinic_site.demo import sync
+from clinic_site.models import Clinician
+
+from .models import Article, Condition
+from .sanitize import sanitize_html
+
+CONDITIONS = [
+    (
+        "back-pain",
+        "Back pain",
+        "Aching or sharp pain anywhere from the ribs to the hips, new or long-standing.",
+    ),
+    ("headaches", "Headaches", "Tension-type headaches and headaches that start in the neck and shoulders."),
+    ("whiplash", "Whiplash", "Neck strain after a sudden jolt, such as a car accident or a fall."),
+    (
+        "neck-pain",
+        "Neck pain",
+        "Stiffness or pain in the neck, often with tight shoulders or pain into the arm.",
+    ),
+    ("sports-injuries", "Sports injuries", "Sprains, strains and overuse injuries, and the return to play."),
+    ("chronic-pain", "Chronic pain", "Pain that has lasted longer than three months and limits daily life."),
+    ("disc-problems", "Disc problems", "Bulging or herniated discs in the neck or lower back."),
+    ("migraines", "Migraines", "Recurring headaches where neck tension or posture is one of the triggers."),
+    ("fibromyalgia", "Fibromyalgia", "Widespread pain and tenderness, with fatigue and poor sleep."),
+    ("carpal-tunnel", "Carpal tunnel", "Numbness, tingling or weakness in the hand from a squeezed nerve."),
+    ("jaw-pain-tmj", "Jaw pain (TMJ)", "Pain, clicking or locking of the jaw joint, often with headaches."),
+    (
+        "painful-scars",
+        "Painful scars",
+        "Scars after surgery or injury that are tight, tender or restrict movement.",
+    ),
+    ("sciatica", "Sciatica", "Pain, tingling or numbness running from the lower back down the leg."),
+]
+
+MYOFASCIAL_BODY = """
+<p>Fascia is the thin, tough web of connective tissue that wraps every muscle, bone and organ. When it is
+healthy it glides. After an injury, an operation, months of sitting or a long stretch of stress, it can
+stiffen and pull on the structures around it, and the pain is often felt somewhere other than where the
+restriction is.</p>
+<h2>What happens in a session</h2>
+<p>Myofascial release is a hands-on technique. Your therapist finds areas that feel tight or thickened and
+applies gentle, sustained pressure, usually for one to five minutes at a time, waiting for the tissue to
+soften before moving on. There is no oil and no fast rubbing: the pressure is slow so that the tissue can
+respond instead of guarding against it.</p>
+<ul>
+<li>Most people feel a deep stretch or a mild ache, never sharp pain. Tell us at once if it feels sharp.</li>
+<li>You may feel the release far from where our hands are, because fascia is continuous.</li>
+<li>A session is usually combined with exercises, so the new range of motion is used and kept.</li>
+</ul>
+<h2>Conditions that may benefit</h2>
+<p>In our clinics we use myofascial release as one part of a treatment plan for:</p>
+<ul>
+<li>back pain</li>
+<li>headaches</li>
+<li>whiplash</li>
+<li>neck pain</li>
+<li>sports injuries</li>
+<li>chronic pain</li>
+<li>disc problems</li>
+<li>migraines</li>
+<li>fibromyalgia</li>
+<li>carpal tunnel</li>
+<li>jaw pain (TMJ)</li>
+<li>painful scars</li>
+<li>sciatica</li>
+</ul>
+<p>It is not for everyone. We do not use it over an open wound, an active infection, a recent fracture or a
+suspected blood clot, and we adapt it for people who bruise easily or take blood thinners.</p>
+<h2>After your visit</h2>
+<p>Drink some water, take a short walk and do the two or three exercises you were given the same day. Some
+soreness the next day is normal and fades within a day or two. Most people need a few sessions before the
+change lasts, which is why we check your progress at every visit and adjust the plan.</p>
+<h3>When to ask us first</h3>
+<p>If your pain started after a fall or an accident, wakes you at night, or comes with numbness, weakness or
+changes in bladder or bowel control, ask us before booking so we can make sure this is the right care.</p>
+"""
+
+DESK_NECK_BODY = """
+<p>Most neck pain at work does not come from one bad posture but from holding any posture for too long.
+The fix is less about finding the perfect chair and more about moving more often.</p>
+<h2>Set up the screen, then forget it</h2>
+<ol>
+<li>Put the top of the screen at eye level, an arm's length away.</li>
+<li>Raise a laptop on a stand or a stack of books and use a separate keyboard.</li>
+<li>Keep the things you reach for every hour within easy reach.</li>
+</ol>
+<h2>Three movements for every hour</h2>
+<ul>
+<li><strong>Chin nods:</strong> slowly nod as if saying yes, ten times, keeping the movement small.</li>
+<li><strong>Shoulder rolls:</strong> roll both shoulders back and down five times.</li>
+<li><strong>Look away:</strong> turn your head to look over each shoulder, holding for a breath.</li>
+</ul>
+<h2>When it is more than stiffness</h2>
+<p>Headaches that start at the base of the skull, pain running into the arm, or tingling in the fingers
+are worth a proper assessment. A few visits can find what is driving them and give you a plan you can
+follow at your desk.</p>
+"""
+
+SCIATICA_BODY = """
+<p>Sciatica is not a diagnosis in itself: it describes pain that follows the sciatic nerve from the lower
+back through the buttock and down the leg. Something is irritating the nerve on its way, and finding out
+what is the first job of your physical therapist.</p>
+<h2>Common causes</h2>
+<ul>
+<li>a disc in the lower back that bulges and presses on a nerve root;</li>
+<li>narrowing of the spaces the nerves pass through, more common after fifty;</li>
+<li>tight or irritated muscles deep in the buttock.</li>
+</ul>
+<h2>What usually helps</h2>
+<p>Most episodes settle within six to twelve weeks with the right mix of activity and rest. Bed rest
+tends to slow recovery; short walks several times a day, positions that ease the leg pain, and gentle
+nerve and core exercises usually speed it up.</p>
+<h3>Signs that need a doctor the same day</h3>
+<p>Numbness around the groin, new trouble controlling your bladder or bowels, or weakness that makes your
+foot drag are rare but urgent. Call your doctor or go to an emergency department.</p>
+"""
+
+SCAR_BODY = """
+<p>A scar is the body's patch after surgery or an injury. Left alone it can become tight and tender and
+limit how a joint moves. Gentle work on the scar, once it has closed, helps it stay soft and mobile.</p>
+<h2>When to start</h2>
+<p>Only once the wound has fully closed and your surgeon agrees, usually a few weeks after the operation.</p>
+"""
+
+
+def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
+    clinic = settings.CLINIC_NAME
+    return [
+        {
+            "slug": "myofascial-release-explained",
+            "title": "Myofascial release, explained",
+            "summary": (
+                f"What the hands-on technique we use at {clinic} actually does, what a session feels like, "
+                "and which conditions it may help."
+            ),
+            "body": MYOFASCIAL_BODY,
+            "author": clinicians["maya-okafor"],
+            "co_author": clinicians["daniel-reyes"],
+            "status": Article.Status.PUBLISHED,
+            "days_ago": 3,
+            "conditions": [slug for slug, _, _ in CONDITIONS],
+            "cover_alt": "A soft blue and green gradient with overlapping circles, suggesting calm movement.",
+            "colors": ("#1f5f7a", "#9fd3c7"),
+        },
+        {
+            "slug": "neck-pain-at-the-desk",
+            "title": "Neck pain at the desk: small changes that add up",
+            "summary": "How to set up your screen once and the three movements worth doing every hour.",
+            "body": DESK_NECK_BODY,
+            "author": clinicians["daniel-reyes"],
+            "co_author": None,
+            "status": Article.Status.PUBLISHED,
+            "days_ago": 10,
+            "conditions": ["neck-pain", "headaches", "migraines"],
+            "cover_alt": "A warm sand and teal gradient with a single large circle.",
+            "colors": ("#2d6a73", "#f1d9b5"),
+        },
+        {
+            "slug": "sciatica-why-your-leg-hurts",
+            "title": "Sciatica: why your leg hurts when the problem is in your back",
+            "summary": (
+                "Where sciatic pain comes from, what helps it settle, and the signs that need a doctor."
+            ),
+            "body": SCIATICA_BODY,
+            "author": clinicians["maya-okafor"],
+            "co_author": None,
+            "status": Article.Status.PUBLISHED,
+            "days_ago": 21,
+            "conditions": ["sciatica", "back-pain", "disc-problems"],
+            "cover_alt": "A deep green to pale yellow gradient with two circles.",
+            "colors": ("#35524a", "#e8e5b0"),
+        },
+        {
+            "slug": "caring-for-a-scar-after-surgery",
+            "title": "Caring for a scar after surgery",
+            "summary": "When and how to start working on a scar so it stays soft and mobile.",
+            "body": SCAR_BODY,
+            "author": clinicians["grace-lindqvist"],
+            "co_author": None,
+            "status": Article.Status.DRAFT,
+            "days_ago": 0,
+            "conditions": ["painful-scars"],
+            "cover_alt": "",
+            "colors": None,
+        },
+    ]
+
+
+def seed_conditions() -> dict[str, Condition]:
+    conditions = {}
+    for order, (slug, name, description) in enumerate(CONDITIONS, start=1):
+        conditions[slug], _, _ = sync(
+            Condition, {"slug": slug}, {"name": name, "description": description, "order": order}
+        )
+    return conditions
+
+
+def cover_image(slug: str, colors: tuple[str, str]) -> str:
+    """A calm gradient with soft circles, drawn once and kept under covers/demo/."""
+    name = f"covers/demo/{slug}.png"
+    if default_storage.exists(name):
+        return name
+    width, height = 1200, 630
+    gradient = Image.linear_gradient("L").rotate(90).resize((width, height))
+    image = ImageOps.colorize(gradient, black=colors[0], white=colors[1]).convert("RGBA")
+    overlay = Image.new("RGBA", image.size)
+    draw = ImageDraw.Draw(overlay)
+    for i, (cx, cy, r) in enumerate([(880, 260, 240), (1020, 470, 160), (300, 520, 120)]):
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(255, 255, 255, 40 + 12 * i))
+    image = Image.alpha_composite(image, overlay).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return default_storage.save(name, ContentFile(out.getvalue()))
+
+
+def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condition]) -> list[Article]:
+    articles = []
+    for data in articles_data(clinicians):
+        values = dict(data)
+        slug = values.pop("slug")
+        tagged = [conditions[s] for s in values.pop("conditions")]
+        days_ago = values.pop("days_ago")
+        colors = values.pop("colors")
+        # One line per paragraph, as the editor writes it.
+        values["body"] = sanitize_html(re.sub(r"\n(?!<)", " ", values["body"].strip()))
+        values["cover_image"] = cover_image(slug, colors) if colors else ""
+        article, _, _ = sync(
+            Article,
+            {"slug": slug},
+            values,
+            on_create={"published_at": timezone.now() - timedelta(days=days_ago)},
+        )
+        if set(article.conditions.all()) != set(tagged):
+            article.conditions.set(tagged)
+        articles.append(article)
+    return articles

@@ -1,0 +1,84 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from blog.models import Article, Condition
+from clinic_site.models import Clinician, Location
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Harbor-lantern-otter-73"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords_and_tmp_media(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        model.__name__: sorted(model.objects.values_list("pk", "updated_at" if model is Article else "pk"))
+        for model in (Location, Clinician, Condition, Article)
+    }
+
+
+def test_seed_creates_the_practice_and_its_content():
+    seed()
+    assert Location.objects.count() == 2
+    assert set(Clinician.objects.values_list("credentials", flat=True)) >= {"PT, DPT", "PTA", "LMT"}
+    assert Condition.objects.count() == 13
+    assert Article.objects.published().count() >= 3
+
+
+def test_the_myofascial_article_is_by_the_owner_with_the_pta_and_lists_the_conditions():
+    seed()
+    article = Article.objects.get(slug="myofascial-release-explained")
+    assert article.author.credentials == "PT, DPT"
+    assert article.co_author.credentials == "PTA"
+    assert article.body.count("<li>") >= 13
+    assert article.conditions.count() == 13
+    assert article.cover_image
+    assert article.cover_alt
+
+
+def test_running_twice_changes_nothing():
+    seed("--staff-password", PASSWORD)
+    before = snapshot()
+    passwords = dict(get_user_model().objects.values_list("username", "password"))
+    seed("--staff-password", PASSWORD)
+    assert snapshot() == before
+    assert dict(get_user_model().objects.values_list("username", "password")) == passwords
+
+
+def test_without_a_password_no_account_is_created():
+    seed()
+    assert not get_user_model().objects.exists()
+
+
+def test_with_a_password_one_staff_account_per_role():
+    output = seed("--staff-password", PASSWORD)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert set(users) == {"owner", "editor", "moderator", "handler"}
+    assert all(u.is_staff and u.check_password(PASSWORD) for u in users.values())
+    assert users["owner"].is_superuser
+    assert [g.name for g in users["editor"].groups.all()] == ["Editors"]
+    assert [g.name for g in users["moderator"].groups.all()] == ["Comment moderators"]
+    assert [g.name for g in users["handler"].groups.all()] == ["Inquiry handlers"]
+    assert users["owner"].clinician.credentials == "PT, DPT"
+    assert "owner, editor, moderator, handler" in output
+    assert PASSWORD not in output
+
+
+def test_a_weak_password_is_refused():
+    with pytest.raises(CommandError):
+        seed("--staff-password", "password")
+    assert not get_user_model().objects.exists()
