@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from blog.models import Article, Condition
+from blog.models import Article, Comment, Condition
 from clinic_site.models import Clinician, Location
 
 
@@ -69,3 +69,14 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def conditions(self, create, extracted, **kwargs):
         if create and extracted:
             self.conditions.set(extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    body = "Thanks, this was helpful."
+    status = Comment.Status.APPROVED
