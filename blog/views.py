@@ -37,7 +37,7 @@ class ArticleFeed(Feed):
 from django.contrib import messages  # noqa: E402
 from django.http import HttpResponseRedirect  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
 from django.views import View  # noqa: E402
 from django.views.generic.edit import FormView  # noqa: E402
 
@@ -62,10 +62,10 @@ class CommentCreateView(FormView):
         self.article = get_object_or_404(Article.objects.published(), slug=kwargs["slug"])
         if request.method == "POST":
             if not moderation.comments_open(self.article):
-                return self.refuse(_("Comments on this article are closed."), status=403)
+                return self.refuse(gettext("Comments on this article are closed."), status=403)
             if spam.rate_limited(request):
                 return self.refuse(
-                    _("You have sent several comments in a short time. Please wait a few minutes."),
+                    gettext("You have sent several comments in a short time. Please wait a few minutes."),
                     status=429,
                     form=self.get_form(),
                 )
@@ -98,9 +98,9 @@ class CommentCreateView(FormView):
             return self.form_invalid(form)
         url = self.article.get_absolute_url()
         if comment.status == Comment.Status.APPROVED:
-            messages.success(self.request, _("Thanks — your comment is published."))
+            messages.success(self.request, gettext("Thanks — your comment is published."))
             return HttpResponseSeeOther(f"{url}#comment-{comment.pk}")
-        messages.success(self.request, _("Thanks — your comment is awaiting moderation."))
+        messages.success(self.request, gettext("Thanks — your comment is awaiting moderation."))
         return HttpResponseSeeOther(f"{url}?comment=pending#comments")
 
     def form_invalid(self, form):
@@ -118,9 +118,9 @@ class CommentLikeView(View):
         )
         token = browser_token(request) or new_browser_token()
         if moderation.like_comment(comment, browser_key=browser_key(token)):
-            messages.success(request, _("Thanks for your like."))
+            messages.success(request, gettext("Thanks for your like."))
         else:
-            messages.info(request, _("You have already liked this comment."))
+            messages.info(request, gettext("You have already liked this comment."))
         response = HttpResponseSeeOther(comment.get_absolute_url())
         remember_browser(response, token)
         return response

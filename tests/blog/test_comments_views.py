@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -341,3 +342,19 @@ def test_a_cached_thread_needs_no_comment_query(client):
     cold = _count_queries(client, url)
     warm = _count_queries(client, url)
     assert warm == cold - 1
+
+
+def test_the_comment_count_tag_counts_approved_comments_only():
+    article = ArticleFactory()
+    CommentFactory.create_batch(2, article=article)
+    CommentFactory(article=article, status=Comment.Status.PENDING)
+    rendered = Template("{% load comments %}{% comment_count article %}").render(
+        Context({"article": article})
+    )
+    assert rendered == "2"
+
+
+def test_the_honeypot_is_hidden_from_people(client):
+    html = page(client, ArticleFactory())
+    assert '<div class="comment-hp" aria-hidden="true">' in html
+    assert 'name="website"' in html
