@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = _("Blog")
+
+    def ready(self):
+        from . import threads  # noqa: F401  (connects the comment-thread cache signals)

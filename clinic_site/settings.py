@@ -189,3 +189,28 @@ BLOG_UPLOAD_MAX_PIXELS = env.int("BLOG_UPLOAD_MAX_PIXELS", default=24_000_000)
 # re-encoded, size and pixel limits, random names, no browse view). The body is a plain TextField,
 # so switching editors is a widget change (blog/editor.py), not a data migration.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
+
+# Comments under articles (see blog/moderation.py and blog/spam.py).
+# A commenter whose email already has an approved comment is approved at once.
+COMMENTS_AUTO_APPROVE_KNOWN = env.bool("COMMENTS_AUTO_APPROVE_KNOWN", default=True)
+# Comments close this many days after an article is published; 0 keeps them open.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=180)
+# The time trap: a form sent sooner than this after it was shown is a bot's.
+COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
+# A form older than this must be sent again (its signed timestamp has expired).
+COMMENTS_MAX_FORM_AGE = env.int("COMMENTS_MAX_FORM_AGE", default=60 * 60 * 12)
+# Per client, across processes (the cache); format of django-ratelimit: "count/period".
+COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="5/10m")
+# More links than this and the comment waits for a moderator, known commenter or not.
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+# Words that hold a comment for moderation; domains whose links are refused outright.
+COMMENTS_BLOCKED_WORDS = env.list(
+    "COMMENTS_BLOCKED_WORDS", default=["casino", "viagra", "cialis", "crypto giveaway", "payday loan"]
+)
+COMMENTS_BLOCKED_DOMAINS = env.list("COMMENTS_BLOCKED_DOMAINS", default=["bit.ly", "tinyurl.com"])
+# Moderators are the "Comment moderators" group; these addresses are used when it has nobody with an email.
+COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+# At most one "comments are waiting" email per moderator in this many minutes.
+COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=15)
+# How long a rendered comment thread stays in the cache (it is also dropped on every change).
+COMMENTS_THREAD_CACHE_SECONDS = env.int("COMMENTS_THREAD_CACHE_SECONDS", default=60 * 60)

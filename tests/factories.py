@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from blog.models import Article, ArticleLike, Condition
+from blog.models import Article, ArticleLike, Comment, Condition
 from clinic_site.models import Clinician, Location
 
 
@@ -77,3 +77,14 @@ class ArticleLikeFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     browser_key = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    body = "Thanks, this was helpful."
+    status = Comment.Status.APPROVED

@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import spam
+from .models import Comment
+
+FORM_TOKEN_MESSAGES = {
+    spam.FormTokenError.TOO_FAST: _(
+        "That was sent too quickly to be typed by a person. Please wait a few seconds and send it again."
+    ),
+    spam.FormTokenError.EXPIRED: _(
+        "This form was open for too long. Your text is kept below: please send it again."
+    ),
+    spam.FormTokenError.INVALID: _(
+        "We could not check that this form came from our page. Your text is kept below: please send it again."
+    ),
+}
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("Shown with your comment."))
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("Never shown. Used only if we need to reach you about your comment.")
+    )
+    body = forms.CharField(label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, article, **kwargs):
+        self.article = article
+        super().__init__(*args, **kwargs)
+        # A fresh timestamp every time the form is shown, including after an error.
+        self.fresh_token = spam.make_form_token()
+        self.initial["started"] = self.fresh_token
+        self.parent_comment = None
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if parent_id is None:
+            return None
+        parent = Comment.objects.approved().filter(article=self.article, pk=parent_id).first()
+        if parent is None:
+            raise forms.ValidationError(_("The comment you are replying to is not available."))
+        self.parent_comment = parent
+        return parent
+
+    def clean(self):
+        cleaned = super().clean()
+        # Whole-form problems, shown above the fields: neither hidden field can be corrected by hand.
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(
+                _("This looks like an automated submission, so it was not sent."), code="honeypot"
+            )
+        try:
+            spam.check_form_token(self.cleaned_data.get("started", ""))
+        except spam.FormTokenError as error:
+            raise forms.ValidationError(FORM_TOKEN_MESSAGES[error.code], code=error.code) from error
+        return cleaned

@@ -1,0 +1,60 @@
+from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import urlize
+from django.utils.safestring import mark_safe
+
+from blog import threads
+from blog.forms import CommentForm
+from blog.models import Comment
+from blog.moderation import comments_open
+
+register = template.Library()
+
+REL = 'rel="nofollow ugc noopener"'
+
+
+@register.filter(is_safe=True)
+def comment_text(text):
+    """A comment's plain text as HTML: everything escaped, links made safe, line breaks kept."""
+    # urlize escapes all the text around the links; the only rel="nofollow" left is its own.
+    html = urlize(text, trim_url_limit=60, nofollow=True, autoescape=True)
+    html = html.replace('rel="nofollow"', REL)
+    return linebreaksbr(mark_safe(html), autoescape=False)
+
+
+@register.simple_tag
+def comment_count(article):
+    """The number of approved comments (from the same cache as the thread)."""
+    return threads.approved_count(article)
+
+
+@register.inclusion_tag("blog/_comments.html", takes_context=True)
+def article_comments(context, article):
+    """The thread of approved comments and the form, for an article page."""
+    request = context.get("request")
+    params = request.GET if request is not None else {}
+    reply_to = None
+    if params.get("reply_to", "").isdigit():
+        reply_to = Comment.objects.approved().filter(article=article, pk=params["reply_to"]).first()
+    form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
+    return {
+        "article": article,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "thread_html": threads.thread_html(article, request),
+        "count": threads.approved_count(article),
+        "comments_open": comments_open(article),
+        "form": form,
+        "reply_to": reply_to,
+        "pending_notice": params.get("comment") == "pending",
+    }
+
+
+@register.inclusion_tag("admin/blog/_pending_comments_summary.html", takes_context=True)
+def pending_comments_summary(context):
+    """How many comments wait for a moderator, for the admin index (only for those who may see them)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.has_perm("blog.view_comment"):
+        return {"show": False}
+    return {"show": True, "pending": Comment.objects.pending().count()}

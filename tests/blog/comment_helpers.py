@@ -1,0 +1,30 @@
+"""Shared pieces for the comment tests (imported by each test_comments_* module)."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from blog.spam import make_form_token
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits, notification throttles and cached threads must not leak between tests.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def comment_data(**overrides):
+    """A valid submission, as a person would send it a while after opening the page."""
+    data = {
+        "name": "Ana",
+        "email": "ana@example.com",
+        "body": "This helped my neck a lot.",
+        "parent": "",
+        "website": "",
+        "started": make_form_token(at=time.time() - 30),
+    }
+    data.update(overrides)
+    return data

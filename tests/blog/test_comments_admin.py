@@ -1,0 +1,158 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Comment
+from blog.moderation import MODERATORS_GROUP
+from tests.blog.comment_helpers import _fresh_cache  # noqa: F401
+from tests.factories import ArticleFactory, CommentFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:blog_comment_changelist"
+
+
+@pytest.fixture
+def moderator():
+    user = StaffFactory(username="moderator")
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def mod_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+def test_the_group_has_exactly_the_comment_permissions():
+    codenames = set(Group.objects.get(name=MODERATORS_GROUP).permissions.values_list("codename", flat=True))
+    assert codenames == {"view_comment", "change_comment", "add_comment", "delete_comment"}
+
+
+def test_a_moderator_cannot_open_the_user_admin(mod_client):
+    assert mod_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_a_moderator_cannot_change_an_article(mod_client, moderator):
+    article = ArticleFactory()
+    assert not moderator.has_perm("blog.change_article")
+    assert mod_client.get(f"/admin/blog/article/{article.pk}/change/").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("app", ["inquiries", "auth", "clinic_site"])
+def test_a_moderator_has_no_permission_outside_comments(moderator, app):
+    assert not moderator.has_module_perms(app)
+
+
+def test_a_moderator_sees_the_comment_list_and_filters(mod_client):
+    CommentFactory(name="Filterable", status=Comment.Status.PENDING)
+    response = mod_client.get(reverse(CHANGELIST), {"status__exact": "pending", "q": "Filterable"})
+    assert response.status_code == 200
+    assert "Filterable" in response.content.decode()
+
+
+def test_search_covers_body_name_and_email(mod_client):
+    CommentFactory(body="unusual-word-in-body")
+    CommentFactory(email="findme@example.com")
+    for term in ("unusual-word-in-body", "findme@example.com"):
+        response = mod_client.get(reverse(CHANGELIST), {"q": term})
+        assert response.context["cl"].result_count == 1
+
+
+def test_the_change_page_renders_for_a_moderator(mod_client):
+    comment = CommentFactory()
+    response = mod_client.get(reverse("admin:blog_comment_change", args=[comment.pk]))
+    assert response.status_code == 200
+    assert "Reply as the clinic" in response.content.decode()
+
+
+def test_the_add_page_renders_for_a_superuser(admin_client):
+    assert admin_client.get(reverse("admin:blog_comment_add")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [("approve_selected", "approved"), ("reject_selected", "rejected"), ("mark_selected_as_spam", "spam")],
+)
+def test_bulk_actions_moderate_and_record_who_and_when(mod_client, moderator, action, status):
+    comments = CommentFactory.create_batch(2, status=Comment.Status.PENDING)
+    response = mod_client.post(
+        reverse(CHANGELIST), {"action": action, "_selected_action": [c.pk for c in comments]}
+    )
+    assert response.status_code == 302
+    for comment in comments:
+        comment.refresh_from_db()
+        assert comment.status == status
+        assert comment.moderated_by == moderator
+        assert timezone.now() - comment.moderated_at < timedelta(seconds=5)
+
+
+def _change_data(comment, **overrides):
+    data = {"status": comment.status, "name": comment.name, "email": comment.email, "body": comment.body}
+    data.update(overrides)
+    return data
+
+
+def test_changing_the_status_stamps_the_moderator(mod_client, moderator):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    mod_client.post(
+        reverse("admin:blog_comment_change", args=[comment.pk]), _change_data(comment, status="approved")
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.moderated_by == moderator
+
+
+def test_editing_the_text_alone_does_not_stamp_a_moderator(mod_client):
+    comment = CommentFactory(status=Comment.Status.APPROVED)
+    mod_client.post(
+        reverse("admin:blog_comment_change", args=[comment.pk]), _change_data(comment, body="Typo fixed")
+    )
+    comment.refresh_from_db()
+    assert comment.body == "Typo fixed"
+    assert comment.moderated_by is None
+
+
+def test_a_moderator_replies_as_the_clinic_from_the_change_page(mod_client, moderator):
+    comment = CommentFactory()
+    response = mod_client.post(
+        reverse("admin:blog_comment_change", args=[comment.pk]),
+        _change_data(comment, clinic_reply="Thank you for sharing."),
+    )
+    assert response.status_code == 302
+    reply = Comment.objects.get(parent=comment)
+    assert reply.is_staff_reply
+    assert reply.status == Comment.Status.APPROVED
+    assert reply.moderated_by == moderator
+    assert reply.body == "Thank you for sharing."
+
+
+def test_a_pending_comment_must_be_approved_before_a_clinic_reply(mod_client):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    response = mod_client.post(
+        reverse("admin:blog_comment_change", args=[comment.pk]), _change_data(comment, clinic_reply="Hello")
+    )
+    assert response.status_code == 200
+    assert not Comment.objects.filter(parent=comment).exists()
+
+
+def test_the_admin_index_shows_the_pending_count(mod_client):
+    CommentFactory.create_batch(3, status=Comment.Status.PENDING)
+    CommentFactory(status=Comment.Status.APPROVED)
+    html = mod_client.get(reverse("admin:index")).content.decode()
+    assert "3 comments await moderation" in html
+
+
+def test_the_pending_count_is_not_shown_to_staff_without_comment_access(client):
+    client.force_login(StaffFactory())
+    CommentFactory(status=Comment.Status.PENDING)
+    assert "await moderation" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_plain_user_cannot_reach_the_comment_admin(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse(CHANGELIST)).status_code == 302

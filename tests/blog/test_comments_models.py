@@ -1,0 +1,46 @@
+import pytest
+
+from blog.models import Comment
+from blog.threads import build_tree
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_approved_and_pending_querysets():
+    approved = CommentFactory(status=Comment.Status.APPROVED)
+    pending = CommentFactory(status=Comment.Status.PENDING)
+    CommentFactory(status=Comment.Status.SPAM)
+    assert list(Comment.objects.approved()) == [approved]
+    assert list(Comment.objects.pending()) == [pending]
+
+
+def test_a_comment_links_to_its_place_on_the_article():
+    comment = CommentFactory()
+    assert comment.get_absolute_url() == f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+
+
+def test_a_comment_names_its_author_and_article():
+    comment = CommentFactory(name="Ana")
+    assert str(comment) == f"Comment by Ana on {comment.article}"
+
+
+def test_deep_replies_line_up_at_the_last_level():
+    root = CommentFactory()
+    chain = [root]
+    for _ in range(4):
+        chain.append(CommentFactory(article=root.article, parent=chain[-1]))
+    roots = build_tree(list(Comment.objects.order_by("created_at", "pk")))
+    assert [c.pk for c in roots] == [root.pk]
+    second = roots[0].children[0]
+    assert [c.pk for c in second.children] == [chain[2].pk, chain[3].pk, chain[4].pk]
+    assert chain[4].pk == second.children[2].pk
+    assert second.children[2].replying_to.pk == chain[3].pk
+
+
+def test_a_reply_to_a_hidden_comment_stands_on_its_own():
+    parent = CommentFactory(status=Comment.Status.REJECTED)
+    reply = CommentFactory(article=parent.article, parent=parent)
+    roots = build_tree(list(Comment.objects.approved()))
+    assert roots == [reply]
+    assert roots[0].replying_to is None

@@ -1,0 +1,360 @@
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.template import Context, Template
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from blog import moderation
+from blog.models import Comment
+from blog.spam import make_form_token
+from tests.blog.comment_helpers import _fresh_cache, comment_data  # noqa: F401
+from tests.factories import ArticleFactory, CommentFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def post_comment(client, article, **overrides):
+    return client.post(reverse("blog:comment_create", args=[article.slug]), comment_data(**overrides))
+
+
+def page(client, article, query=""):
+    return client.get(article.get_absolute_url() + query).content.decode()
+
+
+def test_a_new_comment_waits_for_moderation(client):
+    article = ArticleFactory()
+    response = post_comment(client, article, body="A quiet thank-you note")
+    assert response.status_code == 303
+    assert response["Location"] == f"{article.get_absolute_url()}?comment=pending#comments"
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert "A quiet thank-you note" not in page(client, article)
+
+
+def test_after_posting_the_page_says_the_comment_awaits_moderation(client):
+    article = ArticleFactory()
+    response = post_comment(client, article)
+    html = client.get(response["Location"]).content.decode()
+    assert "awaiting moderation" in html
+
+
+def test_a_known_commenter_lands_on_their_published_comment(client):
+    article = ArticleFactory()
+    CommentFactory(email="ana@example.com")
+    response = post_comment(client, article, body="Second visit")
+    comment = Comment.objects.get(body="Second visit")
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert "Second visit" in page(client, article)
+
+
+def test_the_honeypot_rejects_with_400(client):
+    response = post_comment(client, ArticleFactory(), website="http://bot.example")
+    assert response.status_code == 400
+    assert "automated" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_form_sent_too_fast_is_rejected_with_400(client):
+    response = post_comment(client, ArticleFactory(), started=make_form_token())
+    assert response.status_code == 400
+    assert "too quickly" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_an_expired_form_is_rejected_with_a_clear_message(client, settings):
+    old = make_form_token(at=time.time() - settings.COMMENTS_MAX_FORM_AGE - 60)
+    response = post_comment(client, ArticleFactory(), started=old, body="Keep my words")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "open for too long" in html
+    assert "Keep my words" in html
+
+
+def test_a_forged_timestamp_is_rejected_with_400(client):
+    response = post_comment(client, ArticleFactory(), started="forged")
+    assert response.status_code == 400
+    assert "could not check" in response.content.decode()
+
+
+def test_the_rate_limit_answers_429(client, settings):
+    settings.COMMENTS_RATE_LIMIT = "2/10m"
+    article = ArticleFactory()
+    statuses = [post_comment(client, article, email=f"a{n}@example.com").status_code for n in range(3)]
+    assert statuses == [303, 303, 429]
+    assert Comment.objects.count() == 2
+
+
+def test_the_rate_limit_is_per_client(client, settings):
+    settings.COMMENTS_RATE_LIMIT = "1/10m"
+    article = ArticleFactory()
+    url = reverse("blog:comment_create", args=[article.slug])
+    assert client.post(url, comment_data(), REMOTE_ADDR="10.0.0.1").status_code == 303
+    assert client.post(url, comment_data(), REMOTE_ADDR="10.0.0.2").status_code == 303
+    assert client.post(url, comment_data(), REMOTE_ADDR="10.0.0.1").status_code == 429
+
+
+def test_the_rate_limit_never_stores_the_address(client, settings):
+    settings.COMMENTS_RATE_LIMIT = "1/10m"
+    client.post(
+        reverse("blog:comment_create", args=[ArticleFactory().slug]), comment_data(), REMOTE_ADDR="10.9.8.7"
+    )
+    assert not any("10.9.8.7" in str(key) for key in cache._cache)
+
+
+def test_a_blocked_domain_is_rejected_with_400(client, settings):
+    settings.COMMENTS_BLOCKED_DOMAINS = ["spam.example"]
+    response = post_comment(client, ArticleFactory(), body="Visit www.spam.example today")
+    assert response.status_code == 400
+    assert "spam.example" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_too_many_links_are_held_not_rejected(client, settings):
+    settings.COMMENTS_MAX_LINKS = 1
+    response = post_comment(client, ArticleFactory(), body="http://a.example.org http://b.example.org")
+    assert response.status_code == 303
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_missing_fields_get_an_error_summary_linking_to_them(client):
+    response = post_comment(client, ArticleFactory(), name="", email="not-an-email")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert 'href="#id_name"' in html
+    assert 'href="#id_email"' in html
+
+
+def test_the_error_page_links_back_to_the_article(client):
+    article = ArticleFactory()
+    response = post_comment(client, article, body="")
+    assert f'href="{article.get_absolute_url()}#comments"' in response.content.decode()
+
+
+def test_closed_comments_answer_403_and_hide_the_form(client, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=40))
+    response = post_comment(client, article)
+    assert response.status_code == 403
+    assert "closed" in response.content.decode()
+    assert not Comment.objects.exists()
+    assert 'name="body"' not in page(client, article)
+
+
+def test_comments_on_a_draft_are_not_found(client):
+    article = ArticleFactory(status="draft")
+    assert post_comment(client, article).status_code == 404
+
+
+def test_a_reply_is_attached_to_the_right_comment(client):
+    article = ArticleFactory()
+    CommentFactory(article=article)
+    parent = CommentFactory(article=article)
+    post_comment(client, article, parent=str(parent.pk), body="I agree")
+    assert Comment.objects.get(body="I agree").parent == parent
+
+
+def test_a_reply_to_a_pending_comment_is_refused(client):
+    parent = CommentFactory(status=Comment.Status.PENDING)
+    response = post_comment(client, parent.article, parent=str(parent.pk))
+    assert response.status_code == 400
+
+
+def test_reply_to_presets_the_parent_and_says_whom(client):
+    parent = CommentFactory(name="Marta")
+    html = page(client, parent.article, f"?reply_to={parent.pk}")
+    assert f'name="parent" value="{parent.pk}"' in html
+    assert "Replying to Marta" in html
+
+
+def test_replies_show_under_their_parent_two_levels_deep(client):
+    root = CommentFactory(name="Root")
+    child = CommentFactory(article=root.article, parent=root, name="Child")
+    CommentFactory(article=root.article, parent=child, name="Grandchild", body="deep reply")
+    html = page(client, root.article)
+    root_start = html.index(f'id="comment-{root.pk}"')
+    child_start = html.index(f'id="comment-{child.pk}"')
+    assert root_start < child_start < html.index("deep reply")
+    assert html.count('class="comment-replies') == 2
+    assert "Replying to Child" in html
+
+
+def test_the_form_has_the_named_fields_with_labels(client):
+    html = page(client, ArticleFactory())
+    for name in ("name", "email", "body"):
+        assert f'name="{name}"' in html
+        assert f'for="id_{name}"' in html
+    assert 'name="parent"' in html
+
+
+def test_the_form_warns_about_health_details_and_links_the_inquiry_form(client):
+    html = page(client, ArticleFactory())
+    assert "health details" in html
+    assert reverse("inquiries:new") in html
+
+
+def test_hostile_markup_is_shown_as_text(client):
+    comment = CommentFactory(body='<script>alert("x")</script><b>bold</b>')
+    html = page(client, comment.article)
+    assert '<script>alert("x")' not in html
+    assert "&lt;script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_links_are_made_nofollow_ugc(client):
+    comment = CommentFactory(body="More at https://example.org/page")
+    html = page(client, comment.article)
+    assert '<a href="https://example.org/page" rel="nofollow ugc noopener">' in html
+
+
+def test_line_breaks_are_kept(client):
+    comment = CommentFactory(body="first line\nsecond line")
+    assert "first line<br>second line" in page(client, comment.article)
+
+
+def test_only_approved_comments_are_listed_and_counted(client):
+    article = ArticleFactory()
+    CommentFactory(article=article, body="visible one")
+    CommentFactory(article=article, body="still pending", status=Comment.Status.PENDING)
+    CommentFactory(article=article, body="pure spam", status=Comment.Status.SPAM)
+    html = page(client, article)
+    assert "visible one" in html
+    assert "still pending" not in html
+    assert "pure spam" not in html
+    assert "1 comment" in html
+
+
+def test_the_clinic_reply_carries_a_badge(client):
+    parent = CommentFactory()
+    moderation.reply_as_clinic(parent, by=StaffFactory(), body="We are glad it helped.")
+    assert "by the clinic" in page(client, parent.article)
+
+
+def test_every_approved_comment_has_a_like_and_a_reply_control(client):
+    comment = CommentFactory(name="Lee")
+    html = page(client, comment.article)
+    assert reverse("blog:comment_like", args=[comment.pk]) in html
+    assert ">Like<span" in html
+    assert f"?reply_to={comment.pk}#comment-form" in html
+
+
+def test_a_like_counts_once_per_browser(client):
+    comment = CommentFactory()
+    url = reverse("blog:comment_like", args=[comment.pk])
+    first = client.post(url)
+    client.post(url)
+    assert first.status_code == 303
+    assert first["Location"] == comment.get_absolute_url()
+    comment.refresh_from_db()
+    assert comment.like_count == 1
+
+
+def test_another_browser_adds_its_own_like(client):
+    comment = CommentFactory()
+    url = reverse("blog:comment_like", args=[comment.pk])
+    client.post(url)
+    Client().post(url)
+    comment.refresh_from_db()
+    assert comment.like_count == 2
+
+
+def test_a_like_shows_on_the_page(client):
+    comment = CommentFactory()
+    page(client, comment.article)  # fills the cache
+    client.post(reverse("blog:comment_like", args=[comment.pk]))
+    assert "(1)</button>" in page(client, comment.article)
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM])
+def test_only_approved_comments_can_be_liked(client, status):
+    comment = CommentFactory(status=status)
+    assert client.post(reverse("blog:comment_like", args=[comment.pk])).status_code == 404
+
+
+def test_approving_shows_the_comment_despite_the_cache(client):
+    comment = CommentFactory(status=Comment.Status.PENDING, body="now you see me")
+    assert "now you see me" not in page(client, comment.article)
+    moderation.approve(comment, by=StaffFactory())
+    assert "now you see me" in page(client, comment.article)
+
+
+def test_an_admin_edit_refreshes_the_cached_thread(client):
+    comment = CommentFactory(body="before edit")
+    page(client, comment.article)
+    comment.body = "after edit"
+    comment.save()
+    assert "after edit" in page(client, comment.article)
+
+
+def test_the_cached_thread_carries_each_browsers_own_csrf_token():
+    comment = CommentFactory()
+    first = Client(enforce_csrf_checks=True)
+    second = Client(enforce_csrf_checks=True)
+    first.get(comment.article.get_absolute_url())
+    html = second.get(comment.article.get_absolute_url()).content.decode()
+    token = second.cookies["csrftoken"].value
+    assert "__comment_thread_csrf_token__" not in html
+    response = second.post(
+        reverse("blog:comment_like", args=[comment.pk]), {"csrfmiddlewaretoken": _token_in(html)}
+    )
+    assert token
+    assert response.status_code == 303
+
+
+def _token_in(html):
+    marker = 'name="csrfmiddlewaretoken" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _thread(article, count):
+    roots = CommentFactory.create_batch(count // 2, article=article)
+    for root in roots:
+        CommentFactory(article=article, parent=root)
+
+
+def test_200_comments_take_as_many_queries_as_2(client):
+    small, large = ArticleFactory(), ArticleFactory()
+    _thread(small, 2)
+    _thread(large, 200)
+    assert Comment.objects.filter(article=large).count() == 200
+    _count_queries(client, reverse("home"))  # warm up sessions and the like
+    assert _count_queries(client, large.get_absolute_url()) == _count_queries(
+        client, small.get_absolute_url()
+    )
+
+
+def test_a_cached_thread_needs_no_comment_query(client):
+    article = ArticleFactory()
+    _thread(article, 20)
+    url = article.get_absolute_url()
+    cold = _count_queries(client, url)
+    warm = _count_queries(client, url)
+    assert warm == cold - 1
+
+
+def test_the_comment_count_tag_counts_approved_comments_only():
+    article = ArticleFactory()
+    CommentFactory.create_batch(2, article=article)
+    CommentFactory(article=article, status=Comment.Status.PENDING)
+    rendered = Template("{% load comments %}{% comment_count article %}").render(
+        Context({"article": article})
+    )
+    assert rendered == "2"
+
+
+def test_the_honeypot_is_hidden_from_people(client):
+    html = page(client, ArticleFactory())
+    assert '<div class="comment-hp" aria-hidden="true">' in html
+    assert 'name="website"' in html
