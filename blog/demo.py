@@ -20,6 +20,8 @@ from clinic_site.models import Clinician
 from .models import Article, Condition
 from .sanitize import sanitize_html
 
+MYOFASCIAL_SLUG = "myofascial-release-explained"
+
 CONDITIONS = [
     (
         "back-pain",
@@ -143,7 +145,7 @@ def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
     clinic = settings.CLINIC_NAME
     return [
         {
-            "slug": "myofascial-release-explained",
+            "slug": MYOFASCIAL_SLUG,
             "title": "Myofascial release, explained",
             "summary": (
                 f"What the hands-on technique we use at {clinic} actually does, what a session feels like, "

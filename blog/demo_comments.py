@@ -10,10 +10,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from .demo import MYOFASCIAL_SLUG
 from .models import Article, Comment
 from .threads import invalidate_thread
-
-MYOFASCIAL_SLUG = "myofascial-release"
 
 # (name, email, body, replies as (name, email, body, by_the_clinic))
 CONVERSATIONS = [

@@ -1,5 +1,6 @@
 import pytest
 
+from blog.demo import MYOFASCIAL_SLUG
 from blog.demo_comments import seed_comments
 from blog.models import Comment
 from tests.blog.comment_helpers import _fresh_cache  # noqa: F401
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_adds_approved_comments_with_replies():
-    article = ArticleFactory(slug="myofascial-release")
+    article = ArticleFactory(slug=MYOFASCIAL_SLUG)
     seed_comments()
     comments = Comment.objects.filter(article=article)
     assert comments.exists()
@@ -28,7 +29,7 @@ def test_the_base_set_is_added_once():
 
 def test_extra_comments_go_to_the_myofascial_article():
     ArticleFactory()
-    article = ArticleFactory(slug="myofascial-release")
+    article = ArticleFactory(slug=MYOFASCIAL_SLUG)
     seed_comments()
     before = Comment.objects.filter(article=article).count()
     seed_comments(extra=30)

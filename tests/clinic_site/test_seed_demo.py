@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from blog.demo import MYOFASCIAL_SLUG
 from blog.models import Article, Condition
 from clinic_site.models import Clinician, Location
 
@@ -82,3 +83,16 @@ def test_a_weak_password_is_refused():
     with pytest.raises(CommandError):
         seed("--staff-password", "password")
     assert not get_user_model().objects.exists()
+
+
+def test_comments_option_adds_that_many_approved_comments_to_the_myofascial_article():
+    seed()
+    article = Article.objects.get(slug=MYOFASCIAL_SLUG)
+    before = article.comments.approved().count()
+    seed("--comments", "25")
+    assert article.comments.approved().count() == before + 25
+
+
+def test_a_negative_comments_count_is_refused():
+    with pytest.raises(CommandError):
+        seed("--comments", "-1")

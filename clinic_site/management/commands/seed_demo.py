@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from blog import demo as blog_demo
+from blog import demo_comments
 from clinic_site import demo as clinic_demo
 
 
@@ -19,9 +20,18 @@ class Command(BaseCommand):
             metavar="PW",
             help="Create the demo staff accounts (owner, editor, moderator, handler) with this password.",
         )
+        parser.add_argument(
+            "--comments",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N more approved comments (some of them replies) to the myofascial article.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, staff_password=None, **options):
+    def handle(self, *args, staff_password=None, comments=0, **options):
+        if comments < 0:
+            raise CommandError("--comments takes a number of comments, 0 or more.")
         locations = clinic_demo.seed_locations()
         clinicians = clinic_demo.seed_clinicians(locations)
         conditions = blog_demo.seed_conditions()
@@ -30,6 +40,7 @@ class Command(BaseCommand):
             f"Demo content: {len(locations)} locations, {len(clinicians)} clinicians, "
             f"{len(conditions)} conditions, {len(articles)} articles."
         )
+        demo_comments.seed_comments(stdout=self.stdout, extra=comments)
         if staff_password is None:
             return
         try:
