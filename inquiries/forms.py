@@ -190,20 +190,19 @@ class InquiryForm(forms.ModelForm):
 
     def _check_timing(self, token: str) -> None:
         try:
-            started = signing.loads(
-                token, salt=TIMESTAMP_SALT, max_age=settings.INQUIRIES_FORM_MAX_AGE_SECONDS
-            )
-        except signing.SignatureExpired:
-            raise forms.ValidationError(
-                _("This form was open for too long. Please check your answers and send it again."),
-                code="expired",
-            ) from None
-        except signing.BadSignature:
+            started = int(signing.loads(token, salt=TIMESTAMP_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
             raise forms.ValidationError(
                 _("This form could not be accepted. Please reload the page and try again."),
                 code="tampered",
             ) from None
-        if time.time() - started < settings.INQUIRIES_MIN_FILL_SECONDS:
+        age = time.time() - started
+        if age > settings.INQUIRIES_FORM_MAX_AGE_SECONDS:
+            raise forms.ValidationError(
+                _("This form was open for too long. Please check your answers and send it again."),
+                code="expired",
+            )
+        if age < settings.INQUIRIES_MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 _("That was quicker than a person fills in this form. Please wait a moment, then send it."),
                 code="too_fast",

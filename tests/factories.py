@@ -69,3 +69,24 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def conditions(self, create, extracted, **kwargs):
         if create and extracted:
             self.conditions.set(extracted)
+
+
+# Inquiries (issue 4)
+class InquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inquiries.Inquiry"
+
+    name = "Pat Example"
+    email = factory.Sequence(lambda n: f"patient{n}@example.com")
+    symptoms = "Stiff lower back every morning"
+    duration = "three weeks"
+    treatments_tried = "ice and rest"
+    consent_at = factory.LazyFunction(timezone.now)
+    submission_token = factory.Sequence(lambda n: f"token-{n}")
+
+
+class RoutingRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inquiries.RoutingRule"
+
+    name = factory.Sequence(lambda n: f"Rule {n}")
