@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -32,6 +33,13 @@ class HandlersOnlyMixin:
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if is_inquiry_handler(request.user) else queryset.none()
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the object up first and would answer "does not exist" with a redirect;
+        # the answer to someone who may not look is 403, whether the object exists or not.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
 
 class AssignedFilter(admin.SimpleListFilter):
