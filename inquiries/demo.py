@@ -6,31 +6,25 @@ from django.contrib.auth.models import Group
 from blog.models import Condition
 from clinic_site.models import Clinician, Location
 
-from .models import HANDLERS_GROUP, RoutingRule
+from .models import HANDLERS_GROUP, RoutingRule, is_inquiry_handler
 
-# (rule name, condition slug or None, location slug or None, clinician slug or username)
+# (rule name, condition slug or None, location slug or None, clinician slug or username).
+# The seed_demo data: Maya Okafor (owner, superuser), Sam Patel (front desk, "handler"),
+# locations harbor-point and bayside. Rules only go to people who can open inquiries.
 DEMO_RULES = [
-    ("Jaw pain (TMJ) to the owner", "jaw-pain-tmj", None, "owner"),
-    ("Sports injuries to the PTA", "sports-injuries", None, "pta"),
-    ("Headaches and migraines to massage", "headaches", None, "lmt"),
-    ("Back pain at the second clinic", "back-pain", "westside", "pta"),
+    ("Jaw pain (TMJ) to Maya", "jaw-pain-tmj", None, "maya-okafor"),
+    ("Disc problems at Harbor Point to Maya", "disc-problems", "harbor-point", "maya-okafor"),
+    ("Painful scars to Maya", "painful-scars", None, "maya-okafor"),
+    ("Bayside inquiries to the front desk", None, "bayside", "sam-patel"),
 ]
 
 
 def _user_for(key: str):
-    User = get_user_model()
     clinician = Clinician.objects.filter(slug=key, user__isnull=False).select_related("user").first()
-    if clinician is not None:
-        return clinician.user
-    by_username = User.objects.filter(username=key, is_active=True).first()
-    if by_username is not None:
-        return by_username
-    # Fall back to a clinician of the matching role who has a staff account.
-    return (
-        User.objects.filter(clinician__role=key, is_active=True, is_staff=True).order_by("pk").first()
-        if key in Clinician.Role.values
-        else None
-    )
+    user = clinician.user if clinician is not None else None
+    if user is None:
+        user = get_user_model().objects.filter(username=key).first()
+    return user if user is not None and is_inquiry_handler(user) else None
 
 
 def _say(stdout, message: str) -> None:
@@ -40,6 +34,10 @@ def _say(stdout, message: str) -> None:
 
 def seed_routing(stdout=None) -> int:
     """Create (or refresh) the demo rules; returns how many rules exist afterwards. Idempotent."""
+    group, _created = Group.objects.get_or_create(name=HANDLERS_GROUP)
+    handler = get_user_model().objects.filter(username="handler", is_staff=True).first()
+    if handler is not None:
+        handler.groups.add(group)
     count = 0
     for name, condition_slug, location_slug, who in DEMO_RULES:
         condition = Condition.objects.filter(slug=condition_slug).first() if condition_slug else None
@@ -56,10 +54,6 @@ def seed_routing(stdout=None) -> int:
             defaults={"condition": condition, "location": location, "assignee": user, "group": None},
         )
         count += 1
-    group, _created = Group.objects.get_or_create(name=HANDLERS_GROUP)
-    handler = get_user_model().objects.filter(username="handler").first()
-    if handler is not None:
-        handler.groups.add(group)
     RoutingRule.objects.update_or_create(
         name="Everything else to the inquiry handlers",
         defaults={"condition": None, "location": None, "assignee": None, "group": group, "priority": 1000},

@@ -11,6 +11,7 @@ from statistics import median
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -344,6 +345,17 @@ class RoutingRule(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.assignee_id and not is_inquiry_handler(self.assignee):
+            raise ValidationError(
+                {
+                    "assignee": _(
+                        "This person cannot open inquiries: add them to the “Inquiry handlers” group first."
+                    )
+                }
+            )
 
     @property
     def specificity(self) -> int:

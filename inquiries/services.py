@@ -12,7 +12,7 @@ from post_office import mail
 from blog.models import Article, Condition
 from clinic_site.models import Location
 
-from .models import Inquiry, RoutingRule
+from .models import Inquiry, RoutingRule, is_inquiry_handler
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ def _fallback_route() -> Route:
     User = get_user_model()
     username = settings.INQUIRIES_FALLBACK_USERNAME
     user = User.objects.filter(username=username, is_active=True).first() if username else None
+    if user is not None and not is_inquiry_handler(user):
+        user = None
     if user is not None and user.email:
         return Route(assignee=user, notify=[user.email])
     return Route(assignee=user, notify=[settings.INQUIRIES_FALLBACK_EMAIL])
@@ -33,7 +35,9 @@ def _fallback_route() -> Route:
 def _pick_from_group(rule: RoutingRule):
     """Next active member of the rule's group, turn by turn; the rule row is locked while we count."""
     locked = RoutingRule.objects.select_for_update().get(pk=rule.pk)
-    members = list(locked.group.user_set.filter(is_active=True).order_by("pk"))
+    members = [
+        m for m in locked.group.user_set.filter(is_active=True).order_by("pk") if is_inquiry_handler(m)
+    ]
     if not members:
         return None
     member = members[locked.turn % len(members)]
@@ -45,7 +49,8 @@ def route_inquiry(inquiry: Inquiry) -> Route:
     """Assign the inquiry by the most specific matching rule (not saved here) and say whom to notify."""
     for rule in RoutingRule.objects.select_related("assignee", "group").matching(inquiry):
         if rule.assignee_id:
-            user = rule.assignee if rule.assignee.is_active else None
+            # Someone who could not open the inquiry is never given it (membership may have changed).
+            user = rule.assignee if is_inquiry_handler(rule.assignee) else None
         else:
             user = _pick_from_group(rule)
         if user is not None:

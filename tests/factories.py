@@ -90,3 +90,17 @@ class RoutingRuleFactory(factory.django.DjangoModelFactory):
         model = "inquiries.RoutingRule"
 
     name = factory.Sequence(lambda n: f"Rule {n}")
+
+
+class HandlerFactory(StaffFactory):
+    """A staff member in the "Inquiry handlers" group (made by the inquiries data migration)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def handlers_group(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name="Inquiry handlers"))

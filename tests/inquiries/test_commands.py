@@ -70,13 +70,15 @@ def test_mail_worker_once_delivers_the_queue(lockfile, mailoutbox):
 
 
 def test_seed_routing_is_defensive_and_idempotent(handlers_group):
-    owner = StaffFactory(username="owner")
-    ClinicianFactory(slug="owner", user=owner)
+    owner = StaffFactory(username="owner", is_superuser=True)
+    ClinicianFactory(slug="maya-okafor", user=owner)
     ConditionFactory(slug="jaw-pain-tmj")
+    ConditionFactory(slug="painful-scars")
+    ClinicianFactory(slug="daniel-reyes", user=StaffFactory(username="editor"))
     StaffFactory(username="handler")
-    assert seed_routing() == 2  # the TMJ rule and the catch-all; the rest are skipped
-    assert seed_routing() == 2
-    assert RoutingRule.objects.count() == 2
+    assert seed_routing() == 3  # two rules for Maya and the catch-all; the rest are skipped
+    assert seed_routing() == 3
+    assert RoutingRule.objects.count() == 3
     assert RoutingRule.objects.get(condition__slug="jaw-pain-tmj").assignee == owner
     assert RoutingRule.objects.get(group=handlers_group).condition is None
     assert handlers_group.user_set.filter(username="handler").exists()

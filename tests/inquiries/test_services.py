@@ -9,6 +9,7 @@ from inquiries.services import route_inquiry, submit_inquiry
 from tests.factories import (
     ArticleFactory,
     ConditionFactory,
+    HandlerFactory,
     InquiryFactory,
     LocationFactory,
     RoutingRuleFactory,
@@ -103,21 +104,21 @@ def test_everything_rolls_back_together_if_queueing_fails(monkeypatch):
 
 def test_routes_by_condition():
     back = ConditionFactory(slug="back")
-    clinician = StaffFactory(email="back@clinic.example")
+    clinician = HandlerFactory(email="back@clinic.example")
     RoutingRuleFactory(condition=back, assignee=clinician)
     assert submit(condition=back).assignee == clinician
 
 
 def test_routes_by_location():
     harbor = LocationFactory()
-    clinician = StaffFactory(email="harbor@clinic.example")
+    clinician = HandlerFactory(email="harbor@clinic.example")
     RoutingRuleFactory(location=harbor, assignee=clinician)
     assert submit(location=harbor).assignee == clinician
 
 
 def test_the_most_specific_rule_wins():
     back, harbor = ConditionFactory(slug="back"), LocationFactory()
-    catch_all, by_location, by_condition, both = StaffFactory.create_batch(4)
+    catch_all, by_location, by_condition, both = HandlerFactory.create_batch(4)
     RoutingRuleFactory(assignee=catch_all, priority=1)
     RoutingRuleFactory(location=harbor, assignee=by_location, priority=1)
     RoutingRuleFactory(condition=back, assignee=by_condition, priority=1)
@@ -129,21 +130,36 @@ def test_the_most_specific_rule_wins():
 
 
 def test_lower_priority_number_wins_among_equals():
-    first, second = StaffFactory.create_batch(2)
+    first, second = HandlerFactory.create_batch(2)
     RoutingRuleFactory(assignee=second, priority=20)
     RoutingRuleFactory(assignee=first, priority=10)
     assert submit().assignee == first
 
 
+def test_a_user_who_cannot_open_inquiries_is_skipped():
+    RoutingRuleFactory(assignee=StaffFactory(), priority=1)
+    handler = HandlerFactory()
+    RoutingRuleFactory(assignee=handler, priority=2)
+    assert submit().assignee == handler
+
+
+def test_a_rule_for_someone_outside_the_handlers_group_does_not_validate():
+    from django.core.exceptions import ValidationError
+
+    rule = RoutingRuleFactory.build(assignee=StaffFactory())
+    with pytest.raises(ValidationError):
+        rule.full_clean()
+
+
 def test_inactive_rules_are_ignored():
-    user = StaffFactory()
+    user = HandlerFactory()
     RoutingRuleFactory(assignee=user, active=False)
     assert submit().assignee is None
 
 
 def test_group_rule_takes_turns_over_active_members(handlers_group):
-    members = StaffFactory.create_batch(3)
-    inactive = StaffFactory(is_active=False)
+    members = HandlerFactory.create_batch(3)
+    inactive = HandlerFactory(is_active=False)
     handlers_group.user_set.add(*members, inactive)
     RoutingRuleFactory(group=handlers_group)
     assignees = [submit(submission_token=f"t{i}").assignee for i in range(4)]
@@ -151,7 +167,7 @@ def test_group_rule_takes_turns_over_active_members(handlers_group):
 
 
 def test_empty_group_falls_through_to_the_next_rule(handlers_group):
-    user = StaffFactory()
+    user = HandlerFactory()
     RoutingRuleFactory(condition=ConditionFactory(), group=handlers_group, priority=1)
     RoutingRuleFactory(assignee=user, priority=2)
     assert submit().assignee == user
@@ -164,7 +180,7 @@ def test_fallback_address_when_no_rule_matches(settings):
 
 
 def test_fallback_user_when_configured(settings):
-    desk = StaffFactory(username="desk", email="desk@clinic.example")
+    desk = HandlerFactory(username="desk", email="desk@clinic.example")
     settings.INQUIRIES_FALLBACK_USERNAME = "desk"
     assert submit().assignee == desk
     assert Email.objects.filter(to=["desk@clinic.example"]).exists()
@@ -188,7 +204,7 @@ def test_two_emails_are_queued_not_sent():
 
 def test_staff_notification_has_reference_condition_and_admin_link():
     condition = ConditionFactory(name="Sciatica", slug="sciatica")
-    assignee = StaffFactory(email="pt@clinic.example")
+    assignee = HandlerFactory(email="pt@clinic.example")
     RoutingRuleFactory(condition=condition, assignee=assignee)
     inquiry = submit(condition=condition)
     email = queued("pt@clinic.example")
