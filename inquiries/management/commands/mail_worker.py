@@ -3,9 +3,10 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 from django.utils import timezone
-from post_office.lockfile import default_lockfile
-from post_office.mail import send_queued_mail_until_done
+from post_office.lockfile import FileLock, FileLocked, default_lockfile
+from post_office.mail import get_queued, send_queued
 from post_office.models import STATUS, Email
 from post_office.settings import get_retry_timedelta
 
@@ -20,10 +21,21 @@ def apply_backoff(since) -> int:
     return len(requeued)
 
 
-def deliver_once(lockfile: str = default_lockfile) -> None:
+def deliver_once(lockfile: str = default_lockfile) -> bool:
+    """Send everything due, batch by batch; False if another worker holds the lock.
+
+    post_office's own send_queued_mail_until_done does the same but closes the database
+    connection between batches; this loop leaves that to the caller (see handle).
+    """
     started = timezone.now()
-    send_queued_mail_until_done(lockfile=lockfile)
+    try:
+        with FileLock(lockfile):
+            while get_queued().exists():
+                send_queued(processes=1)
+    except FileLocked:
+        return False
     apply_backoff(started)
+    return True
 
 
 class Command(BaseCommand):
@@ -36,7 +48,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, sleep=15.0, lockfile=default_lockfile, **options):
         while True:
-            deliver_once(lockfile)
+            if not deliver_once(lockfile):
+                self.stderr.write("Another mail worker holds the lock; trying again later.")
             if once:
                 return
             time.sleep(sleep)
+            close_old_connections()  # a long-running loop must not hold a stale connection
