@@ -1,11 +1,17 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Inquiry, InquiryAccessLog, InquiryNote, RoutingRule, is_inquiry_handler
+from .models import (
+    Inquiry,
+    InquiryAccessLog,
+    InquiryNote,
+    RoutingRule,
+    inquiry_handlers,
+    is_inquiry_handler,
+)
 
 
 class HandlersOnlyMixin:
@@ -165,7 +171,7 @@ class InquiryAdmin(HandlersOnlyMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
+            kwargs["queryset"] = inquiry_handlers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -239,7 +245,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
+            kwargs["queryset"] = inquiry_handlers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

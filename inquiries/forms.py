@@ -186,6 +186,8 @@ class InquiryForm(forms.ModelForm):
                 code="honeypot",
             )
         self._check_timing(self.data.get("started", ""))
+        if cleaned.get("preferred_contact") == Inquiry.ContactMethod.PHONE and not cleaned.get("phone"):
+            self.add_error("phone", _("You asked us to call you: please give a phone number."))
         return cleaned
 
     def _check_timing(self, token: str) -> None:

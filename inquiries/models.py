@@ -30,6 +30,19 @@ def generate_reference() -> str:
     return "-".join((REFERENCE_PREFIX, *halves))
 
 
+def inquiry_handlers():
+    """The users who may be given inquiries: active staff in the handlers group, and superusers."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(models.Q(is_superuser=True) | models.Q(groups__name=HANDLERS_GROUP))
+        .distinct()
+        .order_by("username")
+    )
+
+
 def is_inquiry_handler(user) -> bool:
     """May this user see inquiries at all? Superusers, and active staff in the handlers group."""
     if not (user.is_authenticated and user.is_active and user.is_staff):

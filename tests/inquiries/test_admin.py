@@ -231,3 +231,11 @@ def test_index_summary_hidden_from_other_staff(client, editor):
     InquiryFactory()
     client.force_login(editor)
     assert "Open inquiries" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_only_handlers_can_be_chosen_as_assignee(client, handler, editor, superuser, inquiry):
+    client.force_login(handler)
+    html = client.get(pages(inquiry)["change"]).content.decode()
+    assert f'<option value="{handler.pk}">' in html
+    assert f'<option value="{superuser.pk}">' in html
+    assert f'<option value="{editor.pk}">' not in html

@@ -158,3 +158,13 @@ def test_source_article_is_resolved_on_submit(form_data):
 
 def test_each_unbound_form_gets_its_own_submission_token():
     assert unbound().initial["submission_token"] != unbound().initial["submission_token"]
+
+
+def test_phone_is_needed_when_asking_for_a_call(form_data):
+    form = bound(form_data(preferred_contact="phone", phone=""))
+    assert not form.is_valid()
+    assert "phone" in form.errors
+
+
+def test_phone_call_with_a_number_is_fine(form_data):
+    assert bound(form_data(preferred_contact="phone", phone="(757) 555-0100")).is_valid()
