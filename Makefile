@@ -48,3 +48,9 @@ migrations-check: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
+
+# Delivers the mail queue (django-post-office) in a loop; failed sends are retried with backoff.
+# In production run it as a service with the same environment as the web process.
+.PHONY: worker
+worker: $(VENV)/.runtime
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py mail_worker --sleep $${MAIL_WORKER_SLEEP:-15}

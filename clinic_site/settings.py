@@ -6,6 +6,7 @@ safe for a first run on a laptop (SQLite under ``var/``, local-memory cache, con
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "ckeditor",
+    "post_office",
     "clinic_site",
     "blog",
     "inquiries",
@@ -214,3 +216,23 @@ COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
 COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=15)
 # How long a rendered comment thread stays in the cache (it is also dropped on every change).
 COMMENTS_THREAD_CACHE_SECONDS = env.int("COMMENTS_THREAD_CACHE_SECONDS", default=60 * 60)
+
+# Inquiries (issue 4). Mail goes through django-post-office's database queue: the inquiry and its
+# emails commit in one transaction and `make worker` delivers them with the real backend above.
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": env.int("MAIL_MAX_RETRIES", default=6),
+    # First retry after this long; the worker doubles it for each further attempt.
+    "RETRY_INTERVAL": timedelta(seconds=env.int("MAIL_RETRY_SECONDS", default=60)),
+    "LOG_LEVEL": 1,
+    "LOCK_FILE_NAME": str(VAR_DIR / "post_office"),
+}
+INQUIRIES_FALLBACK_EMAIL = env.str("INQUIRIES_FALLBACK_EMAIL", default=CLINIC_EMAIL)
+INQUIRIES_FALLBACK_USERNAME = env.str("INQUIRIES_FALLBACK_USERNAME", default="")
+# "<count>/<period>" per client, period one of s, m, h, d; shared through the cache across processes.
+INQUIRIES_RATE_LIMIT = env.str("INQUIRIES_RATE_LIMIT", default="5/h")
+INQUIRIES_MIN_FILL_SECONDS = env.int("INQUIRIES_MIN_FILL_SECONDS", default=3)
+INQUIRIES_FORM_MAX_AGE_SECONDS = env.int("INQUIRIES_FORM_MAX_AGE_SECONDS", default=60 * 60 * 24)
+INQUIRIES_RETENTION_DAYS = env.int("INQUIRIES_RETENTION_DAYS", default=365)
+INQUIRIES_RESPONSE_DAYS = env.int("INQUIRIES_RESPONSE_DAYS", default=2)

@@ -1,9 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "inquiries"
 
-# Placeholder until the inquiries issue lands; replaced wholesale there.
 urlpatterns = [
-    path("new/", TemplateView.as_view(template_name="inquiries/placeholder.html"), name="new"),
+    path("new/", views.InquiryCreateView.as_view(), name="new"),
+    path("thanks/", views.ThanksView.as_view(), name="thanks"),
 ]

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from blog.demo import MYOFASCIAL_SLUG
 from blog.models import Article, Condition
 from clinic_site.models import Clinician, Location
+from inquiries.models import RoutingRule
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,10 @@ def test_comments_option_adds_that_many_approved_comments_to_the_myofascial_arti
 def test_a_negative_comments_count_is_refused():
     with pytest.raises(CommandError):
         seed("--comments", "-1")
+
+
+def test_staff_accounts_come_with_routing_rules_for_inquiries():
+    seed("--staff-password", PASSWORD)
+    assert RoutingRule.objects.filter(group__name="Inquiry handlers").exists()
+    seed("--staff-password", PASSWORD)
+    assert RoutingRule.objects.filter(group__name="Inquiry handlers").count() == 1

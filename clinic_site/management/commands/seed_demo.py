@@ -5,6 +5,7 @@ from django.db import transaction
 from blog import demo as blog_demo
 from blog import demo_comments
 from clinic_site import demo as clinic_demo
+from inquiries import demo as inquiries_demo
 
 
 class Command(BaseCommand):
@@ -48,3 +49,4 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("The staff password is too weak: " + " ".join(exc.messages)) from exc
         self.stdout.write("Demo staff accounts: " + ", ".join(usernames))
+        inquiries_demo.seed_routing(stdout=self.stdout)

@@ -1,0 +1,274 @@
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Inquiry,
+    InquiryAccessLog,
+    InquiryNote,
+    RoutingRule,
+    inquiry_handlers,
+    is_inquiry_handler,
+)
+
+
+class HandlersOnlyMixin:
+    """Inquiries are health data: only the handlers group (and superusers) may even see they exist.
+
+    Model permissions alone are not enough: a permission granted by mistake to an editor must
+    still not open an inquiry, so every check also asks for group membership.
+    """
+
+    def has_module_permission(self, request):
+        return is_inquiry_handler(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_inquiry_handler(request.user) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_inquiry_handler(request.user) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return is_inquiry_handler(request.user) and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_inquiry_handler(request.user) and super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if is_inquiry_handler(request.user) else queryset.none()
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the object up first and would answer "does not exist" with a redirect;
+        # the answer to someone who may not look is 403, whether the object exists or not.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = _("assigned to")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Me")), ("nobody", _("Nobody"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("open or finished")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Open")), ("no", _("Closed or spam"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.open()
+        if self.value() == "no":
+            return queryset.finished()
+        return queryset
+
+
+class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
+    model = InquiryNote
+    extra = 1
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+    # Notes are a record: added, never edited or removed afterwards.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(HandlersOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "received_at",
+        "location",
+        "condition_name",
+        "status",
+        "assignee",
+        "first_response_display",
+    ]
+    list_filter = [OpenFilter, "status", AssignedFilter, "location", "condition", "assignee"]
+    list_select_related = ["location", "condition", "assignee"]
+    search_fields = ["=reference", "name", "email"]
+    date_hierarchy = "received_at"
+    ordering = ["-received_at"]
+    actions = ["assign_to_me", "mark_contacted", "close", "mark_spam"]
+    inlines = [InquiryNoteInline]
+    fieldsets = [
+        (
+            _("Handling"),
+            {"fields": ["reference", "status", "assignee", "received_at", "first_response_at", "closed_at"]},
+        ),
+        (_("Patient"), {"fields": ["name", "email", "phone", "preferred_contact", "location"]}),
+        (
+            _("What they told us"),
+            {
+                "fields": [
+                    "condition",
+                    "symptoms",
+                    "duration",
+                    "treatments_tried",
+                    "source_article",
+                    "consent_at",
+                ]
+            },
+        ),
+    ]
+    # What the patient wrote stays as they wrote it; staff work status, assignee and notes.
+    readonly_fields = [
+        "reference",
+        "received_at",
+        "first_response_at",
+        "closed_at",
+        "name",
+        "email",
+        "phone",
+        "preferred_contact",
+        "location",
+        "condition",
+        "symptoms",
+        "duration",
+        "treatments_tried",
+        "source_article",
+        "consent_at",
+    ]
+
+    @admin.display(description=_("condition"), ordering="condition__name")
+    def condition_name(self, obj):
+        return obj.condition.name if obj.condition else _("Other / not sure")
+
+    @admin.display(description=_("time to first response"), ordering="first_response_at")
+    def first_response_display(self, obj):
+        wait = obj.time_to_first_response
+        if wait is None:
+            return "—"
+        hours, remainder = divmod(int(wait.total_seconds()), 3600)
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": remainder // 60}
+
+    # Inquiries only come from patients, through the form.
+    def has_add_permission(self, request):
+        return False
+
+    # Erasure is the purge command's job, or a superuser's on request; handlers close or mark spam.
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = inquiry_handlers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            action = (
+                InquiryAccessLog.Action.CHANGED
+                if request.method == "POST"
+                else InquiryAccessLog.Action.VIEWED
+            )
+            InquiryAccessLog.record(user=request.user, inquiry=obj, action=action)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data:
+            # Through the one transition method, so first-response and closed times are stamped.
+            new_status = obj.status
+            obj.status = form.initial["status"]
+            obj.apply_status(new_status)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        notes = formset.save(commit=False)
+        for note in notes:
+            if note.pk is None:
+                note.author = request.user
+            note.save()
+        formset.save_m2m()
+
+    def _report(self, request, message):
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = sum(inquiry.assign_to(request.user) for inquiry in queryset)
+        message = ngettext(
+            "%(count)d inquiry assigned to you.", "%(count)d inquiries assigned to you.", count
+        )
+        self._report(request, message % {"count": count})
+
+    @admin.action(description=_("Mark contacted"), permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        count = sum(inquiry.mark_contacted() for inquiry in queryset)
+        message = ngettext(
+            "%(count)d inquiry marked contacted.", "%(count)d inquiries marked contacted.", count
+        )
+        self._report(request, message % {"count": count})
+
+    @admin.action(description=_("Close"), permissions=["change"])
+    def close(self, request, queryset):
+        count = sum(inquiry.close() for inquiry in queryset)
+        message = ngettext("%(count)d inquiry closed.", "%(count)d inquiries closed.", count)
+        self._report(request, message % {"count": count})
+
+    @admin.action(description=_("Mark as spam"), permissions=["change"])
+    def mark_spam(self, request, queryset):
+        count = sum(inquiry.mark_spam() for inquiry in queryset)
+        message = ngettext("%(count)d inquiry marked as spam.", "%(count)d inquiries marked as spam.", count)
+        self._report(request, message % {"count": count})
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Ordinary model permissions: handlers may look (view), the owner or a superuser edits."""
+
+    list_display = ["name", "condition", "location", "assignee", "group", "priority", "active"]
+    list_editable = ["priority", "active"]
+    list_filter = ["active", "condition", "location", "group"]
+    search_fields = ["name"]
+    list_select_related = ["condition", "location", "assignee", "group"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = inquiry_handlers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(InquiryAccessLog)
+class InquiryAccessLogAdmin(admin.ModelAdmin):
+    """The audit trail: superusers read it; nobody writes or edits it by hand."""
+
+    list_display = ["at", "username", "reference", "action"]
+    list_filter = ["action", "at"]
+    search_fields = ["=reference", "username"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

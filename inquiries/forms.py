@@ -1,0 +1,242 @@
+import secrets
+import time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Article, Condition
+from clinic_site.models import Location
+
+from .models import Inquiry
+
+TIMESTAMP_SALT = "inquiries.form-started"
+NO_LINE_BREAKS = _("Please keep this on one line (no line breaks).")
+
+
+def signed_timestamp() -> str:
+    return signing.dumps(int(time.time()), salt=TIMESTAMP_SALT)
+
+
+def reject_line_breaks(value: str) -> str:
+    # A CR or LF in a value that may reach a mail header is refused outright, never cleaned up.
+    if "\r" in value or "\n" in value:
+        raise forms.ValidationError(NO_LINE_BREAKS, code="line_break")
+    return value
+
+
+class InquiryForm(forms.ModelForm):
+    condition = forms.ModelChoiceField(
+        queryset=Condition.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Other / not sure"),
+        label=_("What is it about?"),
+        help_text=_("Pick the closest match, or “Other / not sure”."),
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Either clinic"),
+        label=_("Which clinic suits you?"),
+        help_text=_("Where you would prefer to be seen."),
+    )
+    consent = forms.BooleanField(
+        required=True,
+        label=_("I agree that the clinic stores these details to answer my inquiry."),
+        help_text=_("We keep them only as long as needed; see the privacy notice."),
+        error_messages={"required": _("Please tick this box so that we may store and answer your inquiry.")},
+    )
+    # Left empty by people; a bot that fills every field fills this one too. Hidden by CSS, not by type.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput)
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    article = forms.SlugField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "preferred_contact",
+            "location",
+            "condition",
+            "symptoms",
+            "duration",
+            "treatments_tried",
+        ]
+        labels = {
+            "name": _("Your name"),
+            "email": _("Email address"),
+            "phone": _("Phone number (optional)"),
+            "preferred_contact": _("How should we contact you?"),
+            "symptoms": _("What are your symptoms?"),
+            "duration": _("How long have you had them?"),
+            "treatments_tried": _("What have you tried so far? (optional)"),
+        }
+        help_texts = {
+            "name": _("So we know how to address you."),
+            "email": _("We send your reference here."),
+            "phone": _("Only if you would like a call."),
+            "preferred_contact": _("We will use this to get back to you."),
+            "symptoms": _("In a few sentences: where it hurts, what makes it better or worse."),
+            "duration": _("For example: two weeks, since March, on and off for years."),
+            "treatments_tried": _("For example: rest, ice, medication, another therapist."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "preferred_contact": forms.RadioSelect,
+            "symptoms": forms.Textarea(attrs={"rows": 5}),
+            "treatments_tried": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_contact"].choices = Inquiry.ContactMethod.choices
+        self.source_article: Article | None = None
+        if not self.is_bound:
+            self._prefill()
+        self.helper = self._build_helper()
+
+    def _prefill(self) -> None:
+        self.initial.setdefault("started", signed_timestamp())
+        self.initial.setdefault("submission_token", secrets.token_urlsafe(32))
+        params = self.request.GET if self.request is not None else {}
+        article = self._published_article(params.get("article", ""))
+        if article is not None:
+            self.initial["article"] = article.slug
+            first = article.conditions.order_by("order", "name").first()
+            if first is not None:
+                self.initial["condition"] = first.slug
+        condition_slug = params.get("condition", "")
+        if condition_slug and Condition.objects.filter(slug=condition_slug).exists():
+            self.initial["condition"] = condition_slug
+
+    @staticmethod
+    def _published_article(slug: str) -> Article | None:
+        if not slug:
+            return None
+        return Article.objects.published().filter(slug=slug).first()
+
+    def _build_helper(self) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_tag = True
+        helper.form_method = "post"
+        helper.attrs = {"novalidate": ""}
+        helper.form_show_errors = True
+        helper.layout = Layout(
+            Fieldset(
+                _("About you"),
+                "name",
+                "email",
+                "phone",
+                "preferred_contact",
+                "location",
+            ),
+            Fieldset(
+                _("About your condition"),
+                "condition",
+                "symptoms",
+                "duration",
+                "treatments_tried",
+            ),
+            "consent",
+            Field("website", wrapper_class="inquiry-trap"),
+            "started",
+            "submission_token",
+            "article",
+            Submit("submit", _("Send my inquiry")),
+        )
+        return helper
+
+    def clean_name(self):
+        return reject_line_breaks(self.cleaned_data["name"]).strip()
+
+    def clean_email(self):
+        return reject_line_breaks(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        return reject_line_breaks(self.cleaned_data["phone"]).strip()
+
+    def clean_duration(self):
+        return reject_line_breaks(self.cleaned_data["duration"]).strip()
+
+    def clean_article(self):
+        slug = self.cleaned_data["article"]
+        self.source_article = self._published_article(slug)
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(
+                _("This form could not be accepted. If you are a person, please leave the last field empty."),
+                code="honeypot",
+            )
+        self._check_timing(self.data.get("started", ""))
+        if cleaned.get("preferred_contact") == Inquiry.ContactMethod.PHONE and not cleaned.get("phone"):
+            self.add_error("phone", _("You asked us to call you: please give a phone number."))
+        return cleaned
+
+    def _check_timing(self, token: str) -> None:
+        try:
+            started = int(signing.loads(token, salt=TIMESTAMP_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                _("This form could not be accepted. Please reload the page and try again."),
+                code="tampered",
+            ) from None
+        age = time.time() - started
+        if age > settings.INQUIRIES_FORM_MAX_AGE_SECONDS:
+            raise forms.ValidationError(
+                _("This form was open for too long. Please check your answers and send it again."),
+                code="expired",
+            )
+        if age < settings.INQUIRIES_MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                _("That was quicker than a person fills in this form. Please wait a moment, then send it."),
+                code="too_fast",
+            )
+
+    @property
+    def is_refused(self) -> bool:
+        """Rejected as a bot (honeypot or time trap), rather than for a mistake in a field."""
+        return any(
+            error.code in {"honeypot", "too_fast", "tampered"}
+            for error in self.errors.as_data().get(forms.forms.NON_FIELD_ERRORS, [])
+        )
+
+    def refresh_timestamp(self) -> None:
+        """After an expired or refused timestamp, re-render with a fresh one so a person can resend."""
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["started"] = signed_timestamp()
+
+    def submission(self) -> dict:
+        """Keyword arguments for services.submit_inquiry."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "preferred_contact": data["preferred_contact"],
+            "location": data["location"],
+            "condition": data["condition"],
+            "symptoms": data["symptoms"],
+            "duration": data["duration"],
+            "treatments_tried": data["treatments_tried"],
+            "source_article": self.source_article,
+            "submission_token": data["submission_token"],
+        }

@@ -1,0 +1,421 @@
+"""Patient inquiries, the notes staff keep on them, how they are routed and who looked at them.
+
+Health details live in ``symptoms``, ``duration``, ``treatments_tried`` (and the condition chosen).
+Nothing here puts them in a string representation: ``__str__`` is the reference, so an object that
+lands in a log line or an error report says which inquiry, never what it is about.
+"""
+
+import secrets
+from datetime import timedelta
+from statistics import median
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# No 0/O, 1/I/L, U: a reference read aloud over the phone cannot be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PREFIX = "INQ"
+HANDLERS_GROUP = "Inquiry handlers"
+
+
+def generate_reference() -> str:
+    """A random reference like ``INQ-7KQ2-M9XD`` (30**8, about 6.6e11 possibilities)."""
+    halves = ("".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4)) for _ in range(2))
+    return "-".join((REFERENCE_PREFIX, *halves))
+
+
+def inquiry_handlers():
+    """The users who may be given inquiries: active staff in the handlers group, and superusers."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(models.Q(is_superuser=True) | models.Q(groups__name=HANDLERS_GROUP))
+        .distinct()
+        .order_by("username")
+    )
+
+
+def is_inquiry_handler(user) -> bool:
+    """May this user see inquiries at all? Superusers, and active staff in the handlers group."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or user.groups.filter(name=HANDLERS_GROUP).exists()
+
+
+class InquiryQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Inquiry.Status.open_values())
+
+    def finished(self):
+        return self.filter(status__in=[Inquiry.Status.CLOSED, Inquiry.Status.SPAM])
+
+    def purgeable(self, *, older_than: timedelta):
+        """Closed or spam inquiries finished (or, failing that, received) before the cut-off."""
+        cutoff = timezone.now() - older_than
+        return (
+            self.finished()
+            .annotate(finished_at=Coalesce("closed_at", "received_at"))
+            .filter(finished_at__lt=cutoff)
+        )
+
+    def median_first_response(self, *, days: int = 30) -> timedelta | None:
+        """Median time from receipt to first response, over inquiries received in the last ``days``."""
+        since = timezone.now() - timedelta(days=days)
+        pairs = self.filter(received_at__gte=since, first_response_at__isnull=False).values_list(
+            "received_at", "first_response_at"
+        )
+        waits = [responded - received for received, responded in pairs]
+        return median(waits) if waits else None
+
+
+class Inquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        BOOKED = "booked", _("Booked")
+        CLOSED = "closed", _("Closed")
+        SPAM = "spam", _("Spam")
+
+        @classmethod
+        def open_values(cls) -> list[str]:
+            return [cls.NEW, cls.CONTACTED, cls.BOOKED]
+
+        @property
+        def is_open(self) -> bool:
+            return self in type(self).open_values()
+
+        @property
+        def is_final(self) -> bool:
+            return not self.is_open
+
+    class ContactMethod(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        EITHER = "either", _("Either is fine")
+
+    reference = models.CharField(_("reference"), max_length=14, unique=True, editable=False)
+    submission_token = models.CharField(
+        _("submission token"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the form, so that submitting the same form twice stores one inquiry."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_contact = models.CharField(
+        _("preferred contact"), max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
+    )
+    location = models.ForeignKey(
+        "clinic_site.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("location"),
+        help_text=_("Empty means either clinic."),
+    )
+    condition = models.ForeignKey(
+        "blog.Condition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("condition"),
+        help_text=_("Empty means “Other / not sure”."),
+    )
+    symptoms = models.TextField(_("symptoms"))
+    duration = models.CharField(_("how long"), max_length=120)
+    treatments_tried = models.TextField(_("treatments tried"), blank=True)
+    consent_at = models.DateTimeField(_("consent given"))
+    source_article = models.ForeignKey(
+        "blog.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("from article"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_inquiries",
+        verbose_name=_("assignee"),
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        indexes = [
+            models.Index(fields=["status", "-received_at"], name="inquiry_status_recv_idx"),
+            models.Index(fields=["assignee", "status"], name="inquiry_assignee_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["new", "contacted", "booked", "closed", "spam"]),
+                name="inquiry_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or _("New inquiry")
+
+    def __repr__(self):
+        return f"<Inquiry {self.reference or self.pk}>"
+
+    def save(self, *args, **kwargs):
+        if self.reference:
+            return super().save(*args, **kwargs)
+        # A fresh reference; on the (very rare) collision, draw again rather than fail the patient.
+        for _attempt in range(8):
+            self.reference = generate_reference()
+            if type(self).objects.filter(reference=self.reference).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                if not type(self).objects.filter(reference=self.reference).exists():
+                    raise
+        raise IntegrityError("Could not draw a unique inquiry reference.")
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:inquiries_inquiry_change", args=[self.pk])
+
+    @property
+    def time_to_first_response(self) -> timedelta | None:
+        if self.first_response_at is None:
+            return None
+        return self.first_response_at - self.received_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.Status(self.status).is_open
+
+    # One place for status changes: the admin form, its actions and any future view all come here.
+    def apply_status(self, new_status: str, *, now=None) -> list[str]:
+        """Move to ``new_status`` in memory; return the fields that changed. Does not save."""
+        now = now or timezone.now()
+        new_status = self.Status(new_status)
+        if new_status == self.status:
+            return []
+        changed = ["status"]
+        if self.status == self.Status.NEW and self.first_response_at is None:
+            self.first_response_at = now
+            changed.append("first_response_at")
+        if new_status.is_final:
+            self.closed_at = now
+            changed.append("closed_at")
+        elif self.closed_at is not None:
+            self.closed_at = None
+            changed.append("closed_at")
+        self.status = new_status
+        return changed
+
+    def move_to(self, new_status: str) -> bool:
+        changed = self.apply_status(new_status)
+        if changed:
+            self.save(update_fields=changed)
+        return bool(changed)
+
+    def mark_contacted(self) -> bool:
+        return self.move_to(self.Status.CONTACTED)
+
+    def mark_booked(self) -> bool:
+        return self.move_to(self.Status.BOOKED)
+
+    def close(self) -> bool:
+        return self.move_to(self.Status.CLOSED)
+
+    def mark_spam(self) -> bool:
+        return self.move_to(self.Status.SPAM)
+
+    def assign_to(self, user) -> bool:
+        if self.assignee_id == user.pk:
+            return False
+        self.assignee = user
+        self.save(update_fields=["assignee"])
+        return True
+
+
+class InquiryNote(models.Model):
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiry_notes",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self):
+        return _("Note on %(reference)s") % {"reference": self.inquiry.reference}
+
+
+class RoutingRuleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def matching(self, inquiry: Inquiry) -> list["RoutingRule"]:
+        """Active rules that fit the inquiry, most specific first, then by priority."""
+        rules = self.active().filter(
+            models.Q(condition__isnull=True) | models.Q(condition_id=inquiry.condition_id),
+            models.Q(location__isnull=True) | models.Q(location_id=inquiry.location_id),
+        )
+        return sorted(rules, key=lambda rule: (-rule.specificity, rule.priority, rule.pk))
+
+
+class RoutingRule(models.Model):
+    """Who gets an inquiry: by condition and/or location, to one user or round-robin over a group."""
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("For staff, e.g. “Back pain at Harbor”."))
+    condition = models.ForeignKey(
+        "blog.Condition",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="routing_rules",
+        verbose_name=_("condition"),
+        help_text=_("Empty matches any condition."),
+    )
+    location = models.ForeignKey(
+        "clinic_site.Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="routing_rules",
+        verbose_name=_("location"),
+        help_text=_("Empty matches any location."),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="routing_rules",
+        verbose_name=_("assign to user"),
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="routing_rules",
+        verbose_name=_("or round-robin over group"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=100, help_text=_("Among equally specific rules, the lowest number wins.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    # Round-robin cursor; incremented under select_for_update so two requests never take the same turn.
+    turn = models.PositiveIntegerField(_("round-robin turn"), default=0, editable=False)
+
+    objects = RoutingRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        indexes = [models.Index(fields=["active", "priority"], name="routingrule_active_prio_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(assignee__isnull=False, group__isnull=True)
+                    | models.Q(assignee__isnull=True, group__isnull=False)
+                ),
+                name="routingrule_user_xor_group",
+                violation_error_message=_("Choose either a user or a group, not both."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.assignee_id and not is_inquiry_handler(self.assignee):
+            raise ValidationError(
+                {
+                    "assignee": _(
+                        "This person cannot open inquiries: add them to the “Inquiry handlers” group first."
+                    )
+                }
+            )
+
+    @property
+    def specificity(self) -> int:
+        """condition + location (3) > condition (2) > location (1) > catch-all (0)."""
+        return (2 if self.condition_id else 0) + (1 if self.location_id else 0)
+
+
+class InquiryAccessLog(models.Model):
+    """Who opened which inquiry, when. Keeps the reference and username if either is later deleted."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        CHANGED = "changed", _("Changed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="inquiry_access_logs",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150)
+    inquiry = models.ForeignKey(
+        Inquiry,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="access_logs",
+        verbose_name=_("inquiry"),
+    )
+    reference = models.CharField(_("reference"), max_length=14, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.VIEWED)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("inquiry access log entry")
+        verbose_name_plural = _("inquiry access log")
+
+    def __str__(self):
+        return f"{self.username} {self.action} {self.reference}"
+
+    @classmethod
+    def record(cls, *, user, inquiry: Inquiry, action: str = Action.VIEWED) -> "InquiryAccessLog":
+        return cls.objects.create(
+            user=user,
+            username=user.get_username(),
+            inquiry=inquiry,
+            reference=inquiry.reference,
+            action=action,
+        )

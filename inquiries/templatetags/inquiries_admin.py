@@ -1,0 +1,25 @@
+from django import template
+
+from inquiries.models import Inquiry, is_inquiry_handler
+
+register = template.Library()
+
+SUMMARY_DAYS = 30
+
+
+@register.inclusion_tag("inquiries/admin/summary.html", takes_context=True)
+def inquiries_summary(context):
+    """Open inquiries and the recent median wait for a first response, for those who may see them."""
+    request = context.get("request")
+    if request is None or not is_inquiry_handler(request.user):
+        return {"visible": False}
+    wait = Inquiry.objects.median_first_response(days=SUMMARY_DAYS)
+    hours = None
+    if wait is not None:
+        hours = round(wait.total_seconds() / 3600, 1)
+    return {
+        "visible": True,
+        "open_count": Inquiry.objects.open().count(),
+        "median_hours": hours,
+        "days": SUMMARY_DAYS,
+    }

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+
+from . import ratelimit
+from .forms import InquiryForm
+from .models import Inquiry
+from .services import submit_inquiry
+
+SESSION_KEY = "inquiries_reference"
+SENSITIVE_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "condition",
+    "symptoms",
+    "duration",
+    "treatments_tried",
+    "article",
+)
+
+
+@method_decorator(sensitive_post_parameters(*SENSITIVE_FIELDS), name="dispatch")
+class InquiryCreateView(FormView):
+    form_class = InquiryForm
+    template_name = "inquiries/inquiry_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def post(self, request, *args, **kwargs):
+        # A second copy of a form already stored: the same thank-you, no second inquiry, no count.
+        token = request.POST.get("submission_token", "")
+        stored = Inquiry.objects.filter(submission_token=token).first() if token else None
+        if stored is not None:
+            return self.thank(stored)
+        rate = ratelimit.parse_rate(settings.INQUIRIES_RATE_LIMIT)
+        if not ratelimit.hit(request, "inquiries", rate):
+            form = self.get_form()
+            form.helper.form_show_errors = False  # keep what they typed; the only problem is the pace
+            return self.render_to_response(self.get_context_data(form=form, rate_limited=True), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        return self.thank(submit_inquiry(**form.submission()))
+
+    def form_invalid(self, form):
+        if form.is_refused or form.has_error("__all__", "expired"):
+            form.refresh_timestamp()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def thank(self, inquiry):
+        self.request.session[SESSION_KEY] = inquiry.reference
+        response = HttpResponseRedirect(reverse("inquiries:thanks"))
+        response.status_code = 303  # See Other: the browser fetches the thank-you with GET
+        return response
+
+
+class ThanksView(TemplateView):
+    """Shows the reference kept in the session; the URL itself carries nothing."""
+
+    template_name = "inquiries/thanks.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "reference": self.request.session.get(SESSION_KEY),
+            "response_days": settings.INQUIRIES_RESPONSE_DAYS,
+        }

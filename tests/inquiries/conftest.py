@@ -1,0 +1,102 @@
+import time
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import signing
+from django.core.cache import cache
+
+from inquiries.forms import TIMESTAMP_SALT
+from inquiries.models import HANDLERS_GROUP
+from tests.factories import StaffFactory, UserFactory
+
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+BROKEN = "tests.inquiries.backends.BrokenEmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _mail_and_cache(settings, tmp_path):
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": LOCMEM}}
+    settings.INQUIRIES_FALLBACK_EMAIL = "front-desk@clinic.example"
+    settings.INQUIRIES_FALLBACK_USERNAME = ""
+    settings.SITE_URL = "https://clinic.example"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def lockfile(tmp_path):
+    return str(tmp_path / "post_office")
+
+
+def started_ago(seconds: int) -> str:
+    return signing.dumps(int(time.time()) - seconds, salt=TIMESTAMP_SALT)
+
+
+@pytest.fixture
+def form_data():
+    """A valid submission, as the browser would post it."""
+
+    def make(**overrides):
+        data = {
+            "name": "Pat Example",
+            "email": "pat@example.com",
+            "phone": "",
+            "preferred_contact": "email",
+            "location": "",
+            "condition": "",
+            "symptoms": "Sharp pain under the left shoulder blade when lifting",
+            "duration": "about six weeks",
+            "treatments_tried": "ibuprofen and a heat pack",
+            "consent": "on",
+            "website": "",
+            "started": started_ago(60),
+            "submission_token": "a-unique-submission-token",
+            "article": "",
+        }
+        data.update(overrides)
+        return data
+
+    return make
+
+
+@pytest.fixture
+def handlers_group(db):
+    return Group.objects.get(name=HANDLERS_GROUP)  # made by the data migration
+
+
+@pytest.fixture
+def handler(handlers_group):
+    user = StaffFactory(username="handler", email="handler@clinic.example")
+    user.groups.add(handlers_group)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="owner", is_staff=True, is_superuser=True)
+
+
+def _group_with(name, *codenames):
+    group, _ = Group.objects.get_or_create(name=name)
+    group.permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return group
+
+
+@pytest.fixture
+def editor(db):
+    user = StaffFactory(username="editor")
+    user.groups.add(_group_with("Editors", "add_article", "change_article", "view_article"))
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    user = StaffFactory(username="moderator")
+    user.groups.add(_group_with("Comment moderators", "view_article"))
+    return user
+
+
+@pytest.fixture
+def plain_staff(db):
+    return StaffFactory(username="plainstaff")

@@ -1,0 +1,241 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from inquiries.models import Inquiry, InquiryAccessLog, InquiryNote
+from tests.factories import ConditionFactory, InquiryFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["editor", "moderator", "plain_staff", "handler", "superuser"]
+
+
+@pytest.fixture
+def inquiry():
+    return InquiryFactory(condition=ConditionFactory(name="Sciatica"))
+
+
+def status_for(client, user, url):
+    client.force_login(user)
+    return client.get(url).status_code
+
+
+def pages(inquiry):
+    return {
+        "changelist": reverse("admin:inquiries_inquiry_changelist"),
+        "change": reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]),
+        "history": reverse("admin:inquiries_inquiry_history", args=[inquiry.pk]),
+        "add": reverse("admin:inquiries_inquiry_add"),
+        "delete": reverse("admin:inquiries_inquiry_delete", args=[inquiry.pk]),
+        "access_log": reverse("admin:inquiries_inquiryaccesslog_changelist"),
+        "routing": reverse("admin:inquiries_routingrule_changelist"),
+        "routing_add": reverse("admin:inquiries_routingrule_add"),
+        "mail_queue": reverse("admin:post_office_email_changelist"),
+    }
+
+
+# Expected status per page and role, in the order of ROLES.
+EXPECTED = {
+    "changelist": [403, 403, 403, 200, 200],
+    "change": [403, 403, 403, 200, 200],
+    "history": [403, 403, 403, 200, 200],
+    "add": [403, 403, 403, 403, 403],  # inquiries only come from patients
+    "delete": [403, 403, 403, 403, 200],  # erasure: superusers (and the purge command)
+    "access_log": [403, 403, 403, 403, 200],
+    "routing": [403, 403, 403, 200, 200],
+    "routing_add": [403, 403, 403, 403, 200],
+    "mail_queue": [403, 403, 403, 200, 200],
+}
+
+
+@pytest.mark.parametrize("page", list(EXPECTED))
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_of_every_group_on_every_inquiry_admin_page(request, client, inquiry, page, role):
+    user = request.getfixturevalue(role)
+    expected = EXPECTED[page][ROLES.index(role)]
+    assert status_for(client, user, pages(inquiry)[page]) == expected
+
+
+def test_an_inquiry_permission_granted_outside_the_group_still_does_not_open_it(client, inquiry):
+    user = StaffFactory()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_inquiry", "change_inquiry"]))
+    assert status_for(client, user, pages(inquiry)["change"]) == 403
+    assert status_for(client, user, pages(inquiry)["changelist"]) == 403
+
+
+def test_the_admin_index_does_not_list_inquiries_to_other_staff(client, editor):
+    client.force_login(editor)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/inquiries/inquiry/" not in html
+
+
+def test_changelist_shows_the_columns(client, handler, inquiry):
+    inquiry.received_at = timezone.now() - timedelta(hours=5)
+    inquiry.save()
+    inquiry.mark_contacted()
+    client.force_login(handler)
+    html = client.get(pages(inquiry)["changelist"]).content.decode()
+    assert inquiry.reference in html
+    assert "Sciatica" in html
+    assert "5 h 00 min" in html
+
+
+@pytest.mark.parametrize("query", ["status=new", "assigned=me", "assigned=nobody", "open=yes", "open=no"])
+def test_changelist_filters_render(client, handler, inquiry, query):
+    client.force_login(handler)
+    assert client.get(pages(inquiry)["changelist"] + "?" + query).status_code == 200
+
+
+def test_assigned_to_me_filter(client, handler):
+    mine = InquiryFactory(assignee=handler)
+    other = InquiryFactory()
+    client.force_login(handler)
+    html = client.get(reverse("admin:inquiries_inquiry_changelist") + "?assigned=me").content.decode()
+    assert mine.reference in html
+    assert other.reference not in html
+
+
+@pytest.mark.parametrize("term", ["reference", "name", "email"])
+def test_search_by_reference_name_and_email(client, handler, term):
+    wanted = InquiryFactory(name="Robin Fairweather", email="robin@example.com")
+    other = InquiryFactory(name="Someone Else", email="else@example.com")
+    query = {"reference": wanted.reference, "name": "Fairweather", "email": "robin@example"}[term]
+    client.force_login(handler)
+    html = client.get(reverse("admin:inquiries_inquiry_changelist"), {"q": query}).content.decode()
+    assert wanted.reference in html
+    assert other.reference not in html
+
+
+def run_action(client, user, action, *inquiries):
+    client.force_login(user)
+    return client.post(
+        reverse("admin:inquiries_inquiry_changelist"),
+        {"action": action, "_selected_action": [i.pk for i in inquiries]},
+    )
+
+
+def test_action_assign_to_me(client, handler, inquiry):
+    run_action(client, handler, "assign_to_me", inquiry)
+    inquiry.refresh_from_db()
+    assert inquiry.assignee == handler
+
+
+def test_action_mark_contacted_records_first_response(client, handler, inquiry):
+    run_action(client, handler, "mark_contacted", inquiry)
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CONTACTED
+    assert inquiry.first_response_at is not None
+
+
+@pytest.mark.parametrize(("action", "status"), [("close", "closed"), ("mark_spam", "spam")])
+def test_actions_close_and_spam(client, handler, inquiry, action, status):
+    run_action(client, handler, action, inquiry)
+    inquiry.refresh_from_db()
+    assert inquiry.status == status
+    assert inquiry.closed_at is not None
+    assert inquiry.first_response_at is not None
+
+
+def test_opening_the_change_page_is_logged(client, handler, inquiry):
+    client.force_login(handler)
+    client.get(pages(inquiry)["change"])
+    entry = InquiryAccessLog.objects.get()
+    assert (entry.user, entry.inquiry, entry.reference, entry.action) == (
+        handler,
+        inquiry,
+        inquiry.reference,
+        "viewed",
+    )
+
+
+def test_a_refused_visit_is_not_logged_as_a_view(client, editor, inquiry):
+    client.force_login(editor)
+    client.get(pages(inquiry)["change"])
+    assert not InquiryAccessLog.objects.exists()
+
+
+def test_the_access_log_shows_who_opened_what(client, superuser, handler, inquiry):
+    InquiryAccessLog.record(user=handler, inquiry=inquiry)
+    client.force_login(superuser)
+    html = client.get(pages(inquiry)["access_log"]).content.decode()
+    assert inquiry.reference in html
+    assert "handler" in html
+
+
+def change_form_data(inquiry, **overrides):
+    data = {
+        "status": inquiry.status,
+        "assignee": inquiry.assignee_id or "",
+        "notes-TOTAL_FORMS": "1",
+        "notes-INITIAL_FORMS": "0",
+        "notes-MIN_NUM_FORMS": "0",
+        "notes-MAX_NUM_FORMS": "1000",
+        "notes-0-body": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_note_is_stamped_with_its_author(client, handler, inquiry):
+    client.force_login(handler)
+    response = client.post(
+        pages(inquiry)["change"], change_form_data(inquiry, **{"notes-0-body": "Called, left a message"})
+    )
+    assert response.status_code == 302
+    note = InquiryNote.objects.get()
+    assert note.author == handler
+    assert note.created_at is not None
+
+
+def test_existing_notes_are_read_only(client, handler, inquiry):
+    InquiryNote.objects.create(inquiry=inquiry, author=handler, body="Called, no answer")
+    client.force_login(handler)
+    html = client.get(pages(inquiry)["change"]).content.decode()
+    assert "Called, no answer" in html
+    assert 'name="notes-0-body"' not in html  # the saved note is shown, not editable
+    assert 'name="notes-1-body"' in html  # a new one can be added
+
+
+def test_status_change_in_the_form_records_first_response(client, handler, inquiry):
+    client.force_login(handler)
+    client.post(pages(inquiry)["change"], change_form_data(inquiry, status="booked"))
+    inquiry.refresh_from_db()
+    assert inquiry.status == "booked"
+    assert inquiry.first_response_at is not None
+
+
+def test_patient_fields_cannot_be_edited(client, handler, inquiry):
+    client.force_login(handler)
+    client.post(pages(inquiry)["change"], change_form_data(inquiry, symptoms="rewritten"))
+    inquiry.refresh_from_db()
+    assert inquiry.symptoms != "rewritten"
+
+
+def test_index_summary_for_handlers(client, handler):
+    now = timezone.now()
+    for hours in (1, 3, 5):
+        InquiryFactory(received_at=now - timedelta(hours=hours), first_response_at=now, status="contacted")
+    InquiryFactory()  # still new
+    InquiryFactory(status="closed")
+    client.force_login(handler)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Open inquiries" in html
+    assert "<td>4</td>" in html
+    assert "3.0 h" in html
+
+
+def test_index_summary_hidden_from_other_staff(client, editor):
+    InquiryFactory()
+    client.force_login(editor)
+    assert "Open inquiries" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_only_handlers_can_be_chosen_as_assignee(client, handler, editor, superuser, inquiry):
+    client.force_login(handler)
+    html = client.get(pages(inquiry)["change"]).content.decode()
+    assert f'<option value="{handler.pk}">' in html
+    assert f'<option value="{superuser.pk}">' in html
+    assert f'<option value="{editor.pk}">' not in html

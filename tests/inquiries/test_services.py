@@ -1,0 +1,306 @@
+import pytest
+from django.core import mail as django_mail
+from django.db import transaction
+from post_office.models import STATUS, Email
+
+from inquiries.management.commands.mail_worker import deliver_once
+from inquiries.models import Inquiry
+from inquiries.services import route_inquiry, submit_inquiry
+from tests.factories import (
+    ArticleFactory,
+    ConditionFactory,
+    HandlerFactory,
+    InquiryFactory,
+    LocationFactory,
+    RoutingRuleFactory,
+    StaffFactory,
+)
+from tests.inquiries.conftest import BROKEN
+
+pytestmark = pytest.mark.django_db
+
+HEALTH = {
+    "name": "Quentin Zebulon",
+    "symptoms": "numbness radiating into the right forearm",
+    "duration": "since the ski trip in February",
+    "treatments_tried": "acupuncture twice and gabapentin",
+}
+
+
+def submit(**overrides):
+    kwargs = {
+        "name": HEALTH["name"],
+        "email": "quentin@example.com",
+        "phone": "555 0142",
+        "symptoms": HEALTH["symptoms"],
+        "duration": HEALTH["duration"],
+        "treatments_tried": HEALTH["treatments_tried"],
+        "submission_token": "token-1",
+    }
+    kwargs.update(overrides)
+    return submit_inquiry(**kwargs)
+
+
+def queued(to):
+    return Email.objects.get(to=[to])
+
+
+# The inquiry itself
+
+
+def test_submit_stores_the_inquiry_with_a_reference():
+    inquiry = submit()
+    assert Inquiry.objects.count() == 1
+    assert inquiry.reference.startswith("INQ-")
+    assert inquiry.status == Inquiry.Status.NEW
+    assert inquiry.consent_at is not None
+
+
+def test_reference_format_avoids_ambiguous_characters():
+    references = {submit(submission_token=f"t{i}").reference for i in range(20)}
+    assert len(references) == 20
+    for reference in references:
+        assert len(reference) == 13
+        assert not set(reference[4:].replace("-", "")) & set("01ILOU")
+
+
+def test_reference_collision_draws_again(monkeypatch):
+    existing = InquiryFactory(reference="INQ-AAAA-AAAA")
+    draws = iter(["INQ-AAAA-AAAA", "INQ-BBBB-BBBB"])
+    monkeypatch.setattr("inquiries.models.generate_reference", lambda: next(draws))
+    inquiry = submit()
+    assert inquiry.reference == "INQ-BBBB-BBBB"
+    assert existing.reference != inquiry.reference
+
+
+def test_same_submission_token_stores_one_inquiry():
+    first = submit()
+    second = submit()
+    assert first.pk == second.pk
+    assert Inquiry.objects.count() == 1
+    assert Email.objects.count() == 2
+
+
+def test_str_and_repr_carry_the_reference_only():
+    inquiry = submit()
+    for text in (str(inquiry), repr(inquiry)):
+        assert inquiry.reference in text
+        for detail in HEALTH.values():
+            assert detail not in text
+
+
+def test_everything_rolls_back_together_if_queueing_fails(monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("queue unavailable")
+
+    monkeypatch.setattr("inquiries.services.mail.send", boom)
+    with pytest.raises(RuntimeError):
+        submit()
+    assert Inquiry.objects.count() == 0
+
+
+# Routing
+
+
+def test_routes_by_condition():
+    back = ConditionFactory(slug="back")
+    clinician = HandlerFactory(email="back@clinic.example")
+    RoutingRuleFactory(condition=back, assignee=clinician)
+    assert submit(condition=back).assignee == clinician
+
+
+def test_routes_by_location():
+    harbor = LocationFactory()
+    clinician = HandlerFactory(email="harbor@clinic.example")
+    RoutingRuleFactory(location=harbor, assignee=clinician)
+    assert submit(location=harbor).assignee == clinician
+
+
+def test_the_most_specific_rule_wins():
+    back, harbor = ConditionFactory(slug="back"), LocationFactory()
+    catch_all, by_location, by_condition, both = HandlerFactory.create_batch(4)
+    RoutingRuleFactory(assignee=catch_all, priority=1)
+    RoutingRuleFactory(location=harbor, assignee=by_location, priority=1)
+    RoutingRuleFactory(condition=back, assignee=by_condition, priority=1)
+    RoutingRuleFactory(condition=back, location=harbor, assignee=both, priority=50)
+    assert submit(condition=back, location=harbor).assignee == both
+    assert submit(condition=back, submission_token="t2").assignee == by_condition
+    assert submit(location=harbor, submission_token="t3").assignee == by_location
+    assert submit(submission_token="t4").assignee == catch_all
+
+
+def test_lower_priority_number_wins_among_equals():
+    first, second = HandlerFactory.create_batch(2)
+    RoutingRuleFactory(assignee=second, priority=20)
+    RoutingRuleFactory(assignee=first, priority=10)
+    assert submit().assignee == first
+
+
+def test_a_user_who_cannot_open_inquiries_is_skipped():
+    RoutingRuleFactory(assignee=StaffFactory(), priority=1)
+    handler = HandlerFactory()
+    RoutingRuleFactory(assignee=handler, priority=2)
+    assert submit().assignee == handler
+
+
+def test_a_rule_for_someone_outside_the_handlers_group_does_not_validate():
+    from django.core.exceptions import ValidationError
+
+    rule = RoutingRuleFactory.build(assignee=StaffFactory())
+    with pytest.raises(ValidationError):
+        rule.full_clean()
+
+
+def test_inactive_rules_are_ignored():
+    user = HandlerFactory()
+    RoutingRuleFactory(assignee=user, active=False)
+    assert submit().assignee is None
+
+
+def test_group_rule_takes_turns_over_active_members(handlers_group):
+    members = HandlerFactory.create_batch(3)
+    inactive = HandlerFactory(is_active=False)
+    handlers_group.user_set.add(*members, inactive)
+    RoutingRuleFactory(group=handlers_group)
+    assignees = [submit(submission_token=f"t{i}").assignee for i in range(4)]
+    assert assignees == [*sorted(members, key=lambda u: u.pk), min(members, key=lambda u: u.pk)]
+
+
+def test_empty_group_falls_through_to_the_next_rule(handlers_group):
+    user = HandlerFactory()
+    RoutingRuleFactory(condition=ConditionFactory(), group=handlers_group, priority=1)
+    RoutingRuleFactory(assignee=user, priority=2)
+    assert submit().assignee == user
+
+
+def test_fallback_address_when_no_rule_matches(settings):
+    inquiry = submit()
+    assert inquiry.assignee is None
+    assert queued("front-desk@clinic.example").subject == f"New inquiry {inquiry.reference}"
+
+
+def test_fallback_user_when_configured(settings):
+    desk = HandlerFactory(username="desk", email="desk@clinic.example")
+    settings.INQUIRIES_FALLBACK_USERNAME = "desk"
+    assert submit().assignee == desk
+    assert Email.objects.filter(to=["desk@clinic.example"]).exists()
+
+
+def test_route_inquiry_does_not_save():
+    inquiry = Inquiry(condition=None, location=None)
+    route = route_inquiry(inquiry)
+    assert inquiry.pk is None
+    assert route.notify == ["front-desk@clinic.example"]
+
+
+# The emails
+
+
+def test_two_emails_are_queued_not_sent():
+    submit()
+    assert Email.objects.filter(status=STATUS.queued).count() == 2
+    assert django_mail.outbox == []
+
+
+def test_staff_notification_has_reference_condition_and_admin_link():
+    condition = ConditionFactory(name="Sciatica", slug="sciatica")
+    assignee = HandlerFactory(email="pt@clinic.example")
+    RoutingRuleFactory(condition=condition, assignee=assignee)
+    inquiry = submit(condition=condition)
+    email = queued("pt@clinic.example")
+    assert inquiry.reference in email.subject
+    assert "Sciatica" in email.message
+    assert f"https://clinic.example/admin/inquiries/inquiry/{inquiry.pk}/change/" in email.message
+
+
+def test_acknowledgement_goes_to_the_patient_with_reference_and_next_steps():
+    inquiry = submit()
+    email = queued("quentin@example.com")
+    assert inquiry.reference in email.subject
+    assert inquiry.reference in email.message
+    assert "What happens next" in email.message
+
+
+def test_no_email_carries_anything_the_patient_typed():
+    article = ArticleFactory(title="Neck pain at the desk")
+    submit(source_article=article, phone="555 0142")
+    emails = list(Email.objects.all())
+    assert len(emails) == 2
+    for email in emails:
+        text = " ".join([email.subject, email.message, email.html_message or ""])
+        for detail in [*HEALTH.values(), "555 0142", "Quentin", "Neck pain at the desk"]:
+            assert detail not in text
+
+
+def test_a_broken_mail_server_loses_nothing_and_the_worker_delivers_later(settings, lockfile, mailoutbox):
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": BROKEN}, "MAX_RETRIES": 3}
+    inquiry = submit()
+    deliver_once(lockfile)
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists()
+    assert Email.objects.filter(status=STATUS.requeued).count() == 2
+    assert mailoutbox == []
+
+    settings.POST_OFFICE = {
+        **settings.POST_OFFICE,
+        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+    Email.objects.update(scheduled_time=None)  # the retry time has come
+    deliver_once(lockfile)
+    assert Email.objects.filter(status=STATUS.sent).count() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["front-desk@clinic.example", "quentin@example.com"]
+
+
+def test_retries_back_off(settings, lockfile):
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": BROKEN}, "MAX_RETRIES": 5}
+    submit()
+    delays = []
+    for _attempt in range(3):
+        Email.objects.update(scheduled_time=None)
+        deliver_once(lockfile)
+        email = Email.objects.first()
+        delays.append(email.scheduled_time - email.last_updated)
+    assert delays[0] < delays[1] < delays[2]
+
+
+def test_after_max_retries_the_email_is_failed_and_kept(settings, lockfile):
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": BROKEN}, "MAX_RETRIES": 0}
+    submit()
+    deliver_once(lockfile)
+    assert Email.objects.filter(status=STATUS.failed).count() == 2
+    assert Inquiry.objects.count() == 1
+
+
+def test_submit_works_inside_an_outer_transaction():
+    with transaction.atomic():
+        inquiry = submit()
+    assert Inquiry.objects.get(pk=inquiry.pk)
+
+
+# Status transitions
+
+
+def test_first_move_out_of_new_records_first_response():
+    inquiry = InquiryFactory()
+    inquiry.mark_contacted()
+    first = inquiry.first_response_at
+    assert first is not None
+    inquiry.mark_booked()
+    assert inquiry.first_response_at == first
+
+
+def test_close_and_spam_record_closed_at_and_reopen_clears_it():
+    inquiry = InquiryFactory()
+    inquiry.close()
+    assert inquiry.closed_at is not None
+    assert not inquiry.is_open
+    inquiry.mark_contacted()
+    assert inquiry.closed_at is None
+    inquiry.mark_spam()
+    assert inquiry.status == Inquiry.Status.SPAM
+    assert inquiry.closed_at is not None
+
+
+def test_status_choices_know_if_open():
+    assert Inquiry.Status.NEW.is_open
+    assert Inquiry.Status.BOOKED.is_open
+    assert not Inquiry.Status.SPAM.is_open
