@@ -68,6 +68,8 @@ test-postgres: $(VENV)/.dev
 
 # The cache-backed parts (sessions, rate limits, the cache itself) on a real Redis.
 test-redis: $(VENV)/.dev
+	@# A clean database number, so no counter or session from an earlier run leaks into this one.
+	$(BIN)/python -c "import redis; redis.Redis.from_url('$(TEST_CACHE_URL)').flushdb()"
 	CACHE_URL=$(TEST_CACHE_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # A secret for the local production-like run, generated once into var/ (git ignores it). The
