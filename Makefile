@@ -98,5 +98,6 @@ check-deploy: $(VENV)/.runtime var/secret_key
 	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Known vulnerabilities in the pinned ranges, as resolved now (asks the PyPI advisory service).
+# --strict: a package the service cannot answer for fails the audit instead of passing unseen.
 audit: $(VENV)/.dev
-	$(BIN)/pip-audit --progress-spinner off -r requirements.txt -r requirements-dev.txt
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt
