@@ -2,7 +2,7 @@ import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -71,6 +71,22 @@ class ArticleQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
+        if connections[self.db].vendor == "postgresql":
+            # Full-text search: stemmed English words, a match in the title ranking above one in
+            # the summary, and that above one in the body; best match first.
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("summary", weight="B", config="english")
+                + SearchVector("body", weight="C", config="english")
+            )
+            search_query = SearchQuery(query, config="english", search_type="websearch")
+            return (
+                self.annotate(search_document=vector, search_rank=SearchRank(vector, search_query))
+                .filter(search_document=search_query)
+                .order_by("-search_rank", *Article._meta.ordering)
+            )
         return self.filter(
             models.Q(title__icontains=query)
             | models.Q(summary__icontains=query)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "ckeditor",
     "post_office",
+    "csp",
+    "axes",
     "clinic_site",
     "blog",
     "inquiries",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +75,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "clinic_site.middleware.PathAwareCSPMiddleware",
+    "clinic_site.middleware.NoStoreMiddleware",
+    # Axes must stay last: it turns a lockout raised by the authentication backend into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic_site.urls"
@@ -190,7 +198,7 @@ BLOG_UPLOAD_MAX_PIXELS = env.int("BLOG_UPLOAD_MAX_PIXELS", default=24_000_000)
 # uploads go to our own view (staff with article permissions, CSRF-checked, Pillow-verified and
 # re-encoded, size and pixel limits, random names, no browse view). The body is a plain TextField,
 # so switching editors is a widget change (blog/editor.py), not a data migration.
-SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
+# (The check is silenced in SILENCED_SYSTEM_CHECKS below, with the other silenced checks.)
 
 # Comments under articles (see blog/moderation.py and blog/spam.py).
 # A commenter whose email already has an approved comment is approved at once.
@@ -236,3 +244,121 @@ INQUIRIES_MIN_FILL_SECONDS = env.int("INQUIRIES_MIN_FILL_SECONDS", default=3)
 INQUIRIES_FORM_MAX_AGE_SECONDS = env.int("INQUIRIES_FORM_MAX_AGE_SECONDS", default=60 * 60 * 24)
 INQUIRIES_RETENTION_DAYS = env.int("INQUIRIES_RETENTION_DAYS", default=365)
 INQUIRIES_RESPONSE_DAYS = env.int("INQUIRIES_RESPONSE_DAYS", default=2)
+
+# --- Production posture (issue 5) -------------------------------------------------------------
+# Everything below assumes a TLS-terminating proxy (nginx) in front of gunicorn; docs/production.md.
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed files that WhiteNoise serves with a one-year immutable cache. The plain
+    # storage is for DEBUG (runserver) and for the test suite, which has no collectstatic step.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Media (uploads by staff) served by Django itself only when asked to (DEBUG, `make serve`): a
+# real deployment lets nginx or object storage serve them (docs/production.md).
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG)
+
+# Sessions: only staff log in, so every session is a staff session. It ends after 30 idle
+# minutes: the expiry is pushed forward on each request. With a shared cache (Redis via
+# CACHE_URL) reads come from the cache and writes go through to the database; with the
+# per-process local-memory default they stay in the database, so that a logout in one gunicorn
+# worker is not undone by another worker's stale cache.
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if _SHARED_CACHE else "django.contrib.sessions.backends.db"
+)
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No JavaScript on the site reads the CSRF cookie: forms carry the token in a hidden field (and a
+# script that posts should take it from there), so the cookie can be hidden from scripts too.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+if not DEBUG:
+    # The proxy terminates TLS and says so in X-Forwarded-Proto; it must overwrite that header
+    # from clients (nginx: proxy_set_header X-Forwarded-Proto $scheme).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 (SECURE_HSTS_PRELOAD off): asking browsers to hard-code HTTPS for the domain
+    # and all its subdomains is hard to undo, so it is the practice's decision per domain:
+    # DJANGO_SECURE_HSTS_PRELOAD=true once every subdomain serves HTTPS (docs/production.md).
+    "security.W021",
+    # ckeditor.W001 (CKEditor 4 is past its free support): the editor is only in the staff-only
+    # admin, its output is sanitised by nh3 on save; see SECURITY.md.
+    "ckeditor.W001",
+]
+
+# Content-Security-Policy (django-csp 4). Public pages: nothing inline, nothing from elsewhere.
+# A nonce is added to script-src only on a response whose template asked for request.csp_nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# The admin's CKEditor 4 builds its toolbar with inline event handlers and javascript: URLs and
+# styles its elements inline, so under these prefixes (staff only) the script and style
+# directives are replaced; nothing else is relaxed and 'unsafe-eval' is never needed.
+CSP_RELAXED_PATH_PREFIXES = ["/admin/", "/ckeditor/"]
+CSP_RELAXED_DIRECTIVES = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
+# Pages that show or take private details: never kept by a browser or a shared cache.
+NO_STORE_PATH_PREFIXES = ["/inquiries/", "/admin/"]
+
+# django-axes: a username tried from one client is locked for 15 minutes after 5 failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # templates/axes/lockout.html names this duration
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "clinic_site.security.client_ip"
+# How many proxies in front append to X-Forwarded-For (nginx alone: 1). 0 trusts no such header,
+# so a client cannot dodge the lockout by inventing addresses.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # Login attempts (username, client address; never a password) and refused requests.
+        "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

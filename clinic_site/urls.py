@@ -18,7 +18,10 @@ urlpatterns = [
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.SERVE_MEDIA:
+    # Not django.conf.urls.static: it would serve an uploaded SVG or HTML file inline.
+    from django.urls import re_path
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from .media import serve_media
+
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", serve_media, name="media")]

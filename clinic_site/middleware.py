@@ -1,0 +1,38 @@
+"""Response headers that depend on where a request goes (see the production part of settings)."""
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers
+
+
+def _under(request, prefixes) -> bool:
+    return request.path_info.startswith(tuple(prefixes))
+
+
+class PathAwareCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the staff-only editor paths on a relaxed policy.
+
+    Under ``CSP_RELAXED_PATH_PREFIXES`` the directives in ``CSP_RELAXED_DIRECTIVES`` replace the
+    site's; every other path gets ``CONTENT_SECURITY_POLICY`` unchanged.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and _under(request, settings.CSP_RELAXED_PATH_PREFIXES):
+            parts.replace = {**settings.CSP_RELAXED_DIRECTIVES, **(parts.replace or {})}
+            # A nonce next to 'unsafe-inline' would make browsers ignore 'unsafe-inline'.
+            parts.nonce = None
+        return parts
+
+
+class NoStoreMiddleware:
+    """Tell browsers and shared caches never to keep pages under ``NO_STORE_PATH_PREFIXES``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _under(request, settings.NO_STORE_PATH_PREFIXES):
+            add_never_cache_headers(response)
+        return response

@@ -1,0 +1,76 @@
+"""ArticleQuerySet.search(): full-text on PostgreSQL, a plain contains on SQLite; one entry point."""
+
+import pytest
+from django.db import connection
+
+from blog.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text ranking and stemming exist on PostgreSQL only"
+)
+
+
+def titles(queryset):
+    return [article.title for article in queryset]
+
+
+def test_finds_a_word_in_the_title():
+    ArticleFactory(title="Sciatica and sitting")
+    ArticleFactory(title="Jaw pain")
+    assert titles(Article.objects.search("sciatica")) == ["Sciatica and sitting"]
+
+
+def test_finds_a_word_in_the_summary():
+    ArticleFactory(title="Desk days", summary="Why the neck stiffens by afternoon.")
+    ArticleFactory(title="Jaw pain")
+    assert titles(Article.objects.search("neck")) == ["Desk days"]
+
+
+def test_finds_a_word_in_the_body():
+    ArticleFactory(title="Desk days", body="<p>Whiplash recovery takes patience.</p>")
+    ArticleFactory(title="Jaw pain")
+    assert titles(Article.objects.search("whiplash")) == ["Desk days"]
+
+
+def test_ignores_letter_case():
+    ArticleFactory(title="Fibromyalgia basics")
+    assert titles(Article.objects.search("FIBROMYALGIA")) == ["Fibromyalgia basics"]
+
+
+def test_blank_query_returns_everything():
+    ArticleFactory.create_batch(2)
+    assert Article.objects.search("   ").count() == 2
+
+
+def test_nothing_matches_an_unknown_word():
+    ArticleFactory(title="Jaw pain")
+    assert not Article.objects.search("carpal").exists()
+
+
+def test_chains_after_published():
+    ArticleFactory(title="Scar tissue, published")
+    ArticleFactory(title="Scar tissue, draft", status=Article.Status.DRAFT)
+    assert titles(Article.objects.published().search("scar")) == ["Scar tissue, published"]
+
+
+@postgres_only
+def test_postgres_matches_other_forms_of_a_word():
+    ArticleFactory(title="Stretching for runners")
+    assert titles(Article.objects.search("stretches")) == ["Stretching for runners"]
+
+
+@postgres_only
+def test_postgres_ranks_a_title_match_above_a_body_match():
+    ArticleFactory(title="Sleep and recovery", body="<p>Headaches often follow a short night.</p>")
+    ArticleFactory(title="Headaches at work", body="<p>Screens, posture and breaks.</p>")
+    assert titles(Article.objects.search("headaches")) == ["Headaches at work", "Sleep and recovery"]
+
+
+@postgres_only
+def test_postgres_reads_a_query_like_a_search_box():
+    ArticleFactory(title="Back pain at night")
+    ArticleFactory(title="Back pain at work")
+    assert titles(Article.objects.search("back pain -night")) == ["Back pain at work"]

@@ -1,0 +1,62 @@
+"""Decisions the settings make from the environment, each checked in a fresh interpreter."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings as django_settings
+from django.core.cache import cache
+
+PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "example.org"}
+
+
+def setting_in_fresh_process(name: str, **env_overrides: str) -> str:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "clinic_site.settings",
+        **PRODUCTION,
+        **env_overrides,
+    }
+    code = f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_sessions_stay_in_the_database_with_the_per_process_cache():
+    assert setting_in_fresh_process("SESSION_ENGINE") == "django.contrib.sessions.backends.db"
+
+
+def test_sessions_are_read_from_a_shared_redis_cache():
+    engine = setting_in_fresh_process("SESSION_ENGINE", CACHE_URL="redis://127.0.0.1:6379/1")
+    assert engine == "django.contrib.sessions.backends.cached_db"
+
+
+def test_https_redirect_is_on_by_default_without_debug():
+    assert setting_in_fresh_process("SECURE_SSL_REDIRECT") == "True"
+
+
+def test_hsts_preload_is_opt_in():
+    assert setting_in_fresh_process("SECURE_HSTS_PRELOAD") == "False"
+    assert setting_in_fresh_process("SECURE_HSTS_PRELOAD", DJANGO_SECURE_HSTS_PRELOAD="true") == "True"
+
+
+def test_csrf_trusted_origins_come_from_the_environment():
+    origins = setting_in_fresh_process(
+        "CSRF_TRUSTED_ORIGINS", DJANGO_CSRF_TRUSTED_ORIGINS="https://pt.example,https://www.pt.example"
+    )
+    assert origins == "['https://pt.example', 'https://www.pt.example']"
+
+
+def test_configured_cache_round_trips_a_value():
+    """Under `make test-redis` (CACHE_URL=redis://...) this talks to the real Redis."""
+    cache.set("clinic-test-key", {"n": 1}, timeout=30)
+    assert cache.get("clinic-test-key") == {"n": 1}
+    cache.delete("clinic-test-key")

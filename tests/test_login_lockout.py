@@ -1,0 +1,80 @@
+"""django-axes on the admin login: a username tried from one client is locked after 5 failures."""
+
+import logging
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def staff():
+    return StaffFactory(username="editor")
+
+
+def attempt(client, username, password, address="203.0.113.7"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password},
+        secure=True,
+        REMOTE_ADDR=address,
+    )
+
+
+def fail_times(client, count, username="editor", address="203.0.113.7"):
+    for _ in range(count):
+        attempt(client, username, "wrong-password", address)
+
+
+def test_four_failures_still_allow_the_right_password(client, staff):
+    fail_times(client, 4)
+    response = attempt(client, "editor", PASSWORD)
+    assert response.status_code == 302
+
+
+def test_sixth_attempt_after_five_failures_is_refused_with_429(client, staff):
+    fail_times(client, 5)
+    response = attempt(client, "editor", "wrong-password")
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+
+
+def test_right_password_is_refused_while_locked(client, staff):
+    fail_times(client, 5)
+    response = attempt(client, "editor", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_does_not_reach_the_same_username_from_another_client(client, staff):
+    fail_times(client, 5)
+    response = attempt(client, "editor", PASSWORD, address="198.51.100.20")
+    assert response.status_code == 302
+
+
+def test_lockout_does_not_reach_another_username_from_the_same_client(client, staff):
+    StaffFactory(username="owner")
+    fail_times(client, 5)
+    response = attempt(client, "owner", PASSWORD)
+    assert response.status_code == 302
+
+
+def test_failed_attempt_is_recorded_for_the_admin(client, staff):
+    fail_times(client, 2)
+    record = AccessAttempt.objects.get()
+    assert record.username == "editor"
+    assert record.ip_address == "203.0.113.7"
+    assert record.failures_since_start == 2
+
+
+def test_failed_attempt_is_logged_without_the_password(client, staff, caplog):
+    with caplog.at_level(logging.INFO, logger="axes"):
+        fail_times(client, 1)
+    assert "New login failure" in caplog.text
+    assert "wrong-password" not in caplog.text
