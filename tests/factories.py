@@ -180,3 +180,30 @@ class EmailAttachmentFactory(factory.django.DjangoModelFactory):
 
     file = factory.django.FileField(filename="note.txt", data=b"a note")
     name = "note.txt"
+
+
+class LoginAttemptFactory(factory.django.DjangoModelFactory):
+    """A failed admin sign-in as django-axes records it."""
+
+    class Meta:
+        model = "axes.AccessAttempt"
+
+    user_agent = "Mozilla/5.0"
+    ip_address = "127.0.0.1"
+    username = "someone"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
+    get_data = ""
+    post_data = "username=someone"
+    failures_since_start = 1
+
+
+class LoginFailureLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "axes.AccessFailureLog"
+
+    user_agent = "Mozilla/5.0"
+    ip_address = "127.0.0.1"
+    username = "someone"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
