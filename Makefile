@@ -48,3 +48,8 @@ migrations-check: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
+
+# The article page against nginx serving the same HTML (tests/bench/run_bench.py; settings in its docstring).
+.PHONY: bench
+bench: $(VENV)/.dev
+	$(BIN)/python tests/bench/run_bench.py
