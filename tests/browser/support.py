@@ -131,3 +131,12 @@ def assert_no_axe_violations(page, context=None) -> None:
             f"axe-core on {page.url}:\n" + format_axe_violations(results.response["violations"]),
             pytrace=False,
         )
+
+
+def log_in_to_admin(page, site_url: str, username: str, password: str) -> None:
+    """Sign in through the admin's own login form, as a staff member would."""
+    page.goto(site_url + "/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(site_url + "/admin/")
