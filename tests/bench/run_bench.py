@@ -20,6 +20,8 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
                                (default: ``{python} manage.py seed_demo --comments 200``; empty: no seeding)
   BENCH_ARTICLE_PATH           the page to load (default: the published article with most comments)
   BENCH_DURATION (15s), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_WARMUP (3s)
+  BENCH_FORWARDED_PROTO (https) sent as X-Forwarded-Proto on every request, as the TLS-terminating
+                               proxy in front of gunicorn does in production (empty: not sent)
   DATABASE_URL                 default: a separate SQLite file, var/bench/db.sqlite3
   DJANGO_SECRET_KEY            default: a random one for this run
 
@@ -63,6 +65,23 @@ def log(message):
 
 class BenchError(RuntimeError):
     pass
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a redirect is an answer to report, not to follow
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def request_headers():
+    """Headers of every benchmark request: gzip, like a browser, and the proxy's X-Forwarded-Proto."""
+    headers = {"Accept-Encoding": "gzip"}
+    proto = setting("BENCH_FORWARDED_PROTO", "https")
+    if proto:
+        headers["X-Forwarded-Proto"] = proto
+    return headers
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,7 +138,7 @@ def wait_until_answers(url, process, timeout=90, log_path=None):
             tail = Path(log_path).read_text(errors="replace")[-3000:] if log_path else ""
             raise BenchError(f"the server exited with status {process.returncode} before answering\n{tail}")
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with OPENER.open(urllib.request.Request(url, headers=request_headers()), timeout=2):
                 return
         except urllib.error.HTTPError:
             return  # it answers, even if not with 200
@@ -147,9 +166,9 @@ class AssetFinder(HTMLParser):
 
 def fetch(url):
     """(status, headers, compressed bytes on the wire, decoded body) with Accept-Encoding: gzip."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    request = urllib.request.Request(url, headers=request_headers())
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with OPENER.open(request, timeout=30) as response:
             status, headers, raw = response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         status, headers, raw = error.code, error.headers, error.read()
@@ -160,7 +179,9 @@ def fetch(url):
 def measure_page(url):
     status, headers, raw, html = fetch(url)
     if status != 200:
-        raise BenchError(f"{url} answered {status}, not 200")
+        location = headers.get("Location", "")
+        hint = " (a redirect: see BENCH_FORWARDED_PROTO)" if location else ""
+        raise BenchError(f"{url} answered {status} {location}, not 200{hint}")
     finder = AssetFinder()
     finder.feed(html.decode("utf-8", errors="replace"))
     items = [
@@ -213,7 +234,11 @@ def count_queries_child(path):
 
     if not path:
         path = default_article_path()
-    client = Client(HTTP_HOST=HOST)
+    extra = {"HTTP_HOST": HOST}
+    proto = os.environ.get("BENCH_FORWARDED_PROTO", "https")
+    if proto:
+        extra["HTTP_X_FORWARDED_PROTO"] = proto
+    client = Client(**extra)
     counts = []
     for _ in range(2):  # cold cache, then warm
         with CaptureQueriesContext(connection) as queries:
@@ -273,7 +298,7 @@ def parse_wrk(output):
 
 
 def run_wrk(url, duration, connections, threads, warmup):
-    headers = ["-H", "Accept-Encoding: gzip"]
+    headers = [part for name, value in request_headers().items() for part in ("-H", f"{name}: {value}")]
     if warmup and warmup != "0s":
         subprocess.run(
             [WRK, "-t", str(threads), "-c", str(connections), "-d", warmup, *headers, url],
