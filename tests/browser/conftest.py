@@ -55,9 +55,27 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def _migrated_data(django_db_setup, django_db_blocker):
+    """The rows the migrations made (staff groups and their permissions, ...), serialized by
+    Django when the test database was created, because the fixture below asks for it."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
 @pytest.fixture(autouse=True)
-def _live_database(transactional_db):
-    """The live server answers from another thread, so data must be committed, not in a test transaction."""
+def _live_database(_migrated_data, transactional_db, django_db_serialized_rollback):
+    """The live server answers from another thread, so data must be committed, not in a test
+    transaction. Each transactional test ends by emptying every table, the migrations' rows too,
+    so they are put back before each browser test. (Django's own serialized rollback misses them
+    here: once Playwright runs, the ORM in this thread gets another connection wrapper.)"""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if _migrated_data:
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(_migrated_data)
 
 
 @pytest.fixture
