@@ -122,6 +122,24 @@ def watch(page_watch):
 
 
 @pytest.fixture
+def open_page(browser, site_url):
+    """Opens more people's pages (another browser context each: own cookies, own session), for
+    journeys with a patient and a staff member. Each is checked like ``page`` at the end."""
+    opened = []
+
+    def open_():
+        context, page, watch = _new_watched_page(browser, site_url)
+        opened.append((context, watch))
+        return page, watch
+
+    yield open_
+    for context, _ in opened:
+        context.close()
+    for _, watch in opened:
+        watch.assert_clean()
+
+
+@pytest.fixture
 def axe_page_watch(browser, site_url):
     """A (page, watch) pair for axe-core only. Axe is injected with page.evaluate, which a strict
     Content-Security-Policy may refuse, so this context bypasses the CSP; journeys use ``page``,
