@@ -1,5 +1,6 @@
 # PENDING: move to tests/browser/test_inquiry_journey.py once the `inquiries` branch is merged.
-# It passed (5 tests) on a scratch merge of browser + prod + inquiries; not collected here (no test_ prefix).
+# It passed (6 tests) on a scratch merge of browser + prod + inquiries (+ comments).
+# Not collected here: no test_ prefix.
 """A patient asks the clinic privately from an article; a handler finds the inquiry in the admin."""
 
 import re
@@ -85,3 +86,38 @@ def test_inquiry_screenshots(page, watch, site_url):
     page.get_by_role("button", name="Send my inquiry").click()
     expect(page).to_have_url(site_url + reverse("inquiries:thanks"))
     take_screenshots(page, "inquiry_thanks", site_url + reverse("inquiries:thanks"))
+
+
+def test_inquiry_can_be_sent_with_the_keyboard_alone(page, site_url):
+    page.goto(site_url + reverse("home"))
+    ask = page.get_by_role("navigation", name="Main").get_by_role("link", name="Ask the clinic")
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if ask.evaluate("el => el === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(site_url + reverse("inquiries:new"))))
+
+    def tab_to(locator, limit=30):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if locator.evaluate("el => el === document.activeElement"):
+                return
+        raise AssertionError(f"Tab never reached {locator}")
+
+    tab_to(page.get_by_label("Your name"))
+    page.keyboard.type("Pat Example")
+    tab_to(page.get_by_label("Email address"))
+    page.keyboard.type("pat@example.com")
+    tab_to(page.get_by_role("radio").first)
+    page.keyboard.press("Space")
+    tab_to(page.get_by_label("What are your symptoms?"))
+    page.keyboard.type("A stiff lower back every morning.")
+    tab_to(page.get_by_label("How long have you had them?"))
+    page.keyboard.type("Three weeks")
+    tab_to(page.get_by_label(re.compile("I agree that the clinic stores")))
+    page.keyboard.press("Space")
+    tab_to(page.get_by_role("button", name="Send my inquiry"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site_url + reverse("inquiries:thanks"))
+    expect(page.locator(".inquiry-reference")).to_have_text(REFERENCE)
