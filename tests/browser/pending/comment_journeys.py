@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from blog.moderation import MODERATORS_GROUP
-from tests.factories import ArticleFactory, StaffFactory
+from tests.factories import ArticleFactory, CommentFactory, StaffFactory
 
-from .support import log_in_to_admin
+from .support import VIEWPORTS, assert_no_axe_violations, log_in_to_admin, take_screenshots
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +70,18 @@ def test_comment_is_moderated_then_shown_replied_to_and_liked(page, open_page, s
     page.get_by_role("button", name=re.compile("Like the comment by Pat Example")).click()
     liked = page.get_by_role("button", name=re.compile(r"Like the comment by Pat Example \(1\)"))
     expect(liked).to_be_visible()
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_article_with_a_comment_thread_has_no_axe_violations(axe_page, site_url, article, width):
+    parent = CommentFactory(article=article, name="Pat Example")
+    CommentFactory(article=article, parent=parent, name="The clinic", is_staff_reply=True)
+    CommentFactory(article=article)
+    axe_page.set_viewport_size(VIEWPORTS[width])
+    axe_page.goto(site_url + article.get_absolute_url())
+    assert_no_axe_violations(axe_page)
+
+
+def test_article_with_comments_screenshots(page, site_url, article):
+    CommentFactory(article=article, name="Pat Example")
+    take_screenshots(page, "article_comments", site_url + article.get_absolute_url())
