@@ -107,3 +107,8 @@ check-deploy: $(VENV)/.runtime var/secret_key
 # --strict: a package the service cannot answer for fails the audit instead of passing unseen.
 audit: $(VENV)/.dev
 	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt
+
+# The article page against nginx serving the same HTML (tests/bench/run_bench.py; settings in its docstring).
+.PHONY: bench
+bench: $(VENV)/.dev
+	$(BIN)/python tests/bench/run_bench.py

@@ -1,0 +1,513 @@
+"""Benchmark the article page against the physical limit of this machine (`make bench`).
+
+1. seeds a benchmark database (``manage.py migrate`` then ``seed_demo --comments 200``),
+2. starts the site in production mode (``make serve PORT=<port>``) and waits until it answers,
+3. counts its SQL queries per request (Django's test client in a child process, with
+   CaptureQueriesContext, against the same database: no production code is involved), then
+   fetches the article page once: its HTML and its page weight (HTML + linked CSS + JS,
+   gzip-compressed bytes as served),
+4. loads it with wrk (2 threads, 32 connections, 15 s, --latency),
+5. serves the very same HTML as a static file through nginx (2 workers, gzip on, and a gzip copy
+   made once for gzip_static, as a deployment would) and loads that too,
+6. prints both throughputs, their ratio, p50/p99 latency, queries per page and page weight.
+
+Everything it starts runs in its own process group and is stopped on exit, Ctrl-C or error.
+All traffic stays on 127.0.0.1. Standard library only. Settings come from the environment:
+
+  BENCH_PORT (8100)            port of the Django server
+  BENCH_STATIC_PORT (8180)     port of nginx
+  BENCH_SERVER_CMD             shell command starting the site; ``{port}`` is replaced
+                               (default: ``make serve PORT={port}``)
+  BENCH_SEED_CMD               shell command seeding the database; ``{python}`` is replaced
+                               (default: ``{python} manage.py seed_demo --comments 200``; empty: no seeding)
+  BENCH_ARTICLE_PATH           the page to load (default: the published article with most comments)
+  BENCH_DURATION (15s), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_WARMUP (3s)
+  BENCH_FORWARDED_PROTO (https) sent as X-Forwarded-Proto on every request, as the TLS-terminating
+                               proxy in front of gunicorn does in production (empty: not sent)
+  DATABASE_URL                 default: a separate SQLite file, var/bench/db.sqlite3
+  DJANGO_SECRET_KEY            default: a random one for this run
+
+Run it as ``make bench`` or ``.venv/bin/python tests/bench/run_bench.py``.
+"""
+
+import contextlib
+import gzip
+import json
+import os
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = ROOT / "var" / "bench"
+HOST = "127.0.0.1"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def setting(name, default):
+    return os.environ.get(name, default)
+
+
+def log(message):
+    print(f"[bench] {message}", flush=True)
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a redirect is an answer to report, not to follow
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def request_headers():
+    """Headers of every benchmark request: gzip, like a browser, and the proxy's X-Forwarded-Proto."""
+    headers = {"Accept-Encoding": "gzip"}
+    proto = setting("BENCH_FORWARDED_PROTO", "https")
+    if proto:
+        headers["X-Forwarded-Proto"] = proto
+    return headers
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes
+
+
+class Processes:
+    """Processes started by the benchmark, each in its own session, stopped in reverse order."""
+
+    def __init__(self):
+        self.started = []
+
+    def start(self, command, *, shell=False, env=None, log_path=None, cwd=ROOT):
+        out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        process = subprocess.Popen(
+            command,
+            shell=shell,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.started.append(process)
+        return process
+
+    def stop(self, process, timeout=10):
+        if process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+    def stop_all(self):
+        while self.started:
+            self.stop(self.started.pop())
+
+
+def port_in_use(port):
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+def wait_until_answers(url, process, timeout=90, log_path=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = Path(log_path).read_text(errors="replace")[-3000:] if log_path else ""
+            raise BenchError(f"the server exited with status {process.returncode} before answering\n{tail}")
+        try:
+            with OPENER.open(urllib.request.Request(url, headers=request_headers()), timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers, even if not with 200
+        except OSError:
+            time.sleep(0.3)
+    raise BenchError(f"{url} did not answer within {timeout}s")
+
+
+# ---------------------------------------------------------------------------------------------
+# The page: HTML, assets, weight
+
+
+class AssetFinder(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.assets = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split() and attrs.get("href"):
+            self.assets.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.assets.append(attrs["src"])
+
+
+def fetch(url):
+    """(status, headers, compressed bytes on the wire, decoded body) with Accept-Encoding: gzip."""
+    request = urllib.request.Request(url, headers=request_headers())
+    try:
+        with OPENER.open(request, timeout=30) as response:
+            status, headers, raw = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, headers, raw = error.code, error.headers, error.read()
+    body = gzip.decompress(raw) if headers.get("Content-Encoding") == "gzip" else raw
+    return status, headers, raw, body
+
+
+def measure_page(url):
+    status, headers, raw, html = fetch(url)
+    if status != 200:
+        location = headers.get("Location", "")
+        hint = " (a redirect: see BENCH_FORWARDED_PROTO)" if location else ""
+        raise BenchError(f"{url} answered {status} {location}, not 200{hint}")
+    finder = AssetFinder()
+    finder.feed(html.decode("utf-8", errors="replace"))
+    items = [
+        {
+            "url": url,
+            "kind": "html",
+            "status": status,
+            "encoding": headers.get("Content-Encoding", "identity"),
+            "bytes": len(raw),
+            "raw_bytes": len(html),
+        }
+    ]
+    for href in finder.assets:
+        asset_url = urljoin(url, href)
+        kind = "js" if href.split("?")[0].endswith(".js") else "css"
+        if urlsplit(asset_url).netloc != urlsplit(url).netloc:
+            items.append(
+                {"url": asset_url, "kind": kind, "status": "other host!", "bytes": 0, "raw_bytes": 0}
+            )
+            continue
+        a_status, a_headers, a_raw, a_body = fetch(asset_url)
+        items.append(
+            {
+                "url": asset_url,
+                "kind": kind,
+                "status": a_status,
+                "encoding": a_headers.get("Content-Encoding", "identity"),
+                "cache_control": a_headers.get("Cache-Control", ""),
+                "bytes": len(a_raw),
+                "raw_bytes": len(a_body),
+            }
+        )
+    return html, items
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries per page, counted in a child process with Django's test client (same env, same database)
+
+
+def count_queries_child(path):
+    """Runs in the child: prints JSON with the article path and the queries of a cold and a warm request."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic_site.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    if not path:
+        path = default_article_path()
+    extra = {"HTTP_HOST": HOST}
+    proto = os.environ.get("BENCH_FORWARDED_PROTO", "https")
+    if proto:
+        extra["HTTP_X_FORWARDED_PROTO"] = proto
+    client = Client(**extra)
+    counts = []
+    for _ in range(2):  # cold cache, then warm
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        counts.append({"status": response.status_code, "queries": len(queries.captured_queries)})
+    print(json.dumps({"path": path, "cold": counts[0], "warm": counts[1]}))
+
+
+def default_article_path():
+    from django.core.exceptions import FieldError
+    from django.db.models import Count
+
+    from blog.models import Article
+
+    articles = Article.objects.published()
+    try:
+        articles = articles.annotate(n_comments=Count("comments")).order_by("-n_comments", "pk")
+    except FieldError:  # before comments exist
+        articles = articles.order_by("pk")
+    article = articles.first()
+    if article is None:
+        raise SystemExit("no published article: seed the database first (BENCH_SEED_CMD)")
+    return article.get_absolute_url()
+
+
+def count_queries(env, path):
+    command = [sys.executable, __file__, "--count-queries", path or ""]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise BenchError(f"counting queries failed:\n{result.stderr[-3000:]}{result.stdout[-1000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# wrk
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def to_ms(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def parse_wrk(output):
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    for percentile in ("50", "99"):
+        match = re.search(rf"^\s+{percentile}(?:\.000)?%\s+([\d.]+\w+)", output, re.MULTILINE)
+        result[f"p{percentile}_ms"] = to_ms(match.group(1)) if match else None
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    result["non_2xx"] = int(non_2xx.group(1)) if non_2xx else 0
+    errors = re.search(r"Socket errors:(.*)", output)
+    result["socket_errors"] = errors.group(1).strip() if errors else ""
+    total = re.search(r"(\d+) requests in", output)
+    result["requests"] = int(total.group(1)) if total else 0
+    return result
+
+
+def run_wrk(url, duration, connections, threads, warmup):
+    headers = [part for name, value in request_headers().items() for part in ("-H", f"{name}: {value}")]
+    if warmup and warmup != "0s":
+        subprocess.run(
+            [WRK, "-t", str(threads), "-c", str(connections), "-d", warmup, *headers, url],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
+    command = [WRK, "-t", str(threads), "-c", str(connections), "-d", duration, "--latency", *headers, url]
+    log(" ".join(shlex.quote(part) for part in command))
+    output = subprocess.run(command, capture_output=True, text=True, timeout=600, check=True).stdout
+    return parse_wrk(output), output
+
+
+# ---------------------------------------------------------------------------------------------
+# nginx serving the saved HTML
+
+NGINX_CONF = """\
+worker_processes 2;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    default_type text/html;
+    gzip on;
+    gzip_static on;
+    gzip_types text/css application/javascript;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    server {{
+        listen {host}:{port};
+        root {tmp}/www;
+    }}
+}}
+"""
+
+
+def start_nginx(processes, html, port):
+    tmp = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+    (tmp / "www").mkdir()
+    (tmp / "www" / "article.html").write_bytes(html)
+    # Compressed once, as a deployment would (gzip_static): the static side is the fastest it can be.
+    (tmp / "www" / "article.html.gz").write_bytes(gzip.compress(html, compresslevel=6, mtime=0))
+    # nginx's workers run as an unprivileged user when started by root: let them read the page.
+    for path in (tmp, tmp / "www", *(tmp / "www").iterdir()):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, host=HOST, port=port))
+    command = [NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", "nginx.conf", "-g", "daemon off;"]
+    process = processes.start(command, log_path=tmp / "stdout.log")
+    url = f"http://{HOST}:{port}/article.html"
+    wait_until_answers(url, process, timeout=15, log_path=tmp / "error.log")
+    return process, url, tmp
+
+
+# ---------------------------------------------------------------------------------------------
+# Main
+
+
+def bench_env():
+    env = dict(os.environ)
+    env.setdefault("DJANGO_DEBUG", "false")
+    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    env.setdefault("DJANGO_ALLOWED_HOSTS", f"{HOST},localhost")
+    env.setdefault("DATABASE_URL", f"sqlite:///{BENCH_DIR / 'db.sqlite3'}")
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def seed(env):
+    python = shlex.quote(sys.executable)
+    log("migrating the benchmark database")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--skip-checks", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    command = setting("BENCH_SEED_CMD", "{python} manage.py seed_demo --comments 200").replace(
+        "{python}", python
+    )
+    if command.strip():
+        log(f"seeding: {command}")
+        subprocess.run(command, shell=True, cwd=ROOT, env=env, check=True, timeout=600)
+
+
+def kb(n):
+    return f"{n / 1024:.1f} KB"
+
+
+def report(html, page_items, queries, django, static, article_url):
+    weight = sum(item["bytes"] for item in page_items)
+    raw = sum(item["raw_bytes"] for item in page_items)
+    ratio = 100 * django["rps"] / static["rps"] if static["rps"] else 0.0
+    lines = [
+        "",
+        f"Article page: {article_url}",
+        f"  queries per page: {queries['cold']['queries']} (cold cache), {queries['warm']['queries']} (warm)",
+        f"  page weight: {kb(weight)} compressed ({kb(raw)} uncompressed), HTML + CSS + JS:",
+    ]
+    for item in page_items:
+        extra = f" {item['encoding']}" if item.get("encoding") else ""
+        lines.append(
+            f"    {item['kind']:4} {kb(item['bytes']):>9}{extra:>9}  [{item['status']}] {item['url']}"
+        )
+    lines += [
+        "",
+        f"{'':24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}",
+        *(
+            f"{name:24}{r['rps']:>10.1f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}{r['non_2xx']:>9}"
+            for name, r in (("Django (the site)", django), ("nginx, same HTML", static))
+        ),
+        "",
+        f"Django / static throughput: {ratio:.2f}%  (goal: 2% or more)",
+    ]
+    broken = [item["url"] for item in page_items if item["status"] != 200]
+    if broken:
+        lines.append(
+            f"  WARNING: {len(broken)} asset(s) did not load, so the weight is wrong: {', '.join(broken)}"
+        )
+    if page_items[0].get("encoding") != "gzip":
+        gzipped = len(gzip.compress(html, compresslevel=6, mtime=0))
+        lines.append(f"  WARNING: the HTML is not gzip-compressed ({kb(gzipped)} if it were)")
+    for name, r in (("Django", django), ("nginx", static)):
+        if r["socket_errors"]:
+            lines.append(f"  {name} socket errors: {r['socket_errors']}")
+    print("\n".join(lines), flush=True)
+    return {
+        "article_url": article_url,
+        "queries": queries,
+        "page_weight_bytes": weight,
+        "page_items": page_items,
+        "django": django,
+        "static": static,
+        "ratio_percent": round(ratio, 3),
+    }
+
+
+def main():
+    port = int(setting("BENCH_PORT", "8100"))
+    static_port = int(setting("BENCH_STATIC_PORT", "8180"))
+    duration = setting("BENCH_DURATION", "15s")
+    connections = int(setting("BENCH_CONNECTIONS", "32"))
+    threads = int(setting("BENCH_THREADS", "2"))
+    warmup = setting("BENCH_WARMUP", "3s")
+    for needed in (WRK, NGINX):
+        if not os.access(needed, os.X_OK):
+            raise BenchError(f"{needed} is missing: apt-get install -y wrk nginx")
+    for p in (port, static_port):
+        if port_in_use(p):
+            raise BenchError(f"port {p} is already in use on {HOST}: set BENCH_PORT / BENCH_STATIC_PORT")
+
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    env = bench_env()
+    seed(env)
+
+    processes = Processes()
+    try:
+        command = setting("BENCH_SERVER_CMD", "make serve PORT={port}").replace("{port}", str(port))
+        log(f"starting the site: {command}")
+        server_log = BENCH_DIR / "server.log"
+        server = processes.start(command, shell=True, env=env, log_path=server_log)
+        wait_until_answers(f"http://{HOST}:{port}/", server, log_path=server_log)
+        # After the server's own start-up steps (collectstatic writes the manifest the pages need).
+        queries = count_queries(env, setting("BENCH_ARTICLE_PATH", ""))
+        article_url = f"http://{HOST}:{port}{queries['path']}"
+
+        html, page_items = measure_page(article_url)
+        (BENCH_DIR / "article.html").write_bytes(html)
+        django, django_output = run_wrk(article_url, duration, connections, threads, warmup)
+        processes.stop(server)
+
+        nginx, static_url, nginx_tmp = start_nginx(processes, html, static_port)
+        static, static_output = run_wrk(static_url, duration, connections, threads, warmup)
+        processes.stop(nginx)
+        shutil.rmtree(nginx_tmp, ignore_errors=True)
+    finally:
+        processes.stop_all()
+
+    result = report(html, page_items, queries, django, static, article_url)
+    result["wrk_output"] = {"django": django_output, "static": static_output}
+    (BENCH_DIR / "last.json").write_text(json.dumps(result, indent=2))
+    log(f"details in {BENCH_DIR / 'last.json'}; server log in {BENCH_DIR / 'server.log'}")
+    return 0
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--count-queries":
+        count_queries_child(sys.argv[2])
+        sys.exit(0)
+    # Also SIGINT: a shell may start a background job with SIGINT ignored.
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
+    try:
+        sys.exit(main())
+    except (BenchError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        print(f"[bench] failed: {error}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("[bench] interrupted; everything it started was stopped", file=sys.stderr)
+        sys.exit(130)

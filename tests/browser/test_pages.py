@@ -1,0 +1,59 @@
+"""Each public page in a real browser: screenshots at both widths and axe-core at both widths."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ArticleFactory, LocationFactory
+
+from .support import VIEWPORTS, assert_no_axe_violations, take_screenshots
+
+# name -> expected status; the URL comes from url_of().
+PAGES = {"home": 200, "article_list": 200, "article": 200, "inquiry_new": 200, "not_found": 404}
+
+
+@pytest.fixture
+def article():
+    LocationFactory(name="Harbor clinic", slug="harbor")
+    return ArticleFactory(
+        title="Myofascial release, explained",
+        slug="myofascial-release",
+        summary="What a therapist's hands are doing, and what you should feel.",
+        body="<p>Fascia wraps every muscle.</p><h2>What a session is like</h2><p>Slow, steady pressure.</p>",
+    )
+
+
+def url_of(name, site_url, article):
+    path = {
+        "home": reverse("home"),
+        "article_list": reverse("blog:article_list"),
+        "article": article.get_absolute_url(),
+        "inquiry_new": reverse("inquiries:new"),
+        "not_found": "/no-such-page/",
+    }[name]
+    return site_url + path
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_screenshots_at_phone_and_desktop_width(page, watch, site_url, article, name):
+    url = url_of(name, site_url, article)
+    watch.expect_status(url, PAGES[name])
+    paths = take_screenshots(page, name, url)
+    assert all(path.stat().st_size > 0 for path in paths)
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_axe_violations(axe_page, axe_watch, site_url, article, name, width):
+    url = url_of(name, site_url, article)
+    axe_watch.expect_status(url, PAGES[name])
+    axe_page.set_viewport_size(VIEWPORTS[width])
+    response = axe_page.goto(url)
+    assert response.status == PAGES[name]
+    assert_no_axe_violations(axe_page)
+
+
+def test_article_page_loads_only_from_the_site(page, watch, site_url, article):
+    page.goto(site_url + article.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    assert any(url.endswith(".css") for url in watch.requests)
+    assert not watch.foreign_requests
