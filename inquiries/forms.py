@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from blog.models import Article, Condition
 from clinic_site.models import Location
@@ -21,6 +22,7 @@ def signed_timestamp() -> str:
     return signing.dumps(int(time.time()), salt=TIMESTAMP_SALT)
 
 
+@sensitive_variables("value")
 def reject_line_breaks(value: str) -> str:
     # A CR or LF in a value that may reach a mail header is refused outright, never cleaned up.
     if "\r" in value or "\n" in value:
@@ -178,6 +180,7 @@ class InquiryForm(forms.ModelForm):
         self.source_article = self._published_article(slug)
         return slug
 
+    @sensitive_variables("cleaned")
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("website"):
@@ -224,6 +227,7 @@ class InquiryForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data["started"] = signed_timestamp()
 
+    @sensitive_variables("data")
     def submission(self) -> dict:
         """Keyword arguments for services.submit_inquiry."""
         data = self.cleaned_data
