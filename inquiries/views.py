@@ -5,12 +5,14 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from . import ratelimit
+from clinic_site import antispam
+
 from .forms import InquiryForm
 from .models import Inquiry
 from .services import submit_inquiry
 
 SESSION_KEY = "inquiries_reference"
+RATE_LIMIT_GROUP = "inquiries.create"
 SENSITIVE_FIELDS = (
     "name",
     "email",
@@ -37,8 +39,7 @@ class InquiryCreateView(FormView):
         stored = Inquiry.objects.filter(submission_token=token).first() if token else None
         if stored is not None:
             return self.thank(stored)
-        rate = ratelimit.parse_rate(settings.INQUIRIES_RATE_LIMIT)
-        if not ratelimit.hit(request, "inquiries", rate):
+        if antispam.rate_limited(request, group=RATE_LIMIT_GROUP, rate=settings.INQUIRIES_RATE_LIMIT):
             form = self.get_form()
             form.helper.form_show_errors = False  # keep what they typed; the only problem is the pace
             return self.render_to_response(self.get_context_data(form=form, rate_limited=True), status=429)
