@@ -29,6 +29,7 @@ SENSITIVE_FIELDS = (
 class InquiryCreateView(FormView):
     form_class = InquiryForm
     template_name = "inquiries/inquiry_form.html"
+    http_method_names = ["get", "post"]  # FormView would treat PUT as POST
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}

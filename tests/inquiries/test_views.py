@@ -195,3 +195,7 @@ def test_behind_the_proxy_the_rate_limit_counts_each_client_apart(client, form_d
     first = client.post(NEW, form_data(submission_token="a"), HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
     second = client.post(NEW, form_data(submission_token="b"), HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy)
     assert (first.status_code, second.status_code) == (303, 303)
+
+
+def test_a_put_to_the_form_is_405(client):
+    assert client.put(NEW).status_code == 405
