@@ -8,8 +8,7 @@ from django.views.generic import FormView, TemplateView
 from clinic_site import antispam
 
 from .forms import InquiryForm
-from .models import Inquiry
-from .services import submit_inquiry
+from .services import already_submitted, submit_inquiry
 
 SESSION_KEY = "inquiries_reference"
 RATE_LIMIT_GROUP = "inquiries.create"
@@ -36,8 +35,7 @@ class InquiryCreateView(FormView):
 
     def post(self, request, *args, **kwargs):
         # A second copy of a form already stored: the same thank-you, no second inquiry, no count.
-        token = request.POST.get("submission_token", "")
-        stored = Inquiry.objects.filter(submission_token=token).first() if token else None
+        stored = already_submitted(request.POST.get("submission_token", ""))
         if stored is not None:
             return self.thank(stored)
         if antispam.rate_limited(request, group=RATE_LIMIT_GROUP, rate=settings.INQUIRIES_RATE_LIMIT):
