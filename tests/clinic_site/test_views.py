@@ -89,3 +89,9 @@ def test_a_nul_character_in_the_query_string_is_a_400_not_a_500(client, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "We could not read that request" in response.content.decode()
+
+
+def test_an_unknown_host_gets_the_400_page(client):
+    response = client.get(reverse("home"), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()
