@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clinic_site import antispam
+
 from . import spam
 from .models import Comment
 
@@ -25,11 +27,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = antispam.honeypot_field()
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, article, **kwargs):
@@ -53,7 +51,7 @@ class CommentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         # Whole-form problems, shown above the fields: neither hidden field can be corrected by hand.
-        if self.cleaned_data.get("website"):
+        if antispam.honeypot_filled(self.cleaned_data):
             raise forms.ValidationError(
                 _("This looks like an automated submission, so it was not sent."), code="honeypot"
             )

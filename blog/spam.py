@@ -1,20 +1,16 @@
 """Spam defences for comments, without third-party CAPTCHAs.
 
-- a honeypot field people never see (bots fill it);
-- a time trap: a signed timestamp in the form; too fast is a bot, too old or forged is sent again;
-- a rate limit per client that holds across server processes (django-ratelimit on the shared cache),
-  keyed by a keyed hash of the client address so no address is ever stored;
-- link counting and lists of blocked words and domains (settings), which moderation.py applies.
+The honeypot, the time trap and the rate limit are the site's shared ones (clinic_site.antispam),
+with the comments' own salt, settings and rate-limit group. Link counting and the lists of blocked
+words and domains (settings) are the comments' own; moderation.py applies them.
 """
 
 import re
-import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
-from django.utils.crypto import salted_hmac
-from django_ratelimit.core import get_usage
+
+from clinic_site import antispam
 
 FORM_TOKEN_SALT = "blog.comments.started"
 RATE_LIMIT_GROUP = "blog.comments.create"
@@ -25,54 +21,27 @@ _LINK_RE = re.compile(
     re.IGNORECASE,
 )
 
-
-class FormTokenError(Exception):
-    """The time-trap token says the form was not filled in by a person in the normal way."""
-
-    TOO_FAST = "too_fast"
-    EXPIRED = "expired"
-    INVALID = "invalid"
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+FormTokenError = antispam.TimeTrapError
 
 
 def make_form_token(*, at: float | None = None) -> str:
-    """A signed record of when the form was shown."""
-    return signing.dumps({"t": time.time() if at is None else at}, salt=FORM_TOKEN_SALT)
+    """A signed record of when the comment form was shown."""
+    return antispam.make_time_token(salt=FORM_TOKEN_SALT, at=at)
 
 
 def check_form_token(token: str) -> None:
     """Raise FormTokenError unless the form was shown between MIN_SECONDS and MAX_FORM_AGE ago."""
-    try:
-        shown_at = float(signing.loads(token or "", salt=FORM_TOKEN_SALT)["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
-        raise FormTokenError(FormTokenError.INVALID) from error
-    age = time.time() - shown_at
-    if age < settings.COMMENTS_MIN_SECONDS:
-        raise FormTokenError(FormTokenError.TOO_FAST)
-    if age > settings.COMMENTS_MAX_FORM_AGE:
-        raise FormTokenError(FormTokenError.EXPIRED)
-
-
-def client_key(group, request) -> str:
-    """A keyed hash of the client's address: enough to count its requests, useless to read back."""
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    return salted_hmac("blog.comments.client", address).hexdigest()
+    antispam.check_time_token(
+        token,
+        salt=FORM_TOKEN_SALT,
+        min_seconds=settings.COMMENTS_MIN_SECONDS,
+        max_age=settings.COMMENTS_MAX_FORM_AGE,
+    )
 
 
 def rate_limited(request) -> bool:
     """Count this attempt and say whether the client has gone over COMMENTS_RATE_LIMIT."""
-    usage = get_usage(
-        request,
-        group=RATE_LIMIT_GROUP,
-        key=client_key,
-        rate=settings.COMMENTS_RATE_LIMIT,
-        method="POST",
-        increment=True,
-    )
-    return bool(usage and usage["should_limit"])
+    return antispam.rate_limited(request, group=RATE_LIMIT_GROUP, rate=settings.COMMENTS_RATE_LIMIT)
 
 
 def find_links(text: str) -> list[str]:

@@ -154,8 +154,6 @@ class ArticleFeed(Feed):
     def item_categories(self, item):
         return [condition.name for condition in item.conditions.all()]
 
-        return Article.objects.published()[:20]
-
 
 # Comments ---------------------------------------------------------------------------------------
 # Appended: the comment views only. The rules live in blog/moderation.py and blog/spam.py.

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ClinicSiteConfig(AppConfig):
     name = "clinic_site"
     verbose_name = _("Practice")
+
+    def ready(self):
+        from . import antispam  # noqa: F401  (registers the rate-limit settings check)

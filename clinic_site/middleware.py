@@ -2,6 +2,7 @@
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils.cache import add_never_cache_headers
 
 
@@ -36,3 +37,21 @@ class NoStoreMiddleware:
         if _under(request, settings.NO_STORE_PATH_PREFIXES):
             add_never_cache_headers(response)
         return response
+
+
+class RejectNullBytesMiddleware:
+    """Answer 400 to a query string holding a NUL character, before any view searches with it.
+
+    PostgreSQL refuses NUL in text, so ``?q=%00`` or ``?condition=%00`` would otherwise end in a
+    500 on every page that looks a parameter up. Form fields already refuse NUL on their own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in the query string.")
+        return self.get_response(request)

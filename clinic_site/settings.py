@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "clinic_site.middleware.RejectNullBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -360,5 +361,9 @@ LOGGING = {
         # Login attempts (username, client address; never a password) and refused requests.
         "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Server errors: Django's default sends them only to ADMINS by email (none here) and to a
+        # console handler that works only with DEBUG on, so without this a 500 left no trace. The
+        # line names the path, not the query string; the traceback shows no local variables.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

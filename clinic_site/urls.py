@@ -25,3 +25,4 @@ if settings.SERVE_MEDIA:
     from .media import serve_media
 
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", serve_media, name="media")]
+handler400 = "clinic_site.views.bad_request"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db.models import Prefetch
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -50,3 +51,8 @@ class RobotsView(TemplateView):
         return super().get_context_data(
             sitemap_url=self.request.build_absolute_uri(reverse("sitemap")), **kwargs
         )
+
+
+def bad_request(request, exception):
+    """The 400 page in the site's layout (Django's default renders without the request)."""
+    return render(request, "400.html", status=400)

@@ -204,9 +204,20 @@ class InquiryAdmin(HandlersOnlyMixin, admin.ModelAdmin):
     def _report(self, request, message):
         self.message_user(request, message, messages.SUCCESS)
 
+    def _act(self, request, queryset, change, field: str) -> int:
+        """Apply ``change`` (a model method) to each inquiry; record each real change in its history."""
+        count = 0
+        label = str(Inquiry._meta.get_field(field).verbose_name)
+        for inquiry in queryset:
+            if change(inquiry):
+                # Like the change form's entries: which field changed, never a value.
+                self.log_change(request, inquiry, [{"changed": {"fields": [label]}}])
+                count += 1
+        return count
+
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
-        count = sum(inquiry.assign_to(request.user) for inquiry in queryset)
+        count = self._act(request, queryset, lambda inquiry: inquiry.assign_to(request.user), "assignee")
         message = ngettext(
             "%(count)d inquiry assigned to you.", "%(count)d inquiries assigned to you.", count
         )
@@ -214,7 +225,7 @@ class InquiryAdmin(HandlersOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Mark contacted"), permissions=["change"])
     def mark_contacted(self, request, queryset):
-        count = sum(inquiry.mark_contacted() for inquiry in queryset)
+        count = self._act(request, queryset, Inquiry.mark_contacted, "status")
         message = ngettext(
             "%(count)d inquiry marked contacted.", "%(count)d inquiries marked contacted.", count
         )
@@ -222,13 +233,13 @@ class InquiryAdmin(HandlersOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Close"), permissions=["change"])
     def close(self, request, queryset):
-        count = sum(inquiry.close() for inquiry in queryset)
+        count = self._act(request, queryset, Inquiry.close, "status")
         message = ngettext("%(count)d inquiry closed.", "%(count)d inquiries closed.", count)
         self._report(request, message % {"count": count})
 
     @admin.action(description=_("Mark as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
-        count = sum(inquiry.mark_spam() for inquiry in queryset)
+        count = self._act(request, queryset, Inquiry.mark_spam, "status")
         message = ngettext("%(count)d inquiry marked as spam.", "%(count)d inquiries marked as spam.", count)
         self._report(request, message % {"count": count})
 

@@ -1,26 +1,42 @@
 import secrets
-import time
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from blog.models import Article, Condition
+from clinic_site import antispam
 from clinic_site.models import Location
 
 from .models import Inquiry
 
 TIMESTAMP_SALT = "inquiries.form-started"
 NO_LINE_BREAKS = _("Please keep this on one line (no line breaks).")
+# The shared time trap's verdicts, in this form's words and error codes.
+TIME_TRAP_REFUSALS = {
+    antispam.TimeTrapError.INVALID: (
+        _("This form could not be accepted. Please reload the page and try again."),
+        "tampered",
+    ),
+    antispam.TimeTrapError.EXPIRED: (
+        _("This form was open for too long. Please check your answers and send it again."),
+        "expired",
+    ),
+    antispam.TimeTrapError.TOO_FAST: (
+        _("That was quicker than a person fills in this form. Please wait a moment, then send it."),
+        "too_fast",
+    ),
+}
 
 
 def signed_timestamp() -> str:
-    return signing.dumps(int(time.time()), salt=TIMESTAMP_SALT)
+    return antispam.make_time_token(salt=TIMESTAMP_SALT)
 
 
+@sensitive_variables("value")
 def reject_line_breaks(value: str) -> str:
     # A CR or LF in a value that may reach a mail header is refused outright, never cleaned up.
     if "\r" in value or "\n" in value:
@@ -52,11 +68,7 @@ class InquiryForm(forms.ModelForm):
         error_messages={"required": _("Please tick this box so that we may store and answer your inquiry.")},
     )
     # Left empty by people; a bot that fills every field fills this one too. Hidden by CSS, not by type.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = antispam.honeypot_field()
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     article = forms.SlugField(widget=forms.HiddenInput, required=False)
@@ -178,9 +190,10 @@ class InquiryForm(forms.ModelForm):
         self.source_article = self._published_article(slug)
         return slug
 
+    @sensitive_variables("cleaned")
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("website"):
+        if antispam.honeypot_filled(cleaned):
             raise forms.ValidationError(
                 _("This form could not be accepted. If you are a person, please leave the last field empty."),
                 code="honeypot",
@@ -192,23 +205,15 @@ class InquiryForm(forms.ModelForm):
 
     def _check_timing(self, token: str) -> None:
         try:
-            started = int(signing.loads(token, salt=TIMESTAMP_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(
-                _("This form could not be accepted. Please reload the page and try again."),
-                code="tampered",
-            ) from None
-        age = time.time() - started
-        if age > settings.INQUIRIES_FORM_MAX_AGE_SECONDS:
-            raise forms.ValidationError(
-                _("This form was open for too long. Please check your answers and send it again."),
-                code="expired",
+            antispam.check_time_token(
+                token,
+                salt=TIMESTAMP_SALT,
+                min_seconds=settings.INQUIRIES_MIN_FILL_SECONDS,
+                max_age=settings.INQUIRIES_FORM_MAX_AGE_SECONDS,
             )
-        if age < settings.INQUIRIES_MIN_FILL_SECONDS:
-            raise forms.ValidationError(
-                _("That was quicker than a person fills in this form. Please wait a moment, then send it."),
-                code="too_fast",
-            )
+        except antispam.TimeTrapError as error:
+            message, code = TIME_TRAP_REFUSALS[error.code]
+            raise forms.ValidationError(message, code=code) from None
 
     @property
     def is_refused(self) -> bool:
@@ -224,6 +229,7 @@ class InquiryForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data["started"] = signed_timestamp()
 
+    @sensitive_variables("data")
     def submission(self) -> dict:
         """Keyword arguments for services.submit_inquiry."""
         data = self.cleaned_data

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from post_office import mail
 
 from blog.models import Article, Condition
@@ -64,6 +65,13 @@ def route_inquiry(inquiry: Inquiry) -> Route:
     return route
 
 
+def already_submitted(submission_token: str) -> Inquiry | None:
+    """The inquiry a form with this token already stored (a double click, a resent page), if any."""
+    if not submission_token:
+        return None
+    return Inquiry.objects.filter(submission_token=submission_token).first()
+
+
 def queue_emails(inquiry: Inquiry, route: Route) -> None:
     """Queue the staff notification and the patient's acknowledgement.
 
@@ -94,6 +102,8 @@ def queue_emails(inquiry: Inquiry, route: Route) -> None:
     )
 
 
+# No local variable of this frame (what the patient typed) ever appears in an error report.
+@sensitive_variables()
 def submit_inquiry(
     *,
     name: str,
@@ -113,7 +123,7 @@ def submit_inquiry(
     The same ``submission_token`` twice (a double click, a resubmitted page) returns the inquiry
     already stored instead of a second one.
     """
-    existing = Inquiry.objects.filter(submission_token=submission_token).first()
+    existing = already_submitted(submission_token)
     if existing is not None:
         return existing
     try:
@@ -137,7 +147,7 @@ def submit_inquiry(
             queue_emails(inquiry, route)
     except IntegrityError:
         # Two copies of one form raced past the check above; the other one won.
-        existing = Inquiry.objects.filter(submission_token=submission_token).first()
+        existing = already_submitted(submission_token)
         if existing is None:
             raise
         return existing

@@ -5,12 +5,13 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from . import ratelimit
+from clinic_site import antispam
+
 from .forms import InquiryForm
-from .models import Inquiry
-from .services import submit_inquiry
+from .services import already_submitted, submit_inquiry
 
 SESSION_KEY = "inquiries_reference"
+RATE_LIMIT_GROUP = "inquiries.create"
 SENSITIVE_FIELDS = (
     "name",
     "email",
@@ -27,18 +28,17 @@ SENSITIVE_FIELDS = (
 class InquiryCreateView(FormView):
     form_class = InquiryForm
     template_name = "inquiries/inquiry_form.html"
+    http_method_names = ["get", "post"]  # FormView would treat PUT as POST
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def post(self, request, *args, **kwargs):
         # A second copy of a form already stored: the same thank-you, no second inquiry, no count.
-        token = request.POST.get("submission_token", "")
-        stored = Inquiry.objects.filter(submission_token=token).first() if token else None
+        stored = already_submitted(request.POST.get("submission_token", ""))
         if stored is not None:
             return self.thank(stored)
-        rate = ratelimit.parse_rate(settings.INQUIRIES_RATE_LIMIT)
-        if not ratelimit.hit(request, "inquiries", rate):
+        if antispam.rate_limited(request, group=RATE_LIMIT_GROUP, rate=settings.INQUIRIES_RATE_LIMIT):
             form = self.get_form()
             form.helper.form_show_errors = False  # keep what they typed; the only problem is the pace
             return self.render_to_response(self.get_context_data(form=form, rate_limited=True), status=429)

@@ -1,5 +1,6 @@
 """Decisions the settings make from the environment, each checked in a fresh interpreter."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -60,3 +61,8 @@ def test_configured_cache_round_trips_a_value():
     cache.set("clinic-test-key", {"n": 1}, timeout=30)
     assert cache.get("clinic-test-key") == {"n": 1}
     cache.delete("clinic-test-key")
+
+
+def test_server_errors_reach_the_console_log_without_debug():
+    handlers = logging.getLogger("django.request").handlers
+    assert any(type(handler) is logging.StreamHandler and not handler.filters for handler in handlers)

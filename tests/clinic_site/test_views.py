@@ -72,3 +72,26 @@ def test_the_500_page_needs_no_database(django_assert_num_queries):
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
     assert 'href="/static/css/site.css"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/blog/?q=%00",
+        "/blog/?q=back%00pain",
+        "/blog/?condition=%00",
+        "/inquiries/new/?article=%00",
+        "/inquiries/new/?condition=%00",
+        "/admin/login/?next=%00",
+    ],
+)
+def test_a_nul_character_in_the_query_string_is_a_400_not_a_500(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()
+
+
+def test_an_unknown_host_gets_the_400_page(client):
+    response = client.get(reverse("home"), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()

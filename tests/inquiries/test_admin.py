@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -239,3 +240,25 @@ def test_only_handlers_can_be_chosen_as_assignee(client, handler, editor, superu
     assert f'<option value="{handler.pk}">' in html
     assert f'<option value="{superuser.pk}">' in html
     assert f'<option value="{editor.pk}">' not in html
+
+
+def test_an_action_leaves_an_entry_in_the_inquiry_history(client, handler, inquiry):
+    run_action(client, handler, "mark_contacted", inquiry)
+    entry = LogEntry.objects.get(object_id=str(inquiry.pk))
+    assert entry.user == handler
+    assert entry.get_change_message() == "Changed status."
+
+
+def test_the_history_holds_no_health_detail_and_no_note_text(client, handler, inquiry):
+    client.force_login(handler)
+    client.post(
+        pages(inquiry)["change"],
+        change_form_data(inquiry, status="contacted", **{"notes-0-body": "Said the numbness is worse"}),
+    )
+    run_action(client, handler, "close", inquiry)
+    entries = LogEntry.objects.filter(object_id=str(inquiry.pk))
+    assert entries.count() == 2
+    for entry in entries:
+        text = f"{entry.object_repr} {entry.change_message} {entry.get_change_message()}"
+        for secret in (inquiry.name, inquiry.symptoms, inquiry.duration, "numbness"):
+            assert secret not in text

@@ -1,9 +1,12 @@
 import logging
+import sys
 
 import pytest
 from django.urls import reverse
+from django.views.debug import ExceptionReporter
 
 from inquiries.models import Inquiry
+from inquiries.views import InquiryCreateView
 from tests.factories import ArticleFactory, ConditionFactory
 from tests.inquiries.conftest import started_ago
 
@@ -164,3 +167,35 @@ def test_nothing_the_patient_typed_is_logged(client, form_data, caplog):
         client.post(NEW, form_data(submission_token="x", email="broken"))
     for field in ["name", "symptoms", "duration", "treatments_tried"]:
         assert data[field] not in caplog.text
+
+
+def test_an_error_report_from_a_failed_submission_carries_no_health_detail(rf, form_data, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("mail queue unavailable")
+
+    monkeypatch.setattr("inquiries.services.queue_emails", fail)
+    data = form_data()
+    request = rf.post(NEW, data)
+    with pytest.raises(RuntimeError):
+        try:
+            InquiryCreateView.as_view()(request)
+        except RuntimeError:
+            error_type, error, traceback = sys.exc_info()
+            # From the view down: this test's own frame holds the data it posted.
+            report = ExceptionReporter(request, error_type, error, traceback.tb_next).get_traceback_html()
+            raise
+    for field in ("name", "symptoms", "duration", "treatments_tried"):
+        assert data[field] not in report
+
+
+def test_behind_the_proxy_the_rate_limit_counts_each_client_apart(client, form_data, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.INQUIRIES_RATE_LIMIT = "1/h"
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    first = client.post(NEW, form_data(submission_token="a"), HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
+    second = client.post(NEW, form_data(submission_token="b"), HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy)
+    assert (first.status_code, second.status_code) == (303, 303)
+
+
+def test_a_put_to_the_form_is_405(client):
+    assert client.put(NEW).status_code == 405

@@ -1,0 +1,95 @@
+"""Spam defences shared by every public form (comments, inquiries), without third-party CAPTCHAs.
+
+- a honeypot field people never see (bots fill it in);
+- a time trap: a signed timestamp in the form; sent too fast is a bot's, too old or forged is sent again;
+- a rate limit per client that holds across server processes (django-ratelimit on the shared cache),
+  keyed by a keyed hash of the client's address (as ``clinic_site.security.client_ip`` finds it
+  behind the trusted proxies), so no address is ever stored.
+
+Each form keeps its own wording and its own settings; the mechanisms live only here.
+"""
+
+import re
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import checks, signing
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+from .security import client_ip
+
+HONEYPOT_FIELD = "website"
+
+
+def honeypot_field() -> forms.CharField:
+    """Left empty by people (hidden by CSS, skipped by the keyboard); bots fill every field."""
+    return forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+def honeypot_filled(cleaned_data: dict) -> bool:
+    return bool(cleaned_data.get(HONEYPOT_FIELD))
+
+
+class TimeTrapError(Exception):
+    """The form's signed timestamp says it was not filled in by a person in the normal way."""
+
+    TOO_FAST = "too_fast"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def make_time_token(*, salt: str, at: float | None = None) -> str:
+    """A signed record of when the form was shown (seconds since the epoch)."""
+    return signing.dumps(int(time.time() if at is None else at), salt=salt)
+
+
+def check_time_token(token: str, *, salt: str, min_seconds: float, max_age: float) -> None:
+    """Raise TimeTrapError unless the form was shown between ``min_seconds`` and ``max_age`` ago."""
+    try:
+        shown_at = float(signing.loads(token or "", salt=salt))
+    except (signing.BadSignature, TypeError, ValueError) as error:
+        raise TimeTrapError(TimeTrapError.INVALID) from error
+    age = time.time() - shown_at
+    if age < min_seconds:
+        raise TimeTrapError(TimeTrapError.TOO_FAST)
+    if age > max_age:
+        raise TimeTrapError(TimeTrapError.EXPIRED)
+
+
+def client_key(group, request) -> str:
+    """A keyed hash of the client's address: enough to count its requests, useless to read back."""
+    return salted_hmac("clinic_site.antispam.client", client_ip(request) or "unknown").hexdigest()
+
+
+def rate_limited(request, *, group: str, rate: str) -> bool:
+    """Count this attempt and say whether the client has gone over ``rate`` (like ``"5/10m"``)."""
+    usage = get_usage(request, group=group, key=client_key, rate=rate, increment=True)
+    return bool(usage and usage["should_limit"])
+
+
+RATE_SETTINGS = ["COMMENTS_RATE_LIMIT", "INQUIRIES_RATE_LIMIT"]
+_RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+@checks.register(checks.Tags.security)
+def check_rates(app_configs=None, **kwargs):
+    """A rate that django-ratelimit cannot read would fail every submission: refuse to start instead."""
+    return [
+        checks.Error(
+            f"{name} {getattr(settings, name)!r} is not a rate like '5/h' or '10/15m'.",
+            id="clinic_site.E001",
+        )
+        for name in RATE_SETTINGS
+        if not _RATE_RE.match(str(getattr(settings, name, "")).strip())
+    ]
