@@ -7,4 +7,4 @@ class BlogConfig(AppConfig):
     verbose_name = _("Blog")
 
     def ready(self):
-        from . import threads  # noqa: F401  (connects the comment-thread cache signals)
+        from . import pagecache, threads  # noqa: F401  (connect the cache-invalidation signals)

@@ -30,11 +30,13 @@ class CommentForm(forms.Form):
     website = antispam.honeypot_field()
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, started_token="", with_time_token=True, **kwargs):
         self.article = article
+        self.started_token = started_token
         super().__init__(*args, **kwargs)
-        # A fresh timestamp every time the form is shown, including after an error.
-        self.fresh_token = spam.make_form_token()
+        # A fresh timestamp every time the form is shown, including after an error; the form on
+        # the (cached) article page relies on the time-trap cookie instead.
+        self.fresh_token = spam.make_form_token() if with_time_token else ""
         self.initial["started"] = self.fresh_token
         self.parent_comment = None
 
@@ -56,7 +58,7 @@ class CommentForm(forms.Form):
                 _("This looks like an automated submission, so it was not sent."), code="honeypot"
             )
         try:
-            spam.check_form_token(self.cleaned_data.get("started", ""))
+            spam.check_form_token(self.cleaned_data.get("started") or self.started_token)
         except spam.FormTokenError as error:
             raise forms.ValidationError(FORM_TOKEN_MESSAGES[error.code], code=error.code) from error
         return cleaned

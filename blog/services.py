@@ -1,10 +1,10 @@
 """The blog's rules for counting readers: views and likes.
 
 View counts are first-party and cheap. A page view stores nothing about the reader (no IP address,
-no cookie) and does not touch the article's row: it increments a counter in the cache, and the
-pending count reaches the database in one ``F()`` UPDATE every ``BLOG_VIEW_FLUSH_EVERY`` views, or
-when ``manage.py flush_view_counts`` runs. A cache restart can lose at most the pending views,
-which is an acceptable price for a visitor counter.
+nothing that identifies them) and does not touch the article's row: it increments a counter in the
+cache, and the pending count reaches the database in one ``F()`` UPDATE every
+``BLOG_VIEW_FLUSH_EVERY`` views, or when ``manage.py flush_view_counts`` runs. A cache restart can
+lose at most the pending views, which is an acceptable price for a visitor counter.
 """
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 
+from . import pagecache
 from .models import Article, ArticleLike
 
 # Words that mark the usual crawlers, link unfurlers and scripted clients. "headless" is left out on
@@ -51,9 +52,9 @@ def _pending_key(article_pk: int) -> str:
     return f"blog:article:{article_pk}:pending_views"
 
 
-def should_count_view(article: Article, request) -> bool:
-    """A reader's view of a public article: not a bot, not staff, not a prefetch, not a preview."""
-    if request.method != "GET" or not article.is_public:
+def is_reader_request(request) -> bool:
+    """A reader's page view: a GET that is not from staff, a prefetch or a bot."""
+    if request.method != "GET":
         return False
     if request.user.is_authenticated and request.user.is_staff:
         return False
@@ -62,10 +63,28 @@ def should_count_view(article: Article, request) -> bool:
     return not is_bot(request.headers.get("User-Agent", ""))
 
 
+def should_count_view(article: Article, request) -> bool:
+    """A reader's view of a public article (never a staff preview)."""
+    return article.is_public and is_reader_request(request)
+
+
 def record_view(article: Article, request) -> bool:
     """Count one view of ``article`` if ``request`` is a reader's. Returns whether it counted."""
     if not should_count_view(article, request):
         return False
+    _count_view(article)
+    return True
+
+
+def record_cached_view(article_pk: int, request) -> bool:
+    """The same for a page served from the page cache, which holds public articles only."""
+    if not is_reader_request(request):
+        return False
+    _count_view(Article(pk=article_pk))
+    return True
+
+
+def _count_view(article: Article) -> None:
     key = _pending_key(article.pk)
     cache.add(key, 0, timeout=None)
     try:
@@ -76,7 +95,6 @@ def record_view(article: Article, request) -> bool:
     # Each incr() returns a distinct value, so exactly one request sees the threshold and flushes.
     if pending == settings.BLOG_VIEW_FLUSH_EVERY:
         _flush(article, pending)
-    return True
 
 
 def pending_views(article: Article) -> int:
@@ -126,6 +144,8 @@ def like_article(article: Article, *, browser_key: str) -> bool:
         _, created = ArticleLike.objects.get_or_create(article=article, browser_key=browser_key)
         if created:
             Article.objects.filter(pk=article.pk).update(like_count=F("like_count") + 1)
+    if created:
+        pagecache.invalidate_pages()
     return created
 
 

@@ -39,6 +39,23 @@ def check_form_token(token: str) -> None:
     )
 
 
+# The article page is cached whole, so its comment form cannot carry a timestamp of its own: the
+# page's response sets this cookie instead (a signed time, nothing else), and the comment view reads
+# it when the form has no ``started`` field (the form on the error page still carries one).
+STARTED_COOKIE = "comment_form_shown"
+
+
+def remember_form_shown(response) -> None:
+    response.set_cookie(
+        STARTED_COOKIE,
+        make_form_token(),
+        max_age=int(settings.COMMENTS_MAX_FORM_AGE),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
 def rate_limited(request) -> bool:
     """Count this attempt and say whether the client has gone over COMMENTS_RATE_LIMIT."""
     return antispam.rate_limited(request, group=RATE_LIMIT_GROUP, rate=settings.COMMENTS_RATE_LIMIT)

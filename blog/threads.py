@@ -1,8 +1,8 @@
 """The comment thread under an article: one query, a tree built in Python, HTML cached.
 
 The cached HTML holds only what every reader sees (approved comments, like counts). Nothing about
-the browser that asks is in it; the one per-request piece, the CSRF token of the like buttons, is a
-placeholder swapped in after the cache.
+the browser that asks is in it: the like buttons carry no CSRF token (their view checks the
+request's origin instead, see clinic_site.origin).
 """
 
 import uuid
@@ -11,16 +11,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from . import pagecache
 from .models import Comment
 
 # Replies nest this deep; deeper replies line up at the last level (each says whom it answers).
 MAX_DEPTH = 3
-CSRF_PLACEHOLDER = "__comment_thread_csrf_token__"
 
 
 def _version_key(article_id: int) -> str:
@@ -36,8 +34,9 @@ def thread_version(article_id: int) -> str:
 
 
 def invalidate_thread(article_id: int) -> None:
-    """Make the next render of this article's thread start afresh."""
+    """Make the next render of this article's thread (and of the cached pages) start afresh."""
     cache.set(_version_key(article_id), uuid.uuid4().hex, None)
+    pagecache.invalidate_pages()
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="blog.comment_saved")
@@ -88,7 +87,7 @@ def _thread_data(article) -> dict:
         comments = list(Comment.objects.approved().filter(article_id=article.pk).order_by("created_at", "pk"))
         html = render_to_string(
             "blog/_comment_thread.html",
-            {"roots": build_tree(comments), "article": article, "csrf_token": CSRF_PLACEHOLDER},
+            {"roots": build_tree(comments), "article": article},
         )
         data = {"html": html, "count": len(comments)}
         cache.set(key, data, settings.COMMENTS_THREAD_CACHE_SECONDS)
@@ -99,7 +98,5 @@ def approved_count(article) -> int:
     return _thread_data(article)["count"]
 
 
-def thread_html(article, request) -> str:
-    html = _thread_data(article)["html"]
-    token = get_token(request) if request is not None else ""
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, escape(token)))
+def thread_html(article) -> str:
+    return mark_safe(_thread_data(article)["html"])

@@ -3,18 +3,25 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
+from django.views.generic.edit import FormView
 
-from . import services
+from clinic_site.origin import same_origin_only
+
+from . import moderation, pagecache, services, spam
 from .browser import browser_key, browser_token, new_browser_token, remember_browser
+from .forms import CommentForm
 from .metadata import article_structured_data
-from .models import Article, Condition
+from .models import Article, Comment, Condition
 
 RECENT_ARTICLES = 5
 RELATED_ARTICLES = 4
@@ -54,11 +61,20 @@ class ArticleDetailView(DetailView):
         return Article.objects.visible_to(self.request.user).with_people().prefetch_related("conditions")
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        services.record_view(self.object, request)
-        response = self.render_to_response(self.get_context_data(object=self.object))
-        if not self.object.is_public:
-            add_never_cache_headers(response)
+        cacheable = pagecache.is_cacheable_request(request)
+        page = pagecache.get(kwargs["slug"]) if cacheable else None
+        if page is not None:
+            services.record_cached_view(page.article_id, request)
+            response = pagecache.respond(page, request)
+        else:
+            self.object = self.get_object()
+            services.record_view(self.object, request)
+            response = self.render_to_response(self.get_context_data(object=self.object)).render()
+            if not self.object.is_public:
+                add_never_cache_headers(response)
+            elif cacheable:
+                pagecache.store(self.object.slug, self.object.pk, response)
+        spam.remember_form_shown(response)
         return response
 
     def get_context_data(self, **kwargs):
@@ -84,6 +100,7 @@ class ArticleDetailView(DetailView):
         )
 
 
+@method_decorator(same_origin_only, name="dispatch")
 class ArticleLikeView(View):
     """POST only: the like button is a form, so it works without JavaScript."""
 
@@ -157,20 +174,13 @@ class ArticleFeed(Feed):
 
 # Comments ---------------------------------------------------------------------------------------
 # Appended: the comment views only. The rules live in blog/moderation.py and blog/spam.py.
-from django.http import HttpResponseRedirect  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
-from django.views import View  # noqa: E402
-from django.views.generic.edit import FormView  # noqa: E402
-
-from . import moderation, spam  # noqa: E402
-from .forms import CommentForm  # noqa: E402
-from .models import Comment  # noqa: E402
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
+@method_decorator(same_origin_only, name="dispatch")
 class CommentCreateView(FormView):
     """POST a comment; on a mistake, a page of its own with the form, the errors and a way back."""
 
@@ -198,7 +208,11 @@ class CommentCreateView(FormView):
         return self.render_to_response(self.get_context_data(form=form, refusal=message), status=status)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "article": self.article}
+        return {
+            **super().get_form_kwargs(),
+            "article": self.article,
+            "started_token": self.request.COOKIES.get(spam.STARTED_COOKIE, ""),
+        }
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", None)
@@ -227,6 +241,7 @@ class CommentCreateView(FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+@method_decorator(same_origin_only, name="dispatch")
 class CommentLikeView(View):
     """One like per browser, without JavaScript or an account; back to the comment afterwards."""
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed on the way out (Django masks CSRF tokens per response, its BREACH defence).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,6 +149,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Article view counts wait in the cache and reach the database in one UPDATE per this many views
 # (and on `manage.py flush_view_counts`), so readers never queue on one row lock.
 BLOG_VIEW_FLUSH_EVERY = env.int("BLOG_VIEW_FLUSH_EVERY", default=20)
+# Anonymous readers get the article page from a whole-page cache (blog/pagecache.py); any content
+# change retires it at once, and it is rebuilt at least this often so the view count stays fresh.
+BLOG_PAGE_CACHE_SECONDS = env.int("BLOG_PAGE_CACHE_SECONDS", default=60)
 
 # --- The article editor (django-ckeditor) and its image uploads ------------------------------
 # CKEditor runs only in the staff admin. The toolbar offers what an article needs and nothing that

@@ -36,12 +36,15 @@ def article_comments(context, article):
     reply_to = None
     if params.get("reply_to", "").isdigit():
         reply_to = Comment.objects.approved().filter(article=article, pk=params["reply_to"]).first()
-    form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
+    # The page may be cached whole (blog.pagecache): its form has no timestamp of its own; the
+    # page's response sets the time-trap cookie instead.
+    form = CommentForm(
+        article=article, initial={"parent": reply_to.pk if reply_to else None}, with_time_token=False
+    )
     return {
         "article": article,
         "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "thread_html": threads.thread_html(article, request),
+        "thread_html": threads.thread_html(article),
         "count": threads.approved_count(article),
         "comments_open": comments_open(article),
         "form": form,

@@ -352,8 +352,10 @@ def test_a_draft_cannot_be_liked(client):
 def test_like_is_protected_against_forgery():
     article = ArticleFactory()
     url = reverse("blog:article_like", kwargs={"slug": article.slug})
-    response = Client(enforce_csrf_checks=True).post(url)
+    response = Client().post(url, headers={"Origin": "https://elsewhere.example"})
     assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.like_count == 0
 
 
 # Conditions

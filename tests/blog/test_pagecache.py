@@ -1,0 +1,88 @@
+import gzip
+
+import pytest
+from django.test import Client
+
+from blog import moderation
+from tests.blog.comment_helpers import _fresh_cache  # noqa: F401
+from tests.factories import ArticleFactory, CommentFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+READER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+
+
+def read(client, article, **headers):
+    return client.get(article.get_absolute_url(), headers={**READER, **headers})
+
+
+def test_a_second_anonymous_reader_gets_the_page_without_a_database_query(client, django_assert_num_queries):
+    article = ArticleFactory(title="Myofascial release, explained")
+    read(Client(), article)
+    with django_assert_num_queries(0):
+        response = read(client, article)
+    assert response.status_code == 200
+    assert "Myofascial release, explained" in response.content.decode()
+
+
+def test_every_anonymous_reader_gets_the_same_page():
+    article = ArticleFactory()
+    CommentFactory(article=article)
+    first = read(Client(), article).content
+    assert read(Client(), article).content == first
+
+
+def test_the_cached_page_is_sent_compressed_to_browsers_that_accept_it(client):
+    article = ArticleFactory(title="Neck pain at the desk")
+    read(Client(), article)
+    response = read(client, article, **{"Accept-Encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Neck pain at the desk" in gzip.decompress(response.content).decode()
+
+
+def test_views_served_from_the_cache_are_counted(settings):
+    settings.BLOG_VIEW_FLUSH_EVERY = 3
+    article = ArticleFactory()
+    for _ in range(3):
+        read(Client(), article)
+    article.refresh_from_db()
+    assert article.view_count == 3
+
+
+def test_an_approved_comment_shows_at_once(client):
+    article = ArticleFactory()
+    comment = CommentFactory(article=article, status="pending", body="Gentle and helpful.")
+    assert "Gentle and helpful." not in read(client, article).content.decode()
+    moderation.approve(comment, by=StaffFactory())
+    assert "Gentle and helpful." in read(Client(), article).content.decode()
+
+
+def test_an_edited_article_shows_at_once(client):
+    article = ArticleFactory(title="Old title")
+    read(client, article)
+    article.title = "New title"
+    article.save()
+    assert "New title" in read(Client(), article).content.decode()
+
+
+def test_a_like_shows_in_the_count_at_once():
+    article = ArticleFactory()
+    read(Client(), article)
+    liker = Client()
+    liker.post(article.get_absolute_url() + "like/")
+    assert "1 like" in read(Client(), article).content.decode()
+
+
+def test_a_reader_with_a_flash_message_gets_a_page_of_their_own():
+    article = ArticleFactory()
+    read(Client(), article)
+    liker = Client()
+    response = liker.post(article.get_absolute_url() + "like/", follow=True)
+    assert "your like is counted" in response.content.decode()
+
+
+def test_staff_previews_are_never_cached(client):
+    draft = ArticleFactory(status="draft", title="Draft in progress")
+    client.force_login(StaffFactory())
+    assert read(client, draft).status_code == 200
+    assert read(Client(), draft).status_code == 404
