@@ -6,6 +6,7 @@ words and domains (settings) are the comments' own; moderation.py applies them.
 """
 
 import re
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -45,10 +46,22 @@ def check_form_token(token: str) -> None:
 STARTED_COOKIE = "comment_form_shown"
 
 
+_token_of_the_second = (0, "")
+
+
+def _current_form_token() -> str:
+    """The token for this second, signed once per second rather than once per page view."""
+    global _token_of_the_second
+    now = int(time.time())
+    if _token_of_the_second[0] != now:
+        _token_of_the_second = (now, make_form_token(at=now))
+    return _token_of_the_second[1]
+
+
 def remember_form_shown(response) -> None:
     response.set_cookie(
         STARTED_COOKIE,
-        make_form_token(),
+        _current_form_token(),
         max_age=int(settings.COMMENTS_MAX_FORM_AGE),
         httponly=True,
         samesite="Lax",

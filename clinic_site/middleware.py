@@ -1,8 +1,10 @@
 """Response headers that depend on where a request goes (see the production part of settings)."""
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 
@@ -16,6 +18,41 @@ class PathAwareCSPMiddleware(CSPMiddleware):
     Under ``CSP_RELAXED_PATH_PREFIXES`` the directives in ``CSP_RELAXED_DIRECTIVES`` replace the
     site's; every other path gets ``CONTENT_SECURITY_POLICY`` unchanged.
     """
+
+    # What a view or a decorator can set on a response to change its policy (django-csp's names).
+    RESPONSE_OVERRIDES = (
+        "_csp_config", "_csp_update", "_csp_replace", "_csp_exempt",
+        "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro",
+    )  # fmt: skip
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._headers_by_kind = {}
+
+    def process_response(self, request, response):
+        """Most responses get one of two fixed policies: build each once, not on every request."""
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in self.RESPONSE_OVERRIDES)
+            or (settings.DEBUG and response.status_code in (404, 500))  # Django's debug pages
+        ):
+            return super().process_response(request, response)
+        kind = (
+            _under(request, settings.CSP_RELAXED_PATH_PREFIXES),
+            # Settings objects, so a test (or a reload) that swaps a policy gets it built again.
+            id(settings.CONTENT_SECURITY_POLICY),
+            id(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)),
+            id(settings.CSP_RELAXED_DIRECTIVES),
+        )
+        headers = self._headers_by_kind.get(kind)
+        if headers is None:
+            probe = super().process_response(request, HttpResponse())
+            headers = {name: probe[name] for name in (HEADER, HEADER_REPORT_ONLY) if name in probe}
+            self._headers_by_kind[kind] = headers
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)

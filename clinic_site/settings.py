@@ -71,7 +71,6 @@ MIDDLEWARE = [
     # HTML compressed on the way out (Django masks CSRF tokens per response, its BREACH defence).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "clinic_site.middleware.RejectNullBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,6 +123,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# Every string is translatable; the site speaks one language, so no LocaleMiddleware negotiates one
+# per request. A practice that adds a language adds it here and puts that middleware back.
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="America/New_York")

@@ -377,6 +377,9 @@ def bench_env():
 
 def seed(env):
     python = shlex.quote(sys.executable)
+    if "DATABASE_URL" not in os.environ:
+        # A fresh database each run: --comments adds comments, so a reused one would grow every time.
+        (BENCH_DIR / "db.sqlite3").unlink(missing_ok=True)
     log("migrating the benchmark database")
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "--skip-checks", "-v", "0"],
