@@ -78,11 +78,13 @@ def _key(slug: str) -> str:
 
 
 def get(slug: str) -> CachedPage | None:
+    if not settings.BLOG_PAGE_CACHE_SECONDS:
+        return None
     return cache.get(_key(slug))
 
 
 def store(slug: str, article_id: int, response) -> None:
-    if response.status_code != 200 or response.has_header("Set-Cookie") or response.cookies:
+    if not settings.BLOG_PAGE_CACHE_SECONDS or response.status_code != 200 or response.cookies:
         return
     page = CachedPage(
         article_id=article_id,

@@ -163,7 +163,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 BLOG_VIEW_FLUSH_EVERY = env.int("BLOG_VIEW_FLUSH_EVERY", default=20)
 # Anonymous readers get the article page from a whole-page cache (blog/pagecache.py); any content
 # change retires it at once, and it is rebuilt at least this often so the view count stays fresh.
-BLOG_PAGE_CACHE_SECONDS = env.int("BLOG_PAGE_CACHE_SECONDS", default=60)
+# 0 turns the page cache off (the default with DEBUG on, so template edits show at once).
+BLOG_PAGE_CACHE_SECONDS = env.int("BLOG_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 
 # --- The article editor (django-ckeditor) and its image uploads ------------------------------
 # CKEditor runs only in the staff admin. The toolbar offers what an article needs and nothing that

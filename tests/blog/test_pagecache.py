@@ -1,7 +1,9 @@
 import gzip
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from blog import moderation
 from tests.blog.comment_helpers import _fresh_cache  # noqa: F401
@@ -86,3 +88,13 @@ def test_staff_previews_are_never_cached(client):
     client.force_login(StaffFactory())
     assert read(client, draft).status_code == 200
     assert read(Client(), draft).status_code == 404
+
+
+def test_the_page_cache_can_be_turned_off(settings, client):
+    settings.BLOG_PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory()
+    read(Client(), article)
+    with CaptureQueriesContext(connection) as queries:
+        response = read(client, article)
+    assert response.status_code == 200
+    assert len(queries) > 0
