@@ -90,10 +90,12 @@ def _ensure(article, *, name, email, body, parent=None, staff=False, when=None):
 
 def seed_comments(stdout=None, extra=0) -> int:
     """Add the demo conversations (once) and ``extra`` more approved comments. Returns how many were made."""
-    articles, target = _demo_articles()
+    _articles, target = _demo_articles()
     made = 0
     now = timezone.now()
-    for article in articles:
+    # The conversations belong under the model article; the same words under every article would
+    # look like what they are, copies.
+    for article in [target] if target is not None else []:
         for i, (name, email, body, replies) in enumerate(CONVERSATIONS):
             start = now - timedelta(days=10 - i)
             comment, created = _ensure(article, name=name, email=email, body=body, when=start)

@@ -265,7 +265,7 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     like_count = models.PositiveIntegerField(_("likes"), default=0, editable=False)
     is_staff_reply = models.BooleanField(
-        _("by the clinic"), default=False, help_text=_("Written by staff on behalf of the clinic.")
+        _("reply from the clinic"), default=False, help_text=_("Written by staff on behalf of the clinic.")
     )
     held_reason = models.CharField(
         _("held because"),
