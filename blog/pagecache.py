@@ -25,7 +25,7 @@ from django.utils.cache import patch_vary_headers
 from clinic_site.models import Clinician, Location
 
 from .browser import COOKIE_NAME as BROWSER_COOKIE
-from .models import Article, ArticleLike, Comment, CommentLike, Condition
+from .models import Article, Condition
 
 VERSION_KEY = "blog:pages:version"
 
@@ -64,10 +64,11 @@ def invalidate_pages(**kwargs) -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-# Whatever an article page shows: the article, its people and conditions, comments, likes, the
-# footer's locations. (Bulk .update() calls send no signal: moderation and the like counters call
-# invalidate_pages themselves, through threads.invalidate_thread.)
-for _model in (Article, ArticleLike, Comment, CommentLike, Condition, Clinician, Location):
+# Whatever an article page shows: the article, its people and conditions, the footer's locations.
+# Comments and likes are not here: every change to them already goes through
+# threads.invalidate_thread (comments, comment likes) or services.like_article, which retire the
+# pages after the counters are updated, not before.
+for _model in (Article, Condition, Clinician, Location):
     post_save.connect(invalidate_pages, sender=_model, dispatch_uid=f"pagecache.save.{_model.__name__}")
     post_delete.connect(invalidate_pages, sender=_model, dispatch_uid=f"pagecache.delete.{_model.__name__}")
 m2m_changed.connect(invalidate_pages, sender=Article.conditions.through, dispatch_uid="pagecache.m2m")

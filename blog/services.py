@@ -86,12 +86,10 @@ def record_cached_view(article_pk: int, request) -> bool:
 
 def _count_view(article: Article) -> None:
     key = _pending_key(article.pk)
-    cache.add(key, 0, timeout=None)
     try:
-        pending = cache.incr(key)
-    except ValueError:  # evicted between add() and incr()
-        cache.add(key, 1, timeout=None)
-        pending = 1
+        pending = cache.incr(key)  # one cache round trip for nearly every view
+    except ValueError:  # the first pending view (or the counter was evicted)
+        pending = 1 if cache.add(key, 1, timeout=None) else cache.incr(key)
     # Each incr() returns a distinct value, so exactly one request sees the threshold and flushes.
     if pending == settings.BLOG_VIEW_FLUSH_EVERY:
         _flush(article, pending)

@@ -90,11 +90,6 @@ def _reencode(image: Image.Image) -> CleanImage:
     return CleanImage(out.getvalue(), FORMATS[fmt], image.width, image.height)
 
 
-def validate_image_upload(upload) -> None:
-    """A form/field validator: the same checks as the editor upload, without storing anything."""
-    clean_image(upload)
-
-
 def store_editor_image(upload) -> str:
     """Clean an editor image and store it under MEDIA_ROOT/uploads/; return its storage name."""
     image = clean_image(upload)

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
@@ -15,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
+from clinic_site.http import HttpResponseSeeOther
 from clinic_site.origin import same_origin_only
 
 from . import moderation, pagecache, services, spam
@@ -174,10 +174,6 @@ class ArticleFeed(Feed):
 
 # Comments ---------------------------------------------------------------------------------------
 # Appended: the comment views only. The rules live in blog/moderation.py and blog/spam.py.
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    status_code = 303
 
 
 @method_decorator(same_origin_only, name="dispatch")

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from clinic_site import antispam
+from clinic_site.http import HttpResponseSeeOther
 
 from .forms import InquiryForm
 from .services import already_submitted, submit_inquiry
@@ -54,9 +54,7 @@ class InquiryCreateView(FormView):
 
     def thank(self, inquiry):
         self.request.session[SESSION_KEY] = inquiry.reference
-        response = HttpResponseRedirect(reverse("inquiries:thanks"))
-        response.status_code = 303  # See Other: the browser fetches the thank-you with GET
-        return response
+        return HttpResponseSeeOther(reverse("inquiries:thanks"))
 
 
 class ThanksView(TemplateView):
