@@ -7,4 +7,4 @@ class BlogConfig(AppConfig):
     verbose_name = _("Blog")
 
     def ready(self):
-        from . import pagecache, threads  # noqa: F401  (connect the cache-invalidation signals)
+        from . import pagecache  # noqa: F401  (connect the cache-retirement signals)

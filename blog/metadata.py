@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from clinic_site.models import Clinician
+from clinic_site.siteurl import absolute_url
 
 from .models import Article
 
@@ -14,9 +15,9 @@ def _person(clinician: Clinician) -> dict:
     return person
 
 
-def article_structured_data(article: Article, request) -> dict:
+def article_structured_data(article: Article) -> dict:
     """schema.org BlogPosting for the article page; built as data, serialised by the json_ld filter."""
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = absolute_url(article.get_absolute_url())
     authors = [article.author, article.co_author] if article.co_author else [article.author]
     data = {
         "@context": "https://schema.org",
@@ -32,10 +33,10 @@ def article_structured_data(article: Article, request) -> dict:
         "publisher": {
             "@type": "MedicalBusiness",
             "name": settings.CLINIC_NAME,
-            "url": request.build_absolute_uri("/"),
+            "url": absolute_url("/"),
         },
         "about": [{"@type": "MedicalCondition", "name": c.name} for c in article.conditions.all()],
     }
     if article.cover_image:
-        data["image"] = request.build_absolute_uri(article.cover_image.url)
+        data["image"] = absolute_url(article.cover_image.url)
     return data

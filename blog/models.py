@@ -1,6 +1,5 @@
 import math
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.urls import reverse
@@ -208,7 +207,7 @@ class Article(models.Model):
 
 
 class ArticleLike(models.Model):
-    """One browser liked one article. The browser is known only by a hash of its cookie token."""
+    """One browser liked one article (blog.likes). The browser is known only by a hash of its cookie token."""
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="likes", verbose_name=_("article")
@@ -226,96 +225,3 @@ class ArticleLike(models.Model):
 
     def __str__(self):
         return f"{self.article} ({self.created_at:%Y-%m-%d})"
-
-
-class CommentQuerySet(models.QuerySet):
-    def approved(self):
-        """What readers see under an article."""
-        return self.filter(status=Comment.Status.APPROVED)
-
-    def pending(self):
-        """The moderators' queue."""
-        return self.filter(status=Comment.Status.PENDING)
-
-
-class Comment(models.Model):
-    """A reader's comment on an article, or a reply to one. Public only once approved."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        SPAM = "spam", _("Spam")
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article")
-    )
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="replies",
-        verbose_name=_("in reply to"),
-    )
-    name = models.CharField(_("name"), max_length=80)
-    email = models.EmailField(_("email"), help_text=_("Never shown on the site."))
-    body = models.TextField(_("comment"), max_length=3000)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    like_count = models.PositiveIntegerField(_("likes"), default=0, editable=False)
-    is_staff_reply = models.BooleanField(
-        _("reply from the clinic"), default=False, help_text=_("Written by staff on behalf of the clinic.")
-    )
-    held_reason = models.CharField(
-        _("held because"),
-        max_length=200,
-        blank=True,
-        help_text=_("Why the spam checks held this comment for a moderator."),
-    )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("moderated by"),
-    )
-    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
-
-    objects = CommentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
-        indexes = [
-            models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx"),
-            models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
-            models.Index(fields=["email", "status"], name="comment_email_status_idx"),
-        ]
-
-    def __str__(self):
-        return _("Comment by %(name)s on %(article)s") % {"name": self.name, "article": self.article}
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
-
-
-class CommentLike(models.Model):
-    """One browser's like of a comment. Only a hash of the browser's token is stored."""
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
-    browser_key = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("comment like")
-        verbose_name_plural = _("comment likes")
-        constraints = [
-            models.UniqueConstraint(fields=["comment", "browser_key"], name="comment_like_once_per_browser")
-        ]
-
-    def __str__(self):
-        return _("Like of %(comment)s") % {"comment": self.comment}

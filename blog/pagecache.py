@@ -3,17 +3,18 @@
 Most readers arrive with no cookie of ours and all see the same page, so it is rendered once,
 compressed once, and served from the cache until something on it changes. The page keeps nothing
 personal for that to be safe: its forms carry no CSRF token (the anonymous POST views check the
-request's origin instead, see ``blog.origin``) and the comment form's time trap lives in a cookie set
-on the response, not in the HTML.
+request's origin instead, see ``clinic_site.origin``) and the time trap lives in the page-shown cookie
+set on the response (``clinic_site.antispam``), not in the HTML.
 
 A reader with a session, a flash message or the like cookie, or a URL with a query string, gets the
-page rendered for them. Any change to the blog's content bumps one version number, which retires
-every cached page at once; the pages also expire after ``BLOG_PAGE_CACHE_SECONDS`` so the view count
-shown stays fresh.
+page rendered for them. The key holds two generations (clinic_site.generations): the site's, retired
+by the signals below whenever an article, condition, clinician or location changes (any page may show
+them), and the article's own, retired by an explicit call after a like or a comment change on that
+article only. The pages also expire after ``BLOG_PAGE_CACHE_SECONDS`` so the view count stays fresh.
+The key never depends on the request's host: every absolute URL in the page comes from ``SITE_URL``.
 """
 
 import gzip
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,12 +23,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from clinic_site import generations
 from clinic_site.models import Clinician, Location
 
 from .browser import COOKIE_NAME as BROWSER_COOKIE
 from .models import Article, Condition
 
-VERSION_KEY = "blog:pages:version"
+SITE_SCOPE = "pages"
 
 
 @dataclass(frozen=True)
@@ -50,41 +52,42 @@ def is_cacheable_request(request) -> bool:
     )
 
 
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+def article_scope(slug: str) -> str:
+    """The generation scope of one article's page, for callers that retire it with others at once."""
+    return f"article-page:{slug}"
 
 
-def invalidate_pages(**kwargs) -> None:
-    """Retire every cached page (connected to the signals of whatever a page shows)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+def retire_all(**kwargs) -> None:
+    """Retire every cached page (connected to the signals of whatever any page shows)."""
+    generations.retire(SITE_SCOPE)
 
 
-# Whatever an article page shows: the article, its people and conditions, the footer's locations.
-# Comments and likes are not here: every change to them already goes through
-# threads.invalidate_thread (comments, comment likes) or services.like_article, which retire the
-# pages after the counters are updated, not before.
+def retire_article(slug: str) -> None:
+    """Retire one article's cached page (a like, a comment change)."""
+    generations.retire(article_scope(slug))
+
+
+# Whatever an article page shows besides its likes and comments: the article, the related and recent
+# articles, its people and conditions, the footer's locations. Likes and comments have no signal: their
+# one path (blog.likes, comments.moderation) retires only their own article's page.
 for _model in (Article, Condition, Clinician, Location):
-    post_save.connect(invalidate_pages, sender=_model, dispatch_uid=f"pagecache.save.{_model.__name__}")
-    post_delete.connect(invalidate_pages, sender=_model, dispatch_uid=f"pagecache.delete.{_model.__name__}")
-m2m_changed.connect(invalidate_pages, sender=Article.conditions.through, dispatch_uid="pagecache.m2m")
+    post_save.connect(retire_all, sender=_model, dispatch_uid=f"pagecache.save.{_model.__name__}")
+    post_delete.connect(retire_all, sender=_model, dispatch_uid=f"pagecache.delete.{_model.__name__}")
+m2m_changed.connect(retire_all, sender=Article.conditions.through, dispatch_uid="pagecache.m2m")
 
 
-def _key(slug: str) -> str:
-    return f"blog:page:{_version()}:{slug}"
+def key_for(slug: str) -> str:
+    """The page's key under the current generations; read it before rendering, store under it after."""
+    return f"blog:page:{generations.current(SITE_SCOPE, article_scope(slug))}:{slug}"
 
 
-def get(slug: str) -> CachedPage | None:
+def get(key: str) -> CachedPage | None:
     if not settings.BLOG_PAGE_CACHE_SECONDS:
         return None
-    return cache.get(_key(slug))
+    return cache.get(key)
 
 
-def store(slug: str, article_id: int, response) -> None:
+def store(key: str, article_id: int, response) -> None:
     if not settings.BLOG_PAGE_CACHE_SECONDS or response.status_code != 200 or response.cookies:
         return
     page = CachedPage(
@@ -92,7 +95,7 @@ def store(slug: str, article_id: int, response) -> None:
         content_type=response["Content-Type"],
         gzipped=gzip.compress(response.content, compresslevel=6, mtime=0),
     )
-    cache.set(_key(slug), page, settings.BLOG_PAGE_CACHE_SECONDS)
+    cache.set(key, page, settings.BLOG_PAGE_CACHE_SECONDS)
 
 
 def respond(page: CachedPage, request) -> HttpResponse:

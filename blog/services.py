@@ -1,4 +1,4 @@
-"""The blog's rules for counting readers: views and likes.
+"""The blog's rules for counting readers' views (likes are blog.likes).
 
 View counts are first-party and cheap. A page view stores nothing about the reader (no IP address,
 nothing that identifies them) and does not touch the article's row: it increments a counter in the
@@ -9,11 +9,9 @@ lose at most the pending views, which is an acceptable price for a visitor count
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import F
 
-from . import pagecache
-from .models import Article, ArticleLike
+from .models import Article
 
 # Words that mark the usual crawlers, link unfurlers and scripted clients. "headless" is left out on
 # purpose: our own browser tests run headless Chromium and must behave like a reader.
@@ -134,18 +132,3 @@ def flush_view_counts() -> int:
     for pk, article in articles.items():
         moved += _flush(article, pending.get(_pending_key(pk)) or 0)
     return moved
-
-
-def like_article(article: Article, *, browser_key: str) -> bool:
-    """Record that a browser likes ``article``; a browser counts once. Returns whether it was new."""
-    with transaction.atomic():
-        _, created = ArticleLike.objects.get_or_create(article=article, browser_key=browser_key)
-        if created:
-            Article.objects.filter(pk=article.pk).update(like_count=F("like_count") + 1)
-    if created:
-        pagecache.invalidate_pages()
-    return created
-
-
-def has_liked(article: Article, *, browser_key: str | None) -> bool:
-    return bool(browser_key) and ArticleLike.objects.filter(article=article, browser_key=browser_key).exists()

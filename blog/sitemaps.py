@@ -1,10 +1,22 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from clinic_site.siteurl import site_domain, site_protocol
+
 from .models import Article, Condition
 
 
-class StaticPagesSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Every URL on SITE_URL's scheme and host, never the request's."""
+
+    def get_protocol(self, protocol=None):
+        return site_protocol()
+
+    def get_domain(self, site=None):
+        return site_domain()
+
+
+class StaticPagesSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -14,7 +26,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -24,7 +36,7 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class ConditionSitemap(Sitemap):
+class ConditionSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):

@@ -12,9 +12,3 @@ urlpatterns = [
     path("conditions/", views.ConditionListView.as_view(), name="condition_list"),
     path("conditions/<slug:slug>/", views.ConditionDetailView.as_view(), name="condition_detail"),
 ]
-
-# Comments (appended).
-urlpatterns += [
-    path("blog/<slug:slug>/comments/", views.CommentCreateView.as_view(), name="comment_create"),
-    path("blog/comments/<int:pk>/like/", views.CommentLikeView.as_view(), name="comment_like"),
-]

@@ -1,27 +1,22 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
-from django.views.generic.edit import FormView
 
-from clinic_site.http import HttpResponseSeeOther
-from clinic_site.origin import same_origin_only
+from clinic_site import antispam
+from clinic_site.siteurl import absolute_url
 
-from . import moderation, pagecache, services, spam
-from .browser import browser_key, browser_token, new_browser_token, remember_browser
-from .forms import CommentForm
+from . import likes, pagecache, services
+from .browser import browser_key, browser_token
 from .metadata import article_structured_data
-from .models import Article, Comment, Condition
+from .models import Article, Condition
 
 RECENT_ARTICLES = 5
 RELATED_ARTICLES = 4
@@ -62,7 +57,9 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         cacheable = pagecache.is_cacheable_request(request)
-        page = pagecache.get(kwargs["slug"]) if cacheable else None
+        # The key is read before rendering: a change during the render retires it (blog.pagecache).
+        key = pagecache.key_for(kwargs["slug"]) if cacheable else ""
+        page = pagecache.get(key) if cacheable else None
         if page is not None:
             services.record_cached_view(page.article_id, request)
             response = pagecache.respond(page, request)
@@ -73,8 +70,8 @@ class ArticleDetailView(DetailView):
             if not self.object.is_public:
                 add_never_cache_headers(response)
             elif cacheable:
-                pagecache.store(self.object.slug, self.object.pk, response)
-        spam.remember_form_shown(response)
+                pagecache.store(key, self.object.pk, response)
+        antispam.remember_page_shown(response)
         return response
 
     def get_context_data(self, **kwargs):
@@ -89,33 +86,32 @@ class ArticleDetailView(DetailView):
             is_preview=not article.is_public,
             conditions=conditions,
             view_count=services.displayed_view_count(article),
-            liked=services.has_liked(article, browser_key=browser_key(token) if token else None),
+            liked=likes.has_liked(article, browser_key=browser_key(token) if token else None),
             related_articles=published.related_to(article)[:RELATED_ARTICLES],
             recent_articles=published.exclude(pk=article.pk)[:RECENT_ARTICLES],
             ask_query=urlencode(ask),
-            absolute_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            cover_url=self.request.build_absolute_uri(article.cover_image.url) if article.cover_image else "",
-            structured_data=article_structured_data(article, self.request),
+            absolute_url=absolute_url(article.get_absolute_url()),
+            cover_url=absolute_url(article.cover_image.url) if article.cover_image else "",
+            structured_data=article_structured_data(article),
             **kwargs,
         )
 
 
-@method_decorator(same_origin_only, name="dispatch")
-class ArticleLikeView(View):
-    """POST only: the like button is a form, so it works without JavaScript."""
+class ArticleLikeView(likes.LikeView):
+    counted_message = gettext_lazy("Thank you: your like is counted.")
+    repeated_message = gettext_lazy("You already like this article.")
 
-    http_method_names = ["post"]
+    def get_target(self):
+        return get_object_or_404(Article.objects.published(), slug=self.kwargs["slug"])
 
-    def post(self, request, slug):
-        article = get_object_or_404(Article.objects.published(), slug=slug)
-        token = browser_token(request) or new_browser_token()
-        if services.like_article(article, browser_key=browser_key(token)):
-            messages.success(request, _("Thank you: your like is counted."))
-        else:
-            messages.info(request, _("You already like this article."))
-        response = redirect(article.get_absolute_url() + "#like")
-        remember_browser(response, token)
-        return response
+    def article_id(self, article):
+        return article.pk
+
+    def redirect_url(self, article):
+        return article.get_absolute_url() + "#like"
+
+    def retire(self, article):
+        pagecache.retire_article(article.slug)
 
 
 class ConditionListView(ListView):
@@ -134,8 +130,18 @@ class ConditionDetailView(DetailView):
 
 
 class ArticleFeed(Feed):
+    """The Atom feed; every link in it is absolute on SITE_URL, whatever host the request named."""
+
     feed_type = Atom1Feed
-    link = reverse_lazy("blog:article_list")
+
+    def link(self):
+        return absolute_url(reverse("blog:article_list"))
+
+    def feed_url(self):
+        return absolute_url(reverse("blog:feed"))
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
     def title(self):
         return _("Articles from %(name)s") % {"name": settings.CLINIC_NAME}
@@ -170,88 +176,3 @@ class ArticleFeed(Feed):
 
     def item_categories(self, item):
         return [condition.name for condition in item.conditions.all()]
-
-
-# Comments ---------------------------------------------------------------------------------------
-# Appended: the comment views only. The rules live in blog/moderation.py and blog/spam.py.
-
-
-@method_decorator(same_origin_only, name="dispatch")
-class CommentCreateView(FormView):
-    """POST a comment; on a mistake, a page of its own with the form, the errors and a way back."""
-
-    form_class = CommentForm
-    template_name = "blog/comment_form.html"
-    http_method_names = ["get", "post"]
-
-    def dispatch(self, request, *args, **kwargs):
-        self.article = get_object_or_404(Article.objects.published(), slug=kwargs["slug"])
-        if request.method == "POST":
-            if not moderation.comments_open(self.article):
-                return self.refuse(gettext("Comments on this article are closed."), status=403)
-            if spam.rate_limited(request):
-                return self.refuse(
-                    gettext("You have sent several comments in a short time. Please wait a few minutes."),
-                    status=429,
-                    form=self.get_form(),
-                )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        return HttpResponseSeeOther(f"{self.article.get_absolute_url()}#comment-form")
-
-    def refuse(self, message, *, status, form=None):
-        return self.render_to_response(self.get_context_data(form=form, refusal=message), status=status)
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "article": self.article,
-            "started_token": self.request.COOKIES.get(spam.STARTED_COOKIE, ""),
-        }
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", None)
-        return super().get_context_data(article=self.article, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            comment = moderation.submit_comment(
-                article=self.article,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                body=form.cleaned_data["body"],
-                parent=form.cleaned_data["parent"],
-            )
-        except moderation.CommentRejected as rejection:
-            form.add_error(None, rejection.message)
-            return self.form_invalid(form)
-        url = self.article.get_absolute_url()
-        if comment.status == Comment.Status.APPROVED:
-            messages.success(self.request, gettext("Thanks — your comment is published."))
-            return HttpResponseSeeOther(f"{url}#comment-{comment.pk}")
-        messages.success(self.request, gettext("Thanks — your comment is awaiting moderation."))
-        return HttpResponseSeeOther(f"{url}?comment=pending#comments")
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-@method_decorator(same_origin_only, name="dispatch")
-class CommentLikeView(View):
-    """One like per browser, without JavaScript or an account; back to the comment afterwards."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        comment = get_object_or_404(
-            Comment.objects.approved().filter(article__in=Article.objects.published()), pk=pk
-        )
-        token = browser_token(request) or new_browser_token()
-        if moderation.like_comment(comment, browser_key=browser_key(token)):
-            messages.success(request, gettext("Thanks for your like."))
-        else:
-            messages.info(request, gettext("You have already liked this comment."))
-        response = HttpResponseSeeOther(comment.get_absolute_url())
-        remember_browser(response, token)
-        return response

@@ -78,7 +78,7 @@ def rate_limited(request, *, group: str, rate: str) -> bool:
     return bool(usage and usage["should_limit"])
 
 
-RATE_SETTINGS = ["COMMENTS_RATE_LIMIT", "INQUIRIES_RATE_LIMIT"]
+RATE_SETTINGS = ["COMMENTS_RATE_LIMIT", "INQUIRIES_RATE_LIMIT", "LIKES_RATE_LIMIT"]
 _RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
 
 
@@ -93,3 +93,49 @@ def check_rates(app_configs=None, **kwargs):
         for name in RATE_SETTINGS
         if not _RATE_RE.match(str(getattr(settings, name, "")).strip())
     ]
+
+
+# Pages with anonymous forms (the article page: likes, comments) are cached whole, so they cannot carry
+# a timestamp of their own: their response sets this cookie instead, a signed time and nothing else.
+# A like counts only from a browser holding a valid one; the comment form's time trap reads it when the
+# form has no ``started`` field of its own.
+PAGE_SHOWN_COOKIE = "page_shown"
+PAGE_SHOWN_SALT = "clinic_site.antispam.page_shown"
+PAGE_SHOWN_MAX_AGE = 60 * 60 * 24
+
+_token_of_the_second = (0, "")
+
+
+def _page_shown_token() -> str:
+    """The token for this second, signed once per second rather than once per page view."""
+    global _token_of_the_second
+    now = int(time.time())
+    if _token_of_the_second[0] != now:
+        _token_of_the_second = (now, make_time_token(salt=PAGE_SHOWN_SALT, at=now))
+    return _token_of_the_second[1]
+
+
+def remember_page_shown(response) -> None:
+    response.set_cookie(
+        PAGE_SHOWN_COOKIE,
+        _page_shown_token(),
+        max_age=PAGE_SHOWN_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def page_shown_token(request) -> str:
+    return request.COOKIES.get(PAGE_SHOWN_COOKIE, "")
+
+
+def page_was_shown(request) -> bool:
+    """Whether this browser holds a valid, unexpired page-shown cookie (however recent)."""
+    try:
+        check_time_token(
+            page_shown_token(request), salt=PAGE_SHOWN_SALT, min_seconds=0, max_age=PAGE_SHOWN_MAX_AGE
+        )
+    except TimeTrapError:
+        return False
+    return True

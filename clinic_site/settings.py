@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "clinic_site",
     "blog",
+    "blog.comments",
     "inquiries",
 ]
 
@@ -165,6 +166,9 @@ BLOG_VIEW_FLUSH_EVERY = env.int("BLOG_VIEW_FLUSH_EVERY", default=20)
 # change retires it at once, and it is rebuilt at least this often so the view count stays fresh.
 # 0 turns the page cache off (the default with DEBUG on, so template edits show at once).
 BLOG_PAGE_CACHE_SECONDS = env.int("BLOG_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+# Likes (articles and comments, blog/likes.py) counted per client address and article, in
+# django-ratelimit's "count/period" format; likes past it are not counted.
+LIKES_RATE_LIMIT = env.str("LIKES_RATE_LIMIT", default="10/h")
 
 # --- The article editor (django-ckeditor) and its image uploads ------------------------------
 # CKEditor runs only in the staff admin. The toolbar offers what an article needs and nothing that
@@ -219,7 +223,7 @@ BLOG_UPLOAD_MAX_PIXELS = env.int("BLOG_UPLOAD_MAX_PIXELS", default=24_000_000)
 # so switching editors is a widget change (blog/editor.py), not a data migration.
 # (The check is silenced in SILENCED_SYSTEM_CHECKS below, with the other silenced checks.)
 
-# Comments under articles (see blog/moderation.py and blog/spam.py).
+# Comments under articles (see blog/comments/moderation.py and blog/comments/spam.py).
 # A commenter whose email already has an approved comment is approved at once.
 COMMENTS_AUTO_APPROVE_KNOWN = env.bool("COMMENTS_AUTO_APPROVE_KNOWN", default=True)
 # Comments close this many days after an article is published; 0 keeps them open.

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from blog.sitemaps import SITEMAPS
 
@@ -12,7 +12,10 @@ urlpatterns = [
     path("locations/", views.LocationsView.as_view(), name="locations"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("", include("blog.urls")),
+    path("blog/", include("blog.comments.urls")),
     path("inquiries/", include("inquiries.urls")),
+    # Comments moved from the blog app to their own (blog/comments/): old admin links keep working.
+    re_path(r"^admin/blog/(?P<model>comment|commentlike)/(?P<rest>.*)$", views.moved_comment_admin),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
@@ -20,8 +23,6 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # Not django.conf.urls.static: it would serve an uploaded SVG or HTML file inline.
-    from django.urls import re_path
-
     from .media import serve_media
 
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", serve_media, name="media")]

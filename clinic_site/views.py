@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -7,6 +8,7 @@ from django.views.generic import TemplateView
 from blog.models import Article, Condition
 
 from .models import Clinician, Location
+from .siteurl import absolute_url
 
 
 class HomeView(TemplateView):
@@ -48,11 +50,17 @@ class RobotsView(TemplateView):
     content_type = "text/plain; charset=utf-8"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            sitemap_url=self.request.build_absolute_uri(reverse("sitemap")), **kwargs
-        )
+        return super().get_context_data(sitemap_url=absolute_url(reverse("sitemap")), **kwargs)
 
 
 def bad_request(request, exception):
     """The 400 page in the site's layout (Django's default renders without the request)."""
     return render(request, "400.html", status=400)
+
+
+def moved_comment_admin(request, model, rest):
+    """``/admin/blog/comment/...`` from before comments had an app of their own: the same page, moved."""
+    url = reverse("admin:app_list", args=["comments"]) + f"{model}/{rest}"
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(url)

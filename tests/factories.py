@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from blog.models import Article, ArticleLike, Comment, Condition
+from blog.comments.models import Comment
+from blog.models import Article, ArticleLike, Condition
 from clinic_site.models import Clinician, Location
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP_NAME = "Comment moderators"
+from clinic_site.roles import COMMENT_MODERATORS as GROUP_NAME
 PERMISSIONS = ["view_comment", "change_comment", "add_comment", "delete_comment"]
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article
+from clinic_site.siteurl import absolute_url
 from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_feed_entry_has_link_summary_author_and_dates(client):
     author = ClinicianFactory(name="Dana Reyes", credentials="PT")
     article = ArticleFactory(summary="In short.", author=author)
     (entry,) = feed_entries(client)
-    assert entry.find(f"{ATOM}link").get("href") == f"http://testserver{article.get_absolute_url()}"
+    assert entry.find(f"{ATOM}link").get("href") == absolute_url(article.get_absolute_url())
     assert entry.findtext(f"{ATOM}summary") == "In short."
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Dana Reyes, PT"
     assert entry.findtext(f"{ATOM}published")

@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from blog import moderation
-from tests.blog.comment_helpers import _fresh_cache  # noqa: F401
+from blog.comments import moderation
+from tests.blog.comments.helpers import _fresh_cache  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,8 @@ def test_a_like_shows_in_the_count_at_once():
     article = ArticleFactory()
     read(Client(), article)
     liker = Client()
-    liker.post(article.get_absolute_url() + "like/")
+    read(liker, article)
+    liker.post(reverse("blog:article_like", args=[article.slug]))
     assert "1 like" in read(Client(), article).content.decode()
 
 
@@ -79,7 +81,8 @@ def test_a_reader_with_a_flash_message_gets_a_page_of_their_own():
     article = ArticleFactory()
     read(Client(), article)
     liker = Client()
-    response = liker.post(article.get_absolute_url() + "like/", follow=True)
+    read(liker, article)
+    response = liker.post(reverse("blog:article_like", args=[article.slug]), follow=True)
     assert "your like is counted" in response.content.decode()
 
 
@@ -98,3 +101,26 @@ def test_the_page_cache_can_be_turned_off(settings, client):
         response = read(client, article)
     assert response.status_code == 200
     assert len(queries) > 0
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:6666", "localhost:8443", "localhost"])
+def test_requests_naming_other_hosts_never_change_the_page_other_readers_get(settings, host):
+    settings.SITE_URL = "https://pt.example"
+    article = ArticleFactory()
+    for _ in range(3):
+        Client().get(article.get_absolute_url(), headers={**READER, "Host": host})
+    page = read(Client(), article).content.decode()
+    assert host not in page
+    canonical = f"https://pt.example{article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in page
+    assert f'<meta property="og:url" content="{canonical}">' in page
+    assert f'"url": "{canonical}"' in page or f'"url":"{canonical}"' in page
+
+
+@pytest.mark.parametrize("url_name", ["blog:feed", "sitemap", "robots"])
+def test_feed_sitemap_and_robots_name_the_site_url_whatever_the_host(client, settings, url_name):
+    settings.SITE_URL = "https://pt.example"
+    ArticleFactory()
+    content = client.get(reverse(url_name), headers={"Host": "127.0.0.1:6666"}).content.decode()
+    assert "6666" not in content
+    assert "https://pt.example/" in content

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from blog import services
-from blog.models import Article, ArticleLike
+from blog.models import Article
 from tests.factories import ArticleFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,34 +160,3 @@ def test_two_flushes_of_the_same_views_move_them_once():
     assert services._flush(Article.objects.get(pk=article.pk), 5) == 0
     assert stored_views(article) == 5
     assert services.pending_views(article) == 0
-
-
-def test_a_first_like_is_recorded_and_counted():
-    article = ArticleFactory()
-    assert services.like_article(article, browser_key="a" * 64)
-    article.refresh_from_db()
-    assert article.like_count == 1
-
-
-def test_a_second_like_from_the_same_browser_changes_nothing():
-    article = ArticleFactory()
-    services.like_article(article, browser_key="a" * 64)
-    assert not services.like_article(article, browser_key="a" * 64)
-    article.refresh_from_db()
-    assert (article.like_count, ArticleLike.objects.count()) == (1, 1)
-
-
-def test_likes_from_two_browsers_both_count():
-    article = ArticleFactory()
-    services.like_article(article, browser_key="a" * 64)
-    services.like_article(article, browser_key="b" * 64)
-    article.refresh_from_db()
-    assert article.like_count == 2
-
-
-def test_has_liked_knows_the_browser():
-    article = ArticleFactory()
-    services.like_article(article, browser_key="a" * 64)
-    assert services.has_liked(article, browser_key="a" * 64)
-    assert not services.has_liked(article, browser_key="b" * 64)
-    assert not services.has_liked(article, browser_key=None)

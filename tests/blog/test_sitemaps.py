@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article
+from clinic_site.siteurl import absolute_url
 from tests.factories import ArticleFactory, ConditionFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,20 +21,20 @@ def sitemap_urls(client):
 def test_sitemap_lists_the_static_pages(client):
     urls = sitemap_urls(client)
     for name in ("home", "blog:article_list", "blog:condition_list", "locations", "privacy"):
-        assert f"http://testserver{reverse(name)}" in urls
+        assert absolute_url(reverse(name)) in urls
 
 
 def test_sitemap_lists_published_articles_with_lastmod(client):
     article = ArticleFactory()
-    lastmod = sitemap_urls(client)[f"http://testserver{article.get_absolute_url()}"]
+    lastmod = sitemap_urls(client)[absolute_url(article.get_absolute_url())]
     assert lastmod == timezone.localdate(article.updated_at).isoformat()
 
 
 def test_sitemap_leaves_out_drafts(client):
     draft = ArticleFactory(status=Article.Status.DRAFT)
-    assert f"http://testserver{draft.get_absolute_url()}" not in sitemap_urls(client)
+    assert absolute_url(draft.get_absolute_url()) not in sitemap_urls(client)
 
 
 def test_sitemap_lists_conditions(client):
     condition = ConditionFactory()
-    assert f"http://testserver{condition.get_absolute_url()}" in sitemap_urls(client)
+    assert absolute_url(condition.get_absolute_url()) in sitemap_urls(client)

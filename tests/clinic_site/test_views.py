@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.defaults import server_error
 
 from clinic_site.models import Clinician
+from clinic_site.siteurl import absolute_url
 from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_robots_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
     response = client.get(reverse("robots"))
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "Disallow: /admin/" in response.content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert f"Sitemap: {absolute_url(reverse('sitemap'))}" in response.content.decode()
 
 
 def test_an_unknown_page_gets_the_friendly_404(client):

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from blog import demo as blog_demo
-from blog import demo_comments
+from blog.comments import demo as demo_comments
 from clinic_site import demo as clinic_demo
 from inquiries import demo as inquiries_demo
 

@@ -6,14 +6,13 @@ words and domains (settings) are the comments' own; moderation.py applies them.
 """
 
 import re
-import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from clinic_site import antispam
 
-FORM_TOKEN_SALT = "blog.comments.started"
+FORM_TOKEN_SALT = "blog.comments.started"  # the salt is kept: forms shown before the move stay valid
 RATE_LIMIT_GROUP = "blog.comments.create"
 
 # What urlize would turn into a link: a scheme, "www." or a bare domain with a common ending.
@@ -40,32 +39,14 @@ def check_form_token(token: str) -> None:
     )
 
 
-# The article page is cached whole, so its comment form cannot carry a timestamp of its own: the
-# page's response sets this cookie instead (a signed time, nothing else), and the comment view reads
-# it when the form has no ``started`` field (the form on the error page still carries one).
-STARTED_COOKIE = "comment_form_shown"
-
-
-_token_of_the_second = (0, "")
-
-
-def _current_form_token() -> str:
-    """The token for this second, signed once per second rather than once per page view."""
-    global _token_of_the_second
-    now = int(time.time())
-    if _token_of_the_second[0] != now:
-        _token_of_the_second = (now, make_form_token(at=now))
-    return _token_of_the_second[1]
-
-
-def remember_form_shown(response) -> None:
-    response.set_cookie(
-        STARTED_COOKIE,
-        _current_form_token(),
-        max_age=int(settings.COMMENTS_MAX_FORM_AGE),
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
+def check_page_shown(request) -> None:
+    """The same check for the form on the (cached) article page, which carries no timestamp: the
+    page-shown cookie that page set (clinic_site.antispam) says when the form was shown."""
+    antispam.check_time_token(
+        antispam.page_shown_token(request),
+        salt=antispam.PAGE_SHOWN_SALT,
+        min_seconds=settings.COMMENTS_MIN_SECONDS,
+        max_age=settings.COMMENTS_MAX_FORM_AGE,
     )
 
 

@@ -1,48 +1,37 @@
 """The comment thread under an article: one query, a tree built in Python, HTML cached.
 
+The cache key holds the generations of the site's pages and of this article's thread
+(clinic_site.generations); ``retire`` starts new ones.
+
 The cached HTML holds only what every reader sees (approved comments, like counts). Nothing about
 the browser that asks is in it: the like buttons carry no CSRF token (their view checks the
 request's origin instead, see clinic_site.origin).
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from . import pagecache
+from blog import pagecache
+from clinic_site import generations
+
 from .models import Comment
 
 # Replies nest this deep; deeper replies line up at the last level (each says whom it answers).
 MAX_DEPTH = 3
 
 
-def _version_key(article_id: int) -> str:
-    return f"blog:comments:version:{article_id}"
+def _scope(article_id: int) -> str:
+    return f"thread:{article_id}"
 
 
-def thread_version(article_id: int) -> str:
-    version = cache.get(_version_key(article_id))
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(_version_key(article_id), version, None)
-    return version
+def retire(article) -> None:
+    """After a change to the article's comments or comment likes: its thread and its cached page.
 
-
-def invalidate_thread(article_id: int) -> None:
-    """Make the next render of this article's thread (and of the cached pages) start afresh."""
-    cache.set(_version_key(article_id), uuid.uuid4().hex, None)
-    pagecache.invalidate_pages()
-
-
-@receiver(post_save, sender=Comment, dispatch_uid="blog.comment_saved")
-@receiver(post_delete, sender=Comment, dispatch_uid="blog.comment_deleted")
-def _comment_changed(sender, instance, **kwargs):
-    invalidate_thread(instance.article_id)
+    The one call every such change makes (comments.moderation); no signal does it again.
+    """
+    generations.retire(_scope(article.pk), pagecache.article_scope(article.slug))
 
 
 def build_tree(comments) -> list[Comment]:
@@ -81,12 +70,12 @@ def build_tree(comments) -> list[Comment]:
 
 
 def _thread_data(article) -> dict:
-    key = f"blog:comments:thread:{article.pk}:{thread_version(article.pk)}"
+    key = f"comments:thread:{generations.current(pagecache.SITE_SCOPE, _scope(article.pk))}:{article.pk}"
     data = cache.get(key)
     if data is None:
         comments = list(Comment.objects.approved().filter(article_id=article.pk).order_by("created_at", "pk"))
         html = render_to_string(
-            "blog/_comment_thread.html",
+            "comments/_thread.html",
             {"roots": build_tree(comments), "article": article},
         )
         data = {"html": html, "count": len(comments)}

@@ -30,9 +30,9 @@ class CommentForm(forms.Form):
     website = antispam.honeypot_field()
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, article, started_token="", with_time_token=True, **kwargs):
+    def __init__(self, *args, article, request=None, with_time_token=True, **kwargs):
         self.article = article
-        self.started_token = started_token
+        self.request = request
         super().__init__(*args, **kwargs)
         # A fresh timestamp every time the form is shown, including after an error; the form on
         # the (cached) article page relies on the time-trap cookie instead.
@@ -58,7 +58,10 @@ class CommentForm(forms.Form):
                 _("This looks like an automated submission, so it was not sent."), code="honeypot"
             )
         try:
-            spam.check_form_token(self.cleaned_data.get("started") or self.started_token)
+            if self.cleaned_data.get("started") or self.request is None:
+                spam.check_form_token(self.cleaned_data.get("started", ""))
+            else:
+                spam.check_page_shown(self.request)
         except spam.FormTokenError as error:
             raise forms.ValidationError(FORM_TOKEN_MESSAGES[error.code], code=error.code) from error
         return cleaned

@@ -1,9 +1,9 @@
 import pytest
 
+from blog.comments.demo import seed_comments
+from blog.comments.models import Comment
 from blog.demo import MYOFASCIAL_SLUG
-from blog.demo_comments import seed_comments
-from blog.models import Comment
-from tests.blog.comment_helpers import _fresh_cache  # noqa: F401
+from tests.blog.comments.helpers import _fresh_cache  # noqa: F401
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

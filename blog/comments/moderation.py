@@ -1,29 +1,28 @@
 """The one place for the rules of comments: who gets in, who approves, who is told.
 
-The public view, the admin actions and the admin change form all call these functions.
+The public view, the admin actions and the admin change form all call these functions. Each change
+that readers can see retires the article's thread and page once (``threads.retire``), after it is saved.
 """
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from post_office import mail
 
-from . import spam
-from .models import Article, Comment, CommentLike
-from .threads import invalidate_thread
+from blog.models import Article
+from clinic_site import roles
+from clinic_site.siteurl import absolute_url
 
-MODERATORS_GROUP = "Comment moderators"
-
-logger = logging.getLogger(__name__)
+from . import spam, threads
+from .models import Comment
 
 
 class CommentRejected(Exception):
@@ -91,49 +90,48 @@ def submit_comment(
             status=Comment.Status.APPROVED if approved else Comment.Status.PENDING,
             held_reason="; ".join(reasons),
         )
-        if not approved:
+        if approved:
+            transaction.on_commit(lambda: threads.retire(article))
+        else:
             transaction.on_commit(lambda: notify_moderators(comment))
     return comment
 
 
-def _moderate(comment: Comment, status: str, *, by) -> Comment:
+def moderate(comment: Comment, status: str, *, by) -> Comment:
+    """The one transition of a comment's status: stamps who and when (cleared back at pending)."""
+    pending = status == Comment.Status.PENDING
     comment.status = status
-    comment.moderated_by = by
-    comment.moderated_at = timezone.now()
+    comment.moderated_by = None if pending else by
+    comment.moderated_at = None if pending else timezone.now()
     comment.save(update_fields=["status", "moderated_by", "moderated_at"])
-    invalidate_thread(comment.article_id)
+    threads.retire(comment.article)
     return comment
 
 
 def approve(comment: Comment, *, by) -> Comment:
-    return _moderate(comment, Comment.Status.APPROVED, by=by)
+    return moderate(comment, Comment.Status.APPROVED, by=by)
 
 
 def reject(comment: Comment, *, by) -> Comment:
-    return _moderate(comment, Comment.Status.REJECTED, by=by)
+    return moderate(comment, Comment.Status.REJECTED, by=by)
 
 
 def mark_spam(comment: Comment, *, by) -> Comment:
-    return _moderate(comment, Comment.Status.SPAM, by=by)
+    return moderate(comment, Comment.Status.SPAM, by=by)
 
 
-MODERATE = {
-    Comment.Status.APPROVED: approve,
-    Comment.Status.REJECTED: reject,
-    Comment.Status.SPAM: mark_spam,
-}
+def edited(comment: Comment) -> None:
+    """A moderator corrected a comment's words or name (the admin form): readers see it at once."""
+    threads.retire(comment.article)
 
 
-def set_status(comment: Comment, status: str, *, by) -> Comment:
-    """Moderate to any status; back to pending clears who moderated."""
-    if status == Comment.Status.PENDING:
-        comment.status = status
-        comment.moderated_by = None
-        comment.moderated_at = None
-        comment.save(update_fields=["status", "moderated_by", "moderated_at"])
-        invalidate_thread(comment.article_id)
-        return comment
-    return MODERATE[status](comment, by=by)
+def delete_comments(comments) -> int:
+    """Delete comments (and, by cascade, their replies and likes); each article's thread is retired once."""
+    articles = {comment.article_id: comment.article for comment in comments.select_related("article")}
+    count, _by_model = comments.delete()
+    for article in articles.values():
+        threads.retire(article)
+    return count
 
 
 def reply_as_clinic(parent: Comment, *, by, body: str) -> Comment:
@@ -151,27 +149,15 @@ def reply_as_clinic(parent: Comment, *, by, body: str) -> Comment:
         moderated_at=now,
         created_at=now,
     )
-    invalidate_thread(parent.article_id)
+    threads.retire(parent.article)
     return reply
-
-
-def like_comment(comment: Comment, *, browser_key: str) -> bool:
-    """Count one like per browser. Returns False if this browser had already liked the comment."""
-    try:
-        with transaction.atomic():
-            CommentLike.objects.create(comment=comment, browser_key=browser_key)
-    except IntegrityError:
-        return False
-    Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
-    invalidate_thread(comment.article_id)
-    return True
 
 
 def moderator_emails() -> list[str]:
     """Active members of the moderators' group with an email; the settings list when there are none."""
     emails = list(
         get_user_model()
-        .objects.filter(is_active=True, groups__name=MODERATORS_GROUP)
+        .objects.filter(is_active=True, groups__name=roles.COMMENT_MODERATORS)
         .exclude(email="")
         .values_list("email", flat=True)
         .distinct()
@@ -180,41 +166,31 @@ def moderator_emails() -> list[str]:
 
 
 def _throttle_key(email: str) -> str:
-    return "blog:comments:notified:" + salted_hmac("blog.comments.notify", email.lower()).hexdigest()
+    return "comments:notified:" + salted_hmac("blog.comments.notify", email.lower()).hexdigest()
 
 
 def notify_moderators(comment: Comment) -> int:
-    """Email each moderator about a new pending comment, at most once per NOTIFY_EVERY_MINUTES.
+    """Queue an email to each moderator about a new pending comment, at most once per NOTIFY_EVERY_MINUTES.
 
-    The email holds a count and links to the admin, never the comment's text or its author.
-    Returns the number of emails sent.
+    The email holds a count and links to the admin, never the comment's text or its author. It goes
+    through the mail queue (``make worker`` delivers it), so a slow mail server never holds up the
+    commenter's request. Returns the number of emails queued.
     """
-    pending = Comment.objects.pending().count()
-    site = settings.SITE_URL.rstrip("/")
-    change_url = site + reverse("admin:blog_comment_change", args=[comment.pk])
-    queue_url = site + reverse("admin:blog_comment_changelist") + "?status__exact=pending"
-    subject = _("[%(clinic)s] A new comment awaits moderation") % {"clinic": settings.CLINIC_NAME}
-    message = _(
-        "A new comment is waiting for moderation (%(pending)d pending in all).\n\n"
-        "Review it: %(change_url)s\n"
-        "All pending comments: %(queue_url)s\n\n"
-        "You will get at most one of these emails every %(minutes)d minutes."
-    ) % {
-        "pending": pending,
-        "change_url": change_url,
-        "queue_url": queue_url,
+    context = {
+        "clinic_name": settings.CLINIC_NAME,
+        "pending": Comment.objects.pending().count(),
+        "change_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+        "queue_url": absolute_url(reverse("admin:comments_comment_changelist") + "?status__exact=pending"),
         "minutes": settings.COMMENTS_NOTIFY_EVERY_MINUTES,
     }
-    sent = 0
+    subject = render_to_string("comments/email/moderators_subject.txt", context).strip()
+    message = render_to_string("comments/email/moderators.txt", context)
+    queued = 0
     for email in moderator_emails():
-        # cache.add is atomic: only the first comment in a quiet period sends to this moderator.
-        key = _throttle_key(email)
-        if not cache.add(key, 1, settings.COMMENTS_NOTIFY_EVERY_MINUTES * 60):
-            continue
-        try:
-            sent += send_mail(subject, message, None, [email])
-        except Exception:
-            # The comment is saved either way; let the next one try again.
-            cache.delete(key)
-            logger.exception("Could not email a moderator about comment %s", comment.pk)
-    return sent
+        # cache.add is atomic: only the first comment in a quiet period notifies this moderator.
+        if cache.add(_throttle_key(email), 1, settings.COMMENTS_NOTIFY_EVERY_MINUTES * 60):
+            mail.send(
+                [email], settings.DEFAULT_FROM_EMAIL, subject=subject, message=message, priority="medium"
+            )
+            queued += 1
+    return queued

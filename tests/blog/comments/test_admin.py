@@ -5,14 +5,14 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Comment
-from blog.moderation import MODERATORS_GROUP
-from tests.blog.comment_helpers import _fresh_cache  # noqa: F401
+from blog.comments.models import Comment
+from clinic_site.roles import COMMENT_MODERATORS as MODERATORS_GROUP
+from tests.blog.comments.helpers import _fresh_cache  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "admin:blog_comment_changelist"
+CHANGELIST = "admin:comments_comment_changelist"
 
 
 @pytest.fixture
@@ -65,13 +65,13 @@ def test_search_covers_body_name_and_email(mod_client):
 
 def test_the_change_page_renders_for_a_moderator(mod_client):
     comment = CommentFactory()
-    response = mod_client.get(reverse("admin:blog_comment_change", args=[comment.pk]))
+    response = mod_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
     assert response.status_code == 200
     assert "Reply as the clinic" in response.content.decode()
 
 
 def test_the_add_page_renders_for_a_superuser(admin_client):
-    assert admin_client.get(reverse("admin:blog_comment_add")).status_code == 200
+    assert admin_client.get(reverse("admin:comments_comment_add")).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def _change_data(comment, **overrides):
 def test_changing_the_status_stamps_the_moderator(mod_client, moderator):
     comment = CommentFactory(status=Comment.Status.PENDING)
     mod_client.post(
-        reverse("admin:blog_comment_change", args=[comment.pk]), _change_data(comment, status="approved")
+        reverse("admin:comments_comment_change", args=[comment.pk]), _change_data(comment, status="approved")
     )
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
@@ -110,7 +110,7 @@ def test_changing_the_status_stamps_the_moderator(mod_client, moderator):
 def test_editing_the_text_alone_does_not_stamp_a_moderator(mod_client):
     comment = CommentFactory(status=Comment.Status.APPROVED)
     mod_client.post(
-        reverse("admin:blog_comment_change", args=[comment.pk]), _change_data(comment, body="Typo fixed")
+        reverse("admin:comments_comment_change", args=[comment.pk]), _change_data(comment, body="Typo fixed")
     )
     comment.refresh_from_db()
     assert comment.body == "Typo fixed"
@@ -120,7 +120,7 @@ def test_editing_the_text_alone_does_not_stamp_a_moderator(mod_client):
 def test_a_moderator_replies_as_the_clinic_from_the_change_page(mod_client, moderator):
     comment = CommentFactory()
     response = mod_client.post(
-        reverse("admin:blog_comment_change", args=[comment.pk]),
+        reverse("admin:comments_comment_change", args=[comment.pk]),
         _change_data(comment, clinic_reply="Thank you for sharing."),
     )
     assert response.status_code == 302
@@ -134,7 +134,8 @@ def test_a_moderator_replies_as_the_clinic_from_the_change_page(mod_client, mode
 def test_a_pending_comment_must_be_approved_before_a_clinic_reply(mod_client):
     comment = CommentFactory(status=Comment.Status.PENDING)
     response = mod_client.post(
-        reverse("admin:blog_comment_change", args=[comment.pk]), _change_data(comment, clinic_reply="Hello")
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        _change_data(comment, clinic_reply="Hello"),
     )
     assert response.status_code == 200
     assert not Comment.objects.filter(parent=comment).exists()

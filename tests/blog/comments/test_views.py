@@ -9,18 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from blog import moderation
-from blog.models import Comment
-from blog.spam import STARTED_COOKIE, make_form_token
+from blog.comments import moderation
+from blog.comments.models import Comment
+from blog.comments.spam import make_form_token
 from clinic_site import antispam
-from tests.blog.comment_helpers import _fresh_cache, comment_data  # noqa: F401
+from tests.blog.comments.helpers import _fresh_cache, comment_data  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def post_comment(client, article, **overrides):
-    return client.post(reverse("blog:comment_create", args=[article.slug]), comment_data(**overrides))
+    return client.post(reverse("comments:create", args=[article.slug]), comment_data(**overrides))
 
 
 def page(client, article, query=""):
@@ -92,7 +92,7 @@ def test_the_rate_limit_answers_429(client, settings):
 def test_the_rate_limit_is_per_client(client, settings):
     settings.COMMENTS_RATE_LIMIT = "1/10m"
     article = ArticleFactory()
-    url = reverse("blog:comment_create", args=[article.slug])
+    url = reverse("comments:create", args=[article.slug])
     assert client.post(url, comment_data(), REMOTE_ADDR="10.0.0.1").status_code == 303
     assert client.post(url, comment_data(), REMOTE_ADDR="10.0.0.2").status_code == 303
     assert client.post(url, comment_data(), REMOTE_ADDR="10.0.0.1").status_code == 429
@@ -239,16 +239,21 @@ def test_the_clinic_reply_carries_a_badge(client):
 def test_every_approved_comment_has_a_like_and_a_reply_control(client):
     comment = CommentFactory(name="Lee")
     html = page(client, comment.article)
-    assert reverse("blog:comment_like", args=[comment.pk]) in html
+    assert reverse("comments:like", args=[comment.pk]) in html
     assert ">Like<span" in html
     assert f"?reply_to={comment.pk}#comment-form" in html
 
 
+def like(client, comment, **kwargs):
+    """A reader's like: the article page first (it sets the page-shown cookie), then the button."""
+    client.get(comment.article.get_absolute_url())
+    return client.post(reverse("comments:like", args=[comment.pk]), **kwargs)
+
+
 def test_a_like_counts_once_per_browser(client):
     comment = CommentFactory()
-    url = reverse("blog:comment_like", args=[comment.pk])
-    first = client.post(url)
-    client.post(url)
+    first = like(client, comment)
+    like(client, comment)
     assert first.status_code == 303
     assert first["Location"] == comment.get_absolute_url()
     comment.refresh_from_db()
@@ -257,24 +262,23 @@ def test_a_like_counts_once_per_browser(client):
 
 def test_another_browser_adds_its_own_like(client):
     comment = CommentFactory()
-    url = reverse("blog:comment_like", args=[comment.pk])
-    client.post(url)
-    Client().post(url)
+    like(client, comment)
+    like(Client(), comment)
     comment.refresh_from_db()
     assert comment.like_count == 2
 
 
 def test_a_like_shows_on_the_page(client):
     comment = CommentFactory()
-    page(client, comment.article)  # fills the cache
-    client.post(reverse("blog:comment_like", args=[comment.pk]))
+    page(Client(), comment.article)  # fills the cache
+    like(client, comment)
     assert "(1)</button>" in page(client, comment.article)
 
 
 @pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM])
 def test_only_approved_comments_can_be_liked(client, status):
     comment = CommentFactory(status=status)
-    assert client.post(reverse("blog:comment_like", args=[comment.pk])).status_code == 404
+    assert like(client, comment).status_code == 404
 
 
 def test_approving_shows_the_comment_despite_the_cache(client):
@@ -284,11 +288,14 @@ def test_approving_shows_the_comment_despite_the_cache(client):
     assert "now you see me" in page(client, comment.article)
 
 
-def test_an_admin_edit_refreshes_the_cached_thread(client):
+def test_an_admin_edit_refreshes_the_cached_thread(client, admin_client):
     comment = CommentFactory(body="before edit")
     page(client, comment.article)
-    comment.body = "after edit"
-    comment.save()
+    response = admin_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        {"status": comment.status, "name": comment.name, "email": comment.email, "body": "after edit"},
+    )
+    assert response.status_code == 302
     assert "after edit" in page(client, comment.article)
 
 
@@ -297,17 +304,16 @@ def test_the_like_buttons_need_no_token_from_the_page(client):
     strict = Client(enforce_csrf_checks=True)
     html = strict.get(comment.article.get_absolute_url()).content.decode()
     assert "csrfmiddlewaretoken" not in html
+    assert strict.cookies[antispam.PAGE_SHOWN_COOKIE].value
     response = strict.post(
-        reverse("blog:comment_like", args=[comment.pk]), headers={"Sec-Fetch-Site": "same-origin"}
+        reverse("comments:like", args=[comment.pk]), headers={"Sec-Fetch-Site": "same-origin"}
     )
     assert response.status_code == 303
 
 
 def test_a_like_sent_from_another_site_is_refused(client):
     comment = CommentFactory()
-    response = client.post(
-        reverse("blog:comment_like", args=[comment.pk]), headers={"Sec-Fetch-Site": "cross-site"}
-    )
+    response = like(client, comment, headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
     comment.refresh_from_db()
     assert comment.like_count == 0
@@ -316,7 +322,7 @@ def test_a_like_sent_from_another_site_is_refused(client):
 def test_a_comment_from_another_origin_is_refused(client):
     article = ArticleFactory()
     response = client.post(
-        reverse("blog:comment_create", args=[article.slug]),
+        reverse("comments:create", args=[article.slug]),
         comment_data(),
         headers={"Origin": "https://elsewhere.example"},
     )
@@ -327,7 +333,7 @@ def test_a_comment_from_another_origin_is_refused(client):
 def test_the_page_form_relies_on_the_time_trap_cookie(client):
     article = ArticleFactory()
     client.get(article.get_absolute_url())
-    assert client.cookies[STARTED_COOKIE].value
+    assert client.cookies[antispam.PAGE_SHOWN_COOKIE].value
     response = post_comment(client, article, started="")
     assert response.status_code == 400
     assert "too quickly" in response.content.decode()
@@ -335,7 +341,9 @@ def test_the_page_form_relies_on_the_time_trap_cookie(client):
 
 def test_a_comment_sent_a_while_after_the_page_was_shown_is_accepted(client):
     article = ArticleFactory()
-    client.cookies[STARTED_COOKIE] = make_form_token(at=time.time() - 30)
+    client.cookies[antispam.PAGE_SHOWN_COOKIE] = antispam.make_time_token(
+        salt=antispam.PAGE_SHOWN_SALT, at=time.time() - 30
+    )
     response = post_comment(client, article, started="")
     assert response.status_code == 303
     assert Comment.objects.filter(article=article).exists()

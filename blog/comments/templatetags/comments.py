@@ -3,10 +3,10 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
-from blog import threads
-from blog.forms import CommentForm
-from blog.models import Comment
-from blog.moderation import comments_open
+from .. import threads
+from ..forms import CommentForm
+from ..models import Comment
+from ..moderation import comments_open
 
 register = template.Library()
 
@@ -28,7 +28,7 @@ def comment_count(article):
     return threads.approved_count(article)
 
 
-@register.inclusion_tag("blog/_comments.html", takes_context=True)
+@register.inclusion_tag("comments/_comments.html", takes_context=True)
 def article_comments(context, article):
     """The thread of approved comments and the form, for an article page."""
     request = context.get("request")
@@ -37,7 +37,7 @@ def article_comments(context, article):
     if params.get("reply_to", "").isdigit():
         reply_to = Comment.objects.approved().filter(article=article, pk=params["reply_to"]).first()
     # The page may be cached whole (blog.pagecache): its form has no timestamp of its own; the
-    # page's response sets the time-trap cookie instead.
+    # page's response sets the page-shown cookie instead.
     form = CommentForm(
         article=article, initial={"parent": reply_to.pk if reply_to else None}, with_time_token=False
     )
@@ -53,11 +53,11 @@ def article_comments(context, article):
     }
 
 
-@register.inclusion_tag("admin/blog/_pending_comments_summary.html", takes_context=True)
+@register.inclusion_tag("admin/comments/_pending_summary.html", takes_context=True)
 def pending_comments_summary(context):
     """How many comments wait for a moderator, for the admin index (only for those who may see them)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.has_perm("blog.view_comment"):
+    if user is None or not user.has_perm("comments.view_comment"):
         return {"show": False}
     return {"show": True, "pending": Comment.objects.pending().count()}

@@ -10,9 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from .demo import MYOFASCIAL_SLUG
-from .models import Article, Comment
-from .threads import invalidate_thread
+from blog.demo import MYOFASCIAL_SLUG
+from blog.models import Article
+
+from . import threads
+from .models import Comment
 
 # (name, email, body, replies as (name, email, body, by_the_clinic))
 CONVERSATIONS = [
@@ -127,7 +129,7 @@ def seed_comments(stdout=None, extra=0) -> int:
                 )
             )
         Comment.objects.bulk_create(new)
-        invalidate_thread(target.pk)
+        threads.retire(target)
         made += len(new)
     if stdout is not None:
         stdout.write(f"Comments: {made} added.")

@@ -1,7 +1,7 @@
 import pytest
 
-from blog.models import Comment
-from blog.threads import build_tree
+from blog.comments.models import Comment
+from blog.comments.threads import build_tree
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db

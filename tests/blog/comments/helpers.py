@@ -5,7 +5,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from blog.spam import make_form_token
+from blog.comments.spam import make_form_token
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,145 @@
+"""The comment moderators' tools. Every status change goes through comments.moderation."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import moderation
+from .models import Comment
+
+
+class CommentAdminForm(forms.ModelForm):
+    clinic_reply = forms.CharField(
+        label=_("Reply as the clinic"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Published at once under the clinic's name, as a reply to this comment."),
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["status", "article", "parent", "name", "email", "body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status", self.instance.status)
+        if cleaned.get("clinic_reply") and status != Comment.Status.APPROVED:
+            self.add_error("clinic_reply", _("Approve the comment before replying to it in public."))
+        return cleaned
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
+    list_display = [
+        "excerpt",
+        "name",
+        "status",
+        "article",
+        "in_reply_to",
+        "created_at",
+        "like_count",
+        "by_the_clinic",
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = ["status", "is_staff_reply", ("article", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["body", "name", "email"]
+    list_select_related = ["article", "parent"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
+    readonly_fields = [
+        "created_at",
+        "like_count",
+        "is_staff_reply",
+        "held_reason",
+        "moderated_by",
+        "moderated_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A comment stays where it was posted.
+            fields += ["article", "parent"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["status", "held_reason", "article", "parent", "name", "email", "body"]}),
+            (
+                _("Moderation"),
+                {"fields": ["created_at", "like_count", "is_staff_reply", "moderated_by", "moderated_at"]},
+            ),
+        ]
+        if obj is not None and self.has_add_permission(request):
+            fieldsets.append((_("Reply as the clinic"), {"fields": ["clinic_reply"]}))
+        return fieldsets
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description=_("in reply to"), ordering="parent__name")
+    def in_reply_to(self, obj):
+        return obj.parent.name if obj.parent_id else "—"
+
+    @admin.display(description=_("by the clinic"), boolean=True, ordering="is_staff_reply")
+    def by_the_clinic(self, obj):
+        return obj.is_staff_reply
+
+    def save_model(self, request, obj, form, change):
+        # The form saves the words; a new status goes through the one transition that stamps who and when.
+        status = obj.status
+        obj.status = form.initial.get("status", Comment.Status.PENDING)
+        super().save_model(request, obj, form, change)
+        if status != obj.status:
+            moderation.moderate(obj, status, by=request.user)
+        elif change and form.changed_data:
+            moderation.edited(obj)
+        reply = form.cleaned_data.get("clinic_reply")
+        if change and reply and self.has_add_permission(request):
+            moderation.reply_as_clinic(obj, by=request.user, body=reply)
+            self.message_user(request, _("Your reply is published as the clinic's."), messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        moderation.delete_comments(Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        moderation.delete_comments(queryset)
+
+    def _moderate(self, request, queryset, moderate, done):
+        count = 0
+        for comment in queryset.select_related("article"):
+            moderate(comment, by=request.user)
+            count += 1
+        self.message_user(request, done(count), messages.SUCCESS)
+
+    @admin.action(description=_("Approve"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._moderate(
+            request,
+            queryset,
+            moderation.approve,
+            lambda n: ngettext("%d comment approved.", "%d comments approved.", n) % n,
+        )
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        self._moderate(
+            request,
+            queryset,
+            moderation.reject,
+            lambda n: ngettext("%d comment rejected.", "%d comments rejected.", n) % n,
+        )
+
+    @admin.action(description=_("Mark as spam"), permissions=["change"])
+    def mark_selected_as_spam(self, request, queryset):
+        self._moderate(
+            request,
+            queryset,
+            moderation.mark_spam,
+            lambda n: ngettext("%d comment marked as spam.", "%d comments marked as spam.", n) % n,
+        )

@@ -1,0 +1,12 @@
+"""Mounted under /blog/ (clinic_site.urls), beside the articles they belong to."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("<slug:slug>/comments/", views.CommentCreateView.as_view(), name="create"),
+    path("comments/<int:pk>/like/", views.CommentLikeView.as_view(), name="like"),
+]

@@ -1,0 +1,97 @@
+"""Likes, for articles and comments alike: one per browser, no account, nothing about the person stored.
+
+Anything that can be liked has a ``like_count`` column and a ``likes`` relation to a like model whose
+rows hold the target and a ``browser_key`` (a hash of the browser's cookie token, see blog.browser),
+unique together. This module is the only place that writes them, and ``LikeView`` the only view.
+
+A like counts only from a browser that was shown the page (it carries the signed cookie the article
+page sets, see clinic_site.antispam) and, per client address and article, up to ``LIKES_RATE_LIMIT``.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from clinic_site import antispam
+from clinic_site.http import HttpResponseSeeOther
+from clinic_site.origin import same_origin_only
+
+from .browser import browser_key, browser_token, new_browser_token, remember_browser
+
+RATE_LIMIT_GROUP = "likes"
+
+
+def add(target, *, browser_key: str) -> bool:
+    """Record one browser's like of ``target``; returns False when that browser already liked it.
+
+    The unique constraint decides, so two clicks racing each other still count once.
+    """
+    relation = target.likes
+    try:
+        with transaction.atomic():
+            relation.model.objects.create(**{relation.field.name: target, "browser_key": browser_key})
+            type(target).objects.filter(pk=target.pk).update(like_count=F("like_count") + 1)
+    except IntegrityError:
+        return False
+    target.like_count += 1
+    return True
+
+
+def has_liked(target, *, browser_key: str | None) -> bool:
+    return bool(browser_key) and target.likes.filter(browser_key=browser_key).exists()
+
+
+def over_limit(request, *, article_id: int) -> bool:
+    """Count this like against the client's allowance for the article; True once it is used up."""
+    return antispam.rate_limited(
+        request, group=f"{RATE_LIMIT_GROUP}:{article_id}", rate=settings.LIKES_RATE_LIMIT
+    )
+
+
+@method_decorator(same_origin_only, name="dispatch")
+class LikeView(View):
+    """POST only (the like button is a form, so it works without JavaScript); answers 303 See Other.
+
+    A subclass says what is liked (``get_target``), which article it belongs to, where to go back to,
+    what to retire from the caches after a new like, and its own words.
+    """
+
+    http_method_names = ["post"]
+    counted_message = _("Thank you: your like is counted.")
+    repeated_message = _("You already like this.")
+    refused_message = _("Your like could not be counted. Please open the page again and retry.")
+    limited_message = _("You have sent many likes in a short time. Please try again later.")
+
+    def get_target(self):
+        raise NotImplementedError
+
+    def article_id(self, target) -> int:
+        raise NotImplementedError
+
+    def redirect_url(self, target) -> str:
+        raise NotImplementedError
+
+    def retire(self, target) -> None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        target = self.get_target()
+        response = HttpResponseSeeOther(self.redirect_url(target))
+        if not antispam.page_was_shown(request):
+            messages.error(request, self.refused_message)
+            return response
+        if over_limit(request, article_id=self.article_id(target)):
+            messages.error(request, self.limited_message)
+            return response
+        token = browser_token(request) or new_browser_token()
+        if add(target, browser_key=browser_key(token)):
+            self.retire(target)
+            messages.success(request, self.counted_message)
+        else:
+            messages.info(request, self.repeated_message)
+        remember_browser(response, token)
+        return response
