@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import pagecache
 from .editor import ArticleBodyWidget
 from .models import Article, Condition
 from .uploads import clean_image, upload_image
@@ -85,6 +86,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish now"), permissions=["change"])
     def publish_now(self, request, queryset):
         count = queryset.publish_now()
+        pagecache.retire_all()  # a queryset update sends no signal
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,
@@ -94,6 +96,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Move back to draft"), permissions=["change"])
     def move_to_draft(self, request, queryset):
         count = queryset.move_to_draft()
+        pagecache.retire_all()
         self.message_user(
             request,
             ngettext("%d article moved back to draft.", "%d articles moved back to draft.", count) % count,

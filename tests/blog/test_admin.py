@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -72,6 +73,15 @@ def test_move_back_to_draft(admin_client):
     run_action(admin_client, "move_to_draft", [live])
     live.refresh_from_db()
     assert live.status == Article.Status.DRAFT
+
+
+def test_an_article_moved_back_to_draft_leaves_the_page_cache_at_once(admin_client, settings):
+    settings.BLOG_PAGE_CACHE_SECONDS = 60
+    live = ArticleFactory()
+    reader = Client(headers={"User-Agent": "Mozilla/5.0 Firefox/140.0"})
+    assert reader.get(live.get_absolute_url()).status_code == 200  # now in the page cache
+    run_action(admin_client, "move_to_draft", [live])
+    assert Client().get(live.get_absolute_url()).status_code == 404
 
 
 def test_the_changelist_shows_live_scheduled_and_draft(admin_client):
