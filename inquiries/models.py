@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic_site import roles
+
 # No 0/O, 1/I/L, U: a reference read aloud over the phone cannot be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PREFIX = "INQ"
-HANDLERS_GROUP = "Inquiry handlers"
 
 
 def generate_reference() -> str:
@@ -37,7 +38,7 @@ def inquiry_handlers():
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
-        .filter(models.Q(is_superuser=True) | models.Q(groups__name=HANDLERS_GROUP))
+        .filter(models.Q(is_superuser=True) | models.Q(groups__name=roles.INQUIRY_HANDLERS))
         .distinct()
         .order_by("username")
     )
@@ -47,7 +48,7 @@ def is_inquiry_handler(user) -> bool:
     """May this user see inquiries at all? Superusers, and active staff in the handlers group."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
-    return user.is_superuser or user.groups.filter(name=HANDLERS_GROUP).exists()
+    return user.is_superuser or user.groups.filter(name=roles.INQUIRY_HANDLERS).exists()
 
 
 class InquiryQuerySet(models.QuerySet):
@@ -365,8 +366,9 @@ class RoutingRule(models.Model):
             raise ValidationError(
                 {
                     "assignee": _(
-                        "This person cannot open inquiries: add them to the “Inquiry handlers” group first."
+                        "This person cannot open inquiries: add them to the “%(group)s” group first."
                     )
+                    % {"group": roles.INQUIRY_HANDLERS}
                 }
             )
 
