@@ -123,6 +123,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://clinic")}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and then stops answering would otherwise hold a web
+# request or the mail worker for as long as the operating system lets a socket wait. Django's SMTP
+# backend reads this for every connection, including those post_office's worker opens.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

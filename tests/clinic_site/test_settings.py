@@ -11,16 +11,16 @@ from django.core.cache import cache
 PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "example.org"}
 
 
-def setting_in_fresh_process(name: str, **env_overrides: str) -> str:
+def in_fresh_process(code: str, **env_overrides: str) -> str:
+    """What ``code`` prints, run after django.setup() in a new interpreter with this environment."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "clinic_site.settings",
         **PRODUCTION,
         **env_overrides,
     }
-    code = f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
     result = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
         cwd=django_settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -29,6 +29,10 @@ def setting_in_fresh_process(name: str, **env_overrides: str) -> str:
         check=True,
     )
     return result.stdout.strip()
+
+
+def setting_in_fresh_process(name: str, **env_overrides: str) -> str:
+    return in_fresh_process(f"from django.conf import settings; print(settings.{name})", **env_overrides)
 
 
 def test_sessions_stay_in_the_database_with_the_per_process_cache():
@@ -54,6 +58,27 @@ def test_csrf_trusted_origins_come_from_the_environment():
         "CSRF_TRUSTED_ORIGINS", DJANGO_CSRF_TRUSTED_ORIGINS="https://pt.example,https://www.pt.example"
     )
     assert origins == "['https://pt.example', 'https://www.pt.example']"
+
+
+# What Django builds for its own mail (error reports) and what post_office's worker builds
+# (get_connection on the backend in POST_OFFICE["BACKENDS"]) before it opens the connection.
+SMTP_CONNECTIONS = """
+from django.core.mail import get_connection
+from post_office.settings import get_backend
+for connection in (get_connection(), get_connection(get_backend("default"))):
+    print(type(connection).__module__, connection.timeout)
+"""
+SMTP_URL = "smtp+tls://clinic:secret@smtp.example.org:587"
+
+
+def test_smtp_connections_give_up_after_ten_seconds_by_default():
+    lines = in_fresh_process(SMTP_CONNECTIONS, EMAIL_URL=SMTP_URL).splitlines()
+    assert lines == ["django.core.mail.backends.smtp 10"] * 2
+
+
+def test_the_smtp_timeout_comes_from_the_environment():
+    lines = in_fresh_process(SMTP_CONNECTIONS, EMAIL_URL=SMTP_URL, EMAIL_TIMEOUT_SECONDS="3").splitlines()
+    assert lines == ["django.core.mail.backends.smtp 3"] * 2
 
 
 def test_configured_cache_round_trips_a_value():
