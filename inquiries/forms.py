@@ -75,17 +75,7 @@ class InquiryForm(forms.ModelForm):
 
     class Meta:
         model = Inquiry
-        fields = [
-            "name",
-            "email",
-            "phone",
-            "preferred_contact",
-            "location",
-            "condition",
-            "symptoms",
-            "duration",
-            "treatments_tried",
-        ]
+        fields = Inquiry.PATIENT_FIELDS
         labels = {
             "name": _("Your name"),
             "email": _("Email address"),
@@ -149,21 +139,8 @@ class InquiryForm(forms.ModelForm):
         helper.attrs = {"novalidate": ""}
         helper.form_show_errors = True
         helper.layout = Layout(
-            Fieldset(
-                _("About you"),
-                "name",
-                "email",
-                "phone",
-                "preferred_contact",
-                "location",
-            ),
-            Fieldset(
-                _("About your condition"),
-                "condition",
-                "symptoms",
-                "duration",
-                "treatments_tried",
-            ),
+            Fieldset(_("About you"), *Inquiry.CONTACT_FIELDS),
+            Fieldset(_("About your condition"), *Inquiry.HEALTH_FIELDS),
             "consent",
             Field("website", wrapper_class="inquiry-trap"),
             "started",
@@ -229,20 +206,11 @@ class InquiryForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data["started"] = signed_timestamp()
 
-    @sensitive_variables("data")
+    @sensitive_variables()
     def submission(self) -> dict:
-        """Keyword arguments for services.submit_inquiry."""
+        """Keyword arguments for services.submit_inquiry: the patient's fields and where they came from."""
         data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "email": data["email"],
-            "phone": data["phone"],
-            "preferred_contact": data["preferred_contact"],
-            "location": data["location"],
-            "condition": data["condition"],
-            "symptoms": data["symptoms"],
-            "duration": data["duration"],
-            "treatments_tried": data["treatments_tried"],
-            "source_article": self.source_article,
-            "submission_token": data["submission_token"],
-        }
+        kwargs = {"source_article": self.source_article, "submission_token": data["submission_token"]}
+        for field in Inquiry.PATIENT_FIELDS:
+            kwargs[field] = data[field]
+        return kwargs

@@ -1,6 +1,6 @@
 """Patient inquiries, the notes staff keep on them, how they are routed and who looked at them.
 
-Health details live in ``symptoms``, ``duration``, ``treatments_tried`` (and the condition chosen).
+What the patient wrote is ``Inquiry.PATIENT_FIELDS``; its health details are ``Inquiry.HEALTH_FIELDS``.
 Nothing here puts them in a string representation: ``__str__`` is the reference, so an object that
 lands in a log line or an error report says which inquiry, never what it is about.
 """
@@ -78,6 +78,13 @@ class InquiryQuerySet(models.QuerySet):
 
 
 class Inquiry(models.Model):
+    # What the patient tells us, in the form's order: who they are, how to reach them and where they
+    # would like to be seen; then their health details. The form, the service, the view's
+    # sensitive POST parameters and the admin's read-only fields are all derived from these.
+    CONTACT_FIELDS = ("name", "email", "phone", "preferred_contact", "location")
+    HEALTH_FIELDS = ("condition", "symptoms", "duration", "treatments_tried")
+    PATIENT_FIELDS = CONTACT_FIELDS + HEALTH_FIELDS
+
     class Status(models.TextChoices):
         NEW = "new", _("New")
         CONTACTED = "contacted", _("Contacted")

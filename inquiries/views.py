@@ -8,20 +8,13 @@ from clinic_site import antispam
 from clinic_site.http import HttpResponseSeeOther
 
 from .forms import InquiryForm
+from .models import Inquiry
 from .services import already_submitted, submit_inquiry
 
 SESSION_KEY = "inquiries_reference"
 RATE_LIMIT_GROUP = "inquiries.create"
-SENSITIVE_FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "condition",
-    "symptoms",
-    "duration",
-    "treatments_tried",
-    "article",
-)
+# Masked in error reports: everything the patient typed, and the article that led them to write.
+SENSITIVE_FIELDS = (*Inquiry.PATIENT_FIELDS, "article")
 
 
 @method_decorator(sensitive_post_parameters(*SENSITIVE_FIELDS), name="dispatch")
