@@ -185,8 +185,8 @@ class InquiryForm(forms.ModelForm):
             antispam.check_time_token(
                 token,
                 salt=TIMESTAMP_SALT,
-                min_seconds=settings.INQUIRIES_MIN_FILL_SECONDS,
-                max_age=settings.INQUIRIES_FORM_MAX_AGE_SECONDS,
+                min_seconds=settings.INQUIRIES_MIN_SECONDS,
+                max_age=settings.INQUIRIES_MAX_FORM_AGE_SECONDS,
             )
         except antispam.TimeTrapError as error:
             message, code = TIME_TRAP_REFUSALS[error.code]

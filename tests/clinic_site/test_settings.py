@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
@@ -58,6 +59,46 @@ def test_csrf_trusted_origins_come_from_the_environment():
         "CSRF_TRUSTED_ORIGINS", DJANGO_CSRF_TRUSTED_ORIGINS="https://pt.example,https://www.pt.example"
     )
     assert origins == "['https://pt.example', 'https://www.pt.example']"
+
+
+# Start-up checks as `manage.py check` (and runserver) runs them, ours only.
+OUR_CHECKS = """
+from django.core.checks import run_checks
+for message in run_checks():
+    if message.id.startswith("clinic_site."):
+        print(message.id, message.msg)
+"""
+RENAMED = [
+    # (old environment name, new name, a value that is not the default)
+    ("COMMENTS_MAX_FORM_AGE", "COMMENTS_MAX_FORM_AGE_SECONDS", "7200"),
+    ("INQUIRIES_MIN_FILL_SECONDS", "INQUIRIES_MIN_SECONDS", "5"),
+    ("INQUIRIES_FORM_MAX_AGE_SECONDS", "INQUIRIES_MAX_FORM_AGE_SECONDS", "7200"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "value"), RENAMED)
+def test_a_renamed_variable_still_works_under_its_old_name(old, new, value):
+    assert setting_in_fresh_process(new, **{old: value}) == value
+
+
+@pytest.mark.parametrize(("old", "new", "value"), RENAMED)
+def test_an_old_name_is_warned_about_at_start_up(old, new, value):
+    warnings = in_fresh_process(OUR_CHECKS, **{old: value}).splitlines()
+    assert warnings == [f"clinic_site.W001 The environment variable {old} is now called {new}."]
+
+
+@pytest.mark.parametrize(("old", "new", "value"), RENAMED)
+def test_the_new_name_wins_over_the_old_one(old, new, value):
+    assert setting_in_fresh_process(new, **{old: value, new: "9000"}) == "9000"
+
+
+def test_no_warning_when_only_the_new_names_are_set():
+    environment = {new: value for _old, new, value in RENAMED}
+    assert in_fresh_process(OUR_CHECKS, **environment) == ""
+
+
+def test_the_comment_code_still_finds_the_form_age_under_its_old_setting_name():
+    assert setting_in_fresh_process("COMMENTS_MAX_FORM_AGE", COMMENTS_MAX_FORM_AGE_SECONDS="7200") == "7200"
 
 
 # What Django builds for its own mail (error reports) and what post_office's worker builds
