@@ -2,11 +2,10 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core import signing
 from django.core.cache import cache
 
 from clinic_site import roles
-from inquiries.forms import TIMESTAMP_SALT
+from inquiries.forms import InquiryForm
 from tests.factories import StaffFactory, UserFactory
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -30,7 +29,7 @@ def lockfile(tmp_path):
 
 
 def started_ago(seconds: int) -> str:
-    return signing.dumps(int(time.time()) - seconds, salt=TIMESTAMP_SALT)
+    return InquiryForm.guard.make_token(at=time.time() - seconds)
 
 
 @pytest.fixture
