@@ -6,11 +6,13 @@
   keyed by a keyed hash of the client's address (as ``clinic_site.security.client_ip`` finds it
   behind the trusted proxies), so no address is ever stored.
 
-Each form keeps its own wording and its own settings; the mechanisms live only here.
+Each form declares one ``FormGuard`` with its own salt, rate-limit group and settings prefix, and
+keeps its own wording; the mechanisms live only here.
 """
 
 import re
 import time
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -78,21 +80,92 @@ def rate_limited(request, *, group: str, rate: str) -> bool:
     return bool(usage and usage["should_limit"])
 
 
-RATE_SETTINGS = ["COMMENTS_RATE_LIMIT", "INQUIRIES_RATE_LIMIT", "LIKES_RATE_LIMIT"]
+# The forms with a guard, by settings prefix; the checks below read the settings of each.
+GUARDED_FORMS = ("COMMENTS", "INQUIRIES")
+
+
+@dataclass(frozen=True)
+class FormGuard:
+    """The time trap and the rate limit of one public form.
+
+    Its settings are named after ``settings_prefix``: ``<PREFIX>_MIN_SECONDS`` (sent sooner after the
+    form was shown is a bot's), ``<PREFIX>_MAX_FORM_AGE_SECONDS`` (an older form is sent again) and
+    ``<PREFIX>_RATE_LIMIT`` (like ``"5/10m"``). They are read on each use, not when the guard is made.
+    """
+
+    settings_prefix: str
+    salt: str
+    rate_group: str
+
+    def __post_init__(self):
+        if self.settings_prefix not in GUARDED_FORMS:
+            raise ValueError(f"Add {self.settings_prefix!r} to GUARDED_FORMS so its settings are checked.")
+
+    def _setting(self, suffix: str):
+        return getattr(settings, f"{self.settings_prefix}_{suffix}")
+
+    @property
+    def min_seconds(self) -> float:
+        return self._setting("MIN_SECONDS")
+
+    @property
+    def max_form_age(self) -> float:
+        return self._setting("MAX_FORM_AGE_SECONDS")
+
+    @property
+    def rate(self) -> str:
+        return self._setting("RATE_LIMIT")
+
+    def make_token(self, *, at: float | None = None) -> str:
+        """The signed time the form is shown (now, or ``at``), for its hidden field or a cookie."""
+        return make_time_token(salt=self.salt, at=at)
+
+    def check_token(self, token: str) -> None:
+        """Raise TimeTrapError unless the form was shown between the two limits ago."""
+        check_time_token(token, salt=self.salt, min_seconds=self.min_seconds, max_age=self.max_form_age)
+
+    def rate_limited(self, request) -> bool:
+        """Count this attempt and say whether the client has gone over the form's rate."""
+        return rate_limited(request, group=self.rate_group, rate=self.rate)
+
+
 _RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
 
 
 @checks.register(checks.Tags.security)
 def check_rates(app_configs=None, **kwargs):
     """A rate that django-ratelimit cannot read would fail every submission: refuse to start instead."""
+    names = [f"{prefix}_RATE_LIMIT" for prefix in GUARDED_FORMS] + ["LIKES_RATE_LIMIT"]
     return [
         checks.Error(
-            f"{name} {getattr(settings, name)!r} is not a rate like '5/h' or '10/15m'.",
+            f"{name} {getattr(settings, name, None)!r} is not a rate like '5/h' or '10/15m'.",
             id="clinic_site.E001",
         )
-        for name in RATE_SETTINGS
+        for name in names
         if not _RATE_RE.match(str(getattr(settings, name, "")).strip())
     ]
+
+
+@checks.register(checks.Tags.security)
+def check_time_traps(app_configs=None, **kwargs):
+    """A form that expires before it may be sent would refuse every person: refuse to start instead."""
+    errors = []
+    for prefix in GUARDED_FORMS:
+        shortest = getattr(settings, f"{prefix}_MIN_SECONDS", None)
+        longest = getattr(settings, f"{prefix}_MAX_FORM_AGE_SECONDS", None)
+        try:
+            window = 0 <= shortest < longest
+        except TypeError:  # missing, or not a number
+            window = False
+        if not window:
+            errors.append(
+                checks.Error(
+                    f"{prefix}_MIN_SECONDS ({shortest!r}) must be at least 0 and below "
+                    f"{prefix}_MAX_FORM_AGE_SECONDS ({longest!r}).",
+                    id="clinic_site.E002",
+                )
+            )
+    return errors
 
 
 # Pages with anonymous forms (the article page: likes, comments) are cached whole, so they cannot carry

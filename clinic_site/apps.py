@@ -7,4 +7,4 @@ class ClinicSiteConfig(AppConfig):
     verbose_name = _("Practice")
 
     def ready(self):
-        from . import antispam  # noqa: F401  (registers the rate-limit settings check)
+        from . import antispam, checks  # noqa: F401  (they register the settings checks)

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import models
 
+from . import roles
 from .models import Clinician, Location
 
 
@@ -137,9 +138,9 @@ def seed_clinicians(locations: dict[str, Location]) -> dict[str, Clinician]:
 # username -> (group name or None for the superuser, the clinician it belongs to)
 STAFF_ACCOUNTS = {
     "owner": (None, "maya-okafor"),
-    "editor": ("Editors", "daniel-reyes"),
-    "moderator": ("Comment moderators", "grace-lindqvist"),
-    "handler": ("Inquiry handlers", "sam-patel"),
+    "editor": (roles.EDITORS, "daniel-reyes"),
+    "moderator": (roles.COMMENT_MODERATORS, "grace-lindqvist"),
+    "handler": (roles.INQUIRY_HANDLERS, "sam-patel"),
 }
 
 

@@ -1,6 +1,7 @@
-"""The staff roles, as the names of their groups. Code, migrations and tests all name them from here.
+"""The names of the staff groups, the one place they are spelt out.
 
-Plain strings and nothing else, so that migrations may import this module.
+The strings are stored in existing databases (auth_group.name), so they never change. This module
+imports nothing, which keeps it safe to use from migrations as well as from code.
 """
 
 EDITORS = "Editors"

@@ -21,6 +21,20 @@ VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 
+# Environment variables renamed in this release, as (old name, new name), for those set under the
+# old name. clinic_site.checks warns about each (clinic_site.W001) in `manage.py check`, runserver
+# and `make check-deploy`.
+OLD_ENV_NAMES_SET: list[tuple[str, str]] = []
+
+
+def _renamed(new: str, *, old: str) -> str:
+    """The variable to read for ``new``: the old name keeps working for one release if only it is set."""
+    if old not in env:
+        return new
+    OLD_ENV_NAMES_SET.append((old, new))
+    return new if new in env else old
+
+
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
@@ -124,6 +138,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://clinic")}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and then stops answering would otherwise hold a web
+# request or the mail worker for as long as the operating system lets a socket wait. Django's SMTP
+# backend reads this for every connection, including those post_office's worker opens.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -231,7 +249,10 @@ COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=180)
 # The time trap: a form sent sooner than this after it was shown is a bot's.
 COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
 # A form older than this must be sent again (its signed timestamp has expired).
-COMMENTS_MAX_FORM_AGE = env.int("COMMENTS_MAX_FORM_AGE", default=60 * 60 * 12)
+COMMENTS_MAX_FORM_AGE_SECONDS = env.int(
+    _renamed("COMMENTS_MAX_FORM_AGE_SECONDS", old="COMMENTS_MAX_FORM_AGE"), default=60 * 60 * 12
+)
+COMMENTS_MAX_FORM_AGE = COMMENTS_MAX_FORM_AGE_SECONDS  # alias until the comments app reads the new name
 # Per client, across processes (the cache); format of django-ratelimit: "count/period".
 COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="5/10m")
 # More links than this and the comment waits for a moderator, known commenter or not.
@@ -263,8 +284,13 @@ INQUIRIES_FALLBACK_EMAIL = env.str("INQUIRIES_FALLBACK_EMAIL", default=CLINIC_EM
 INQUIRIES_FALLBACK_USERNAME = env.str("INQUIRIES_FALLBACK_USERNAME", default="")
 # "<count>/<period>" per client, period one of s, m, h, d; shared through the cache across processes.
 INQUIRIES_RATE_LIMIT = env.str("INQUIRIES_RATE_LIMIT", default="5/h")
-INQUIRIES_MIN_FILL_SECONDS = env.int("INQUIRIES_MIN_FILL_SECONDS", default=3)
-INQUIRIES_FORM_MAX_AGE_SECONDS = env.int("INQUIRIES_FORM_MAX_AGE_SECONDS", default=60 * 60 * 24)
+# The time trap, as for comments: sooner than this is a bot's, older than this is sent again.
+INQUIRIES_MIN_SECONDS = env.int(
+    _renamed("INQUIRIES_MIN_SECONDS", old="INQUIRIES_MIN_FILL_SECONDS"), default=3
+)
+INQUIRIES_MAX_FORM_AGE_SECONDS = env.int(
+    _renamed("INQUIRIES_MAX_FORM_AGE_SECONDS", old="INQUIRIES_FORM_MAX_AGE_SECONDS"), default=60 * 60 * 24
+)
 INQUIRIES_RETENTION_DAYS = env.int("INQUIRIES_RETENTION_DAYS", default=365)
 INQUIRIES_RESPONSE_DAYS = env.int("INQUIRIES_RESPONSE_DAYS", default=2)
 

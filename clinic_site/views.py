@@ -39,10 +39,8 @@ class PrivacyView(TemplateView):
     template_name = "privacy.html"
 
     def get_context_data(self, **kwargs):
-        # The inquiries app defines the retention period; until it does, the notice stays general.
-        return super().get_context_data(
-            inquiry_retention_days=getattr(settings, "INQUIRY_RETENTION_DAYS", None), **kwargs
-        )
+        # The period purge_inquiries applies, so the notice promises what the site actually does.
+        return super().get_context_data(inquiry_retention_days=settings.INQUIRIES_RETENTION_DAYS, **kwargs)
 
 
 class RobotsView(TemplateView):

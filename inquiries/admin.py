@@ -115,20 +115,8 @@ class InquiryAdmin(HandlersOnlyMixin, admin.ModelAdmin):
             _("Handling"),
             {"fields": ["reference", "status", "assignee", "received_at", "first_response_at", "closed_at"]},
         ),
-        (_("Patient"), {"fields": ["name", "email", "phone", "preferred_contact", "location"]}),
-        (
-            _("What they told us"),
-            {
-                "fields": [
-                    "condition",
-                    "symptoms",
-                    "duration",
-                    "treatments_tried",
-                    "source_article",
-                    "consent_at",
-                ]
-            },
-        ),
+        (_("Patient"), {"fields": Inquiry.CONTACT_FIELDS}),
+        (_("What they told us"), {"fields": (*Inquiry.HEALTH_FIELDS, "source_article", "consent_at")}),
     ]
     # What the patient wrote stays as they wrote it; staff work status, assignee and notes.
     readonly_fields = [
@@ -136,15 +124,7 @@ class InquiryAdmin(HandlersOnlyMixin, admin.ModelAdmin):
         "received_at",
         "first_response_at",
         "closed_at",
-        "name",
-        "email",
-        "phone",
-        "preferred_contact",
-        "location",
-        "condition",
-        "symptoms",
-        "duration",
-        "treatments_tried",
+        *Inquiry.PATIENT_FIELDS,
         "source_article",
         "consent_at",
     ]

@@ -4,9 +4,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from blog.models import Condition
+from clinic_site import roles
 from clinic_site.models import Clinician, Location
 
-from .models import HANDLERS_GROUP, RoutingRule, is_inquiry_handler
+from .models import RoutingRule, is_inquiry_handler
 
 # (rule name, condition slug or None, location slug or None, clinician slug or username).
 # The seed_demo data: Maya Okafor (owner, superuser), Sam Patel (front desk, "handler"),
@@ -34,7 +35,7 @@ def _say(stdout, message: str) -> None:
 
 def seed_routing(stdout=None) -> int:
     """Create (or refresh) the demo rules; returns how many rules exist afterwards. Idempotent."""
-    group, _created = Group.objects.get_or_create(name=HANDLERS_GROUP)
+    group, _created = Group.objects.get_or_create(name=roles.INQUIRY_HANDLERS)
     handler = get_user_model().objects.filter(username="handler", is_staff=True).first()
     if handler is not None:
         handler.groups.add(group)

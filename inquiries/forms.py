@@ -3,7 +3,6 @@ import secrets
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -13,7 +12,6 @@ from clinic_site.models import Location
 
 from .models import Inquiry
 
-TIMESTAMP_SALT = "inquiries.form-started"
 NO_LINE_BREAKS = _("Please keep this on one line (no line breaks).")
 # The shared time trap's verdicts, in this form's words and error codes.
 TIME_TRAP_REFUSALS = {
@@ -32,10 +30,6 @@ TIME_TRAP_REFUSALS = {
 }
 
 
-def signed_timestamp() -> str:
-    return antispam.make_time_token(salt=TIMESTAMP_SALT)
-
-
 @sensitive_variables("value")
 def reject_line_breaks(value: str) -> str:
     # A CR or LF in a value that may reach a mail header is refused outright, never cleaned up.
@@ -45,6 +39,11 @@ def reject_line_breaks(value: str) -> str:
 
 
 class InquiryForm(forms.ModelForm):
+    # The time trap and the rate limit, with the INQUIRIES_* settings; the view counts submissions.
+    guard = antispam.FormGuard(
+        settings_prefix="INQUIRIES", salt="inquiries.form-started", rate_group="inquiries.create"
+    )
+
     condition = forms.ModelChoiceField(
         queryset=Condition.objects.all(),
         required=False,
@@ -75,17 +74,7 @@ class InquiryForm(forms.ModelForm):
 
     class Meta:
         model = Inquiry
-        fields = [
-            "name",
-            "email",
-            "phone",
-            "preferred_contact",
-            "location",
-            "condition",
-            "symptoms",
-            "duration",
-            "treatments_tried",
-        ]
+        fields = Inquiry.PATIENT_FIELDS
         labels = {
             "name": _("Your name"),
             "email": _("Email address"),
@@ -123,7 +112,7 @@ class InquiryForm(forms.ModelForm):
         self.helper = self._build_helper()
 
     def _prefill(self) -> None:
-        self.initial.setdefault("started", signed_timestamp())
+        self.initial.setdefault("started", self.guard.make_token())
         self.initial.setdefault("submission_token", secrets.token_urlsafe(32))
         params = self.request.GET if self.request is not None else {}
         article = self._published_article(params.get("article", ""))
@@ -149,21 +138,8 @@ class InquiryForm(forms.ModelForm):
         helper.attrs = {"novalidate": ""}
         helper.form_show_errors = True
         helper.layout = Layout(
-            Fieldset(
-                _("About you"),
-                "name",
-                "email",
-                "phone",
-                "preferred_contact",
-                "location",
-            ),
-            Fieldset(
-                _("About your condition"),
-                "condition",
-                "symptoms",
-                "duration",
-                "treatments_tried",
-            ),
+            Fieldset(_("About you"), *Inquiry.CONTACT_FIELDS),
+            Fieldset(_("About your condition"), *Inquiry.HEALTH_FIELDS),
             "consent",
             Field("website", wrapper_class="inquiry-trap"),
             "started",
@@ -205,12 +181,7 @@ class InquiryForm(forms.ModelForm):
 
     def _check_timing(self, token: str) -> None:
         try:
-            antispam.check_time_token(
-                token,
-                salt=TIMESTAMP_SALT,
-                min_seconds=settings.INQUIRIES_MIN_FILL_SECONDS,
-                max_age=settings.INQUIRIES_FORM_MAX_AGE_SECONDS,
-            )
+            self.guard.check_token(token)
         except antispam.TimeTrapError as error:
             message, code = TIME_TRAP_REFUSALS[error.code]
             raise forms.ValidationError(message, code=code) from None
@@ -227,22 +198,13 @@ class InquiryForm(forms.ModelForm):
         """After an expired or refused timestamp, re-render with a fresh one so a person can resend."""
         if self.is_bound:
             self.data = self.data.copy()
-            self.data["started"] = signed_timestamp()
+            self.data["started"] = self.guard.make_token()
 
-    @sensitive_variables("data")
+    @sensitive_variables()
     def submission(self) -> dict:
-        """Keyword arguments for services.submit_inquiry."""
+        """Keyword arguments for services.submit_inquiry: the patient's fields and where they came from."""
         data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "email": data["email"],
-            "phone": data["phone"],
-            "preferred_contact": data["preferred_contact"],
-            "location": data["location"],
-            "condition": data["condition"],
-            "symptoms": data["symptoms"],
-            "duration": data["duration"],
-            "treatments_tried": data["treatments_tried"],
-            "source_article": self.source_article,
-            "submission_token": data["submission_token"],
-        }
+        kwargs = {"source_article": self.source_article, "submission_token": data["submission_token"]}
+        for field in Inquiry.PATIENT_FIELDS:
+            kwargs[field] = data[field]
+        return kwargs

@@ -1,6 +1,6 @@
 """Patient inquiries, the notes staff keep on them, how they are routed and who looked at them.
 
-Health details live in ``symptoms``, ``duration``, ``treatments_tried`` (and the condition chosen).
+What the patient wrote is ``Inquiry.PATIENT_FIELDS``; its health details are ``Inquiry.HEALTH_FIELDS``.
 Nothing here puts them in a string representation: ``__str__`` is the reference, so an object that
 lands in a log line or an error report says which inquiry, never what it is about.
 """
@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic_site import roles
+
 # No 0/O, 1/I/L, U: a reference read aloud over the phone cannot be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PREFIX = "INQ"
-HANDLERS_GROUP = "Inquiry handlers"
 
 
 def generate_reference() -> str:
@@ -37,7 +38,7 @@ def inquiry_handlers():
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
-        .filter(models.Q(is_superuser=True) | models.Q(groups__name=HANDLERS_GROUP))
+        .filter(models.Q(is_superuser=True) | models.Q(groups__name=roles.INQUIRY_HANDLERS))
         .distinct()
         .order_by("username")
     )
@@ -47,7 +48,7 @@ def is_inquiry_handler(user) -> bool:
     """May this user see inquiries at all? Superusers, and active staff in the handlers group."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
-    return user.is_superuser or user.groups.filter(name=HANDLERS_GROUP).exists()
+    return user.is_superuser or user.groups.filter(name=roles.INQUIRY_HANDLERS).exists()
 
 
 class InquiryQuerySet(models.QuerySet):
@@ -77,6 +78,13 @@ class InquiryQuerySet(models.QuerySet):
 
 
 class Inquiry(models.Model):
+    # What the patient tells us, in the form's order: who they are, how to reach them and where they
+    # would like to be seen; then their health details. The form, the service, the view's
+    # sensitive POST parameters and the admin's read-only fields are all derived from these.
+    CONTACT_FIELDS = ("name", "email", "phone", "preferred_contact", "location")
+    HEALTH_FIELDS = ("condition", "symptoms", "duration", "treatments_tried")
+    PATIENT_FIELDS = CONTACT_FIELDS + HEALTH_FIELDS
+
     class Status(models.TextChoices):
         NEW = "new", _("New")
         CONTACTED = "contacted", _("Contacted")
@@ -365,8 +373,9 @@ class RoutingRule(models.Model):
             raise ValidationError(
                 {
                     "assignee": _(
-                        "This person cannot open inquiries: add them to the “Inquiry handlers” group first."
+                        "This person cannot open inquiries: add them to the “%(group)s” group first."
                     )
+                    % {"group": roles.INQUIRY_HANDLERS}
                 }
             )
 

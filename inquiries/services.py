@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from post_office import mail
 
-from blog.models import Article, Condition
-from clinic_site.models import Location
+from blog.models import Article
 
 from .models import Inquiry, RoutingRule, is_inquiry_handler
 
@@ -102,42 +101,42 @@ def queue_emails(inquiry: Inquiry, route: Route) -> None:
     )
 
 
+# The patient fields without which an inquiry cannot be stored (the rest have the model's defaults).
+REQUIRED_PATIENT_FIELDS = frozenset(
+    name
+    for name in Inquiry.PATIENT_FIELDS
+    if not Inquiry._meta.get_field(name).blank and not Inquiry._meta.get_field(name).has_default()
+)
+
+
+@sensitive_variables()
+def _check_patient_fields(patient: dict) -> None:
+    """Refuse unknown or missing fields as a wrong keyword would be; the error names fields, never values."""
+    unexpected = sorted(set(patient) - set(Inquiry.PATIENT_FIELDS))
+    missing = sorted(REQUIRED_PATIENT_FIELDS - set(patient))
+    if unexpected or missing:
+        raise TypeError(f"submit_inquiry(): unexpected fields {unexpected}, missing fields {missing}")
+
+
 # No local variable of this frame (what the patient typed) ever appears in an error report.
 @sensitive_variables()
-def submit_inquiry(
-    *,
-    name: str,
-    email: str,
-    phone: str = "",
-    preferred_contact: str = Inquiry.ContactMethod.EMAIL,
-    location: Location | None = None,
-    condition: Condition | None = None,
-    symptoms: str,
-    duration: str,
-    treatments_tried: str = "",
-    source_article: Article | None = None,
-    submission_token: str,
-) -> Inquiry:
+def submit_inquiry(*, source_article: Article | None = None, submission_token: str, **patient) -> Inquiry:
     """Store a patient's inquiry, route it and queue its emails, all or nothing.
+
+    ``patient`` holds the fields of ``Inquiry.PATIENT_FIELDS`` by name, as the form cleaned them
+    (``InquiryForm.submission()``); those the model cannot do without are required.
 
     The same ``submission_token`` twice (a double click, a resubmitted page) returns the inquiry
     already stored instead of a second one.
     """
+    _check_patient_fields(patient)
     existing = already_submitted(submission_token)
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
             inquiry = Inquiry(
-                name=name,
-                email=email,
-                phone=phone,
-                preferred_contact=preferred_contact,
-                location=location,
-                condition=condition,
-                symptoms=symptoms,
-                duration=duration,
-                treatments_tried=treatments_tried,
+                **patient,
                 consent_at=timezone.now(),
                 source_article=source_article,
                 submission_token=submission_token,

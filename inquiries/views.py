@@ -4,24 +4,15 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from clinic_site import antispam
 from clinic_site.http import HttpResponseSeeOther
 
 from .forms import InquiryForm
+from .models import Inquiry
 from .services import already_submitted, submit_inquiry
 
 SESSION_KEY = "inquiries_reference"
-RATE_LIMIT_GROUP = "inquiries.create"
-SENSITIVE_FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "condition",
-    "symptoms",
-    "duration",
-    "treatments_tried",
-    "article",
-)
+# Masked in error reports: everything the patient typed, and the article that led them to write.
+SENSITIVE_FIELDS = (*Inquiry.PATIENT_FIELDS, "article")
 
 
 @method_decorator(sensitive_post_parameters(*SENSITIVE_FIELDS), name="dispatch")
@@ -38,7 +29,7 @@ class InquiryCreateView(FormView):
         stored = already_submitted(request.POST.get("submission_token", ""))
         if stored is not None:
             return self.thank(stored)
-        if antispam.rate_limited(request, group=RATE_LIMIT_GROUP, rate=settings.INQUIRIES_RATE_LIMIT):
+        if self.form_class.guard.rate_limited(request):
             form = self.get_form()
             form.helper.form_show_errors = False  # keep what they typed; the only problem is the pace
             return self.render_to_response(self.get_context_data(form=form, rate_limited=True), status=429)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from blog.comments.models import Comment
 from blog.models import Article, ArticleLike, Condition
+from clinic_site import roles
 from clinic_site.models import Clinician, Location
 
 
@@ -117,7 +118,7 @@ class RoutingRuleFactory(factory.django.DjangoModelFactory):
     group = factory.Maybe(
         "assignee",
         yes_declaration=None,
-        no_declaration=factory.LazyFunction(lambda: Group.objects.get(name="Inquiry handlers")),
+        no_declaration=factory.LazyFunction(lambda: Group.objects.get(name=roles.INQUIRY_HANDLERS)),
     )
 
 
@@ -130,9 +131,7 @@ class HandlerFactory(StaffFactory):
     @factory.post_generation
     def handlers_group(self, create, extracted, **kwargs):
         if create:
-            from django.contrib.auth.models import Group
-
-            self.groups.add(Group.objects.get(name="Inquiry handlers"))
+            self.groups.add(Group.objects.get(name=roles.INQUIRY_HANDLERS))
 
 
 class InquiryAccessLogFactory(factory.django.DjangoModelFactory):

@@ -7,9 +7,7 @@ own permissions to them in their own migrations (with get_or_create, so the orde
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITORS = "Editors"
-COMMENT_MODERATORS = "Comment moderators"
-INQUIRY_HANDLERS = "Inquiry handlers"
+from clinic_site.roles import COMMENT_MODERATORS, EDITORS, INQUIRY_HANDLERS
 
 GROUP_PERMISSIONS = {
     EDITORS: {

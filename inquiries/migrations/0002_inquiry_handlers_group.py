@@ -6,7 +6,7 @@ get_or_create, so it coexists with any other migration that creates the same gro
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Inquiry handlers"
+from clinic_site.roles import INQUIRY_HANDLERS
 PERMISSIONS = [
     ("inquiries", "view_inquiry"),
     ("inquiries", "change_inquiry"),
@@ -27,7 +27,7 @@ def grant(apps, schema_editor):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=GROUP)
+    group, _created = Group.objects.get_or_create(name=INQUIRY_HANDLERS)
     for app_label, codename in PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
         group.permissions.add(permission)
@@ -36,7 +36,7 @@ def grant(apps, schema_editor):
 def revoke(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name=GROUP).first()
+    group = Group.objects.filter(name=INQUIRY_HANDLERS).first()
     if group is None:
         return
     for app_label, codename in PERMISSIONS:

@@ -16,7 +16,7 @@ REFERENCE = re.compile(r"INQ-[0-9A-Z]{4}-[0-9A-Z]{4}")
 @pytest.fixture(autouse=True)
 def _no_time_trap(settings):
     # The form refuses submissions faster than a person types; a test types instantly.
-    settings.INQUIRIES_MIN_FILL_SECONDS = 0
+    settings.INQUIRIES_MIN_SECONDS = 0
 
 
 @pytest.fixture

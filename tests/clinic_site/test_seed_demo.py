@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from blog.demo import MYOFASCIAL_SLUG
 from blog.models import Article, Condition
+from clinic_site import roles
 from clinic_site.models import Clinician, Location
 from inquiries.models import RoutingRule
 
@@ -72,9 +73,9 @@ def test_with_a_password_one_staff_account_per_role():
     assert set(users) == {"owner", "editor", "moderator", "handler"}
     assert all(u.is_staff and u.check_password(PASSWORD) for u in users.values())
     assert users["owner"].is_superuser
-    assert [g.name for g in users["editor"].groups.all()] == ["Editors"]
-    assert [g.name for g in users["moderator"].groups.all()] == ["Comment moderators"]
-    assert [g.name for g in users["handler"].groups.all()] == ["Inquiry handlers"]
+    assert [g.name for g in users["editor"].groups.all()] == [roles.EDITORS]
+    assert [g.name for g in users["moderator"].groups.all()] == [roles.COMMENT_MODERATORS]
+    assert [g.name for g in users["handler"].groups.all()] == [roles.INQUIRY_HANDLERS]
     assert users["owner"].clinician.credentials == "PT, DPT"
     assert "owner, editor, moderator, handler" in output
     assert PASSWORD not in output
@@ -101,6 +102,6 @@ def test_a_negative_comments_count_is_refused():
 
 def test_staff_accounts_come_with_routing_rules_for_inquiries():
     seed("--staff-password", PASSWORD)
-    assert RoutingRule.objects.filter(group__name="Inquiry handlers").exists()
+    assert RoutingRule.objects.filter(group__name=roles.INQUIRY_HANDLERS).exists()
     seed("--staff-password", PASSWORD)
-    assert RoutingRule.objects.filter(group__name="Inquiry handlers").count() == 1
+    assert RoutingRule.objects.filter(group__name=roles.INQUIRY_HANDLERS).count() == 1

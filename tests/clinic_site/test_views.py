@@ -49,9 +49,10 @@ def test_privacy_notice_says_view_counts_store_no_ip(client):
     assert "we do not store your IP address" in content
 
 
-def test_privacy_notice_gives_the_retention_when_set(client, settings):
-    settings.INQUIRY_RETENTION_DAYS = 365
-    assert "after 365 days" in client.get(reverse("privacy")).content.decode()
+@pytest.mark.parametrize(("days", "wording"), [(90, "after 90 days"), (1, "after 1 day")])
+def test_privacy_notice_states_the_retention_purge_inquiries_applies(client, settings, days, wording):
+    settings.INQUIRIES_RETENTION_DAYS = days
+    assert wording in client.get(reverse("privacy")).content.decode()
 
 
 def test_robots_points_at_the_sitemap_and_keeps_out_of_the_admin(client):

@@ -2,11 +2,10 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core import signing
 from django.core.cache import cache
 
-from inquiries.forms import TIMESTAMP_SALT
-from inquiries.models import HANDLERS_GROUP
+from clinic_site import roles
+from inquiries.forms import InquiryForm
 from tests.factories import StaffFactory, UserFactory
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -30,7 +29,7 @@ def lockfile(tmp_path):
 
 
 def started_ago(seconds: int) -> str:
-    return signing.dumps(int(time.time()) - seconds, salt=TIMESTAMP_SALT)
+    return InquiryForm.guard.make_token(at=time.time() - seconds)
 
 
 @pytest.fixture
@@ -62,7 +61,7 @@ def form_data():
 
 @pytest.fixture
 def handlers_group(db):
-    return Group.objects.get(name=HANDLERS_GROUP)  # made by the data migration
+    return Group.objects.get(name=roles.INQUIRY_HANDLERS)  # made by the data migration
 
 
 @pytest.fixture
@@ -86,14 +85,14 @@ def _group_with(name, *codenames):
 @pytest.fixture
 def editor(db):
     user = StaffFactory(username="editor")
-    user.groups.add(_group_with("Editors", "add_article", "change_article", "view_article"))
+    user.groups.add(_group_with(roles.EDITORS, "add_article", "change_article", "view_article"))
     return user
 
 
 @pytest.fixture
 def moderator(db):
     user = StaffFactory(username="moderator")
-    user.groups.add(_group_with("Comment moderators", "view_article"))
+    user.groups.add(_group_with(roles.COMMENT_MODERATORS, "view_article"))
     return user
 
 

@@ -208,6 +208,16 @@ def test_status_change_in_the_form_records_first_response(client, handler, inqui
     assert inquiry.first_response_at is not None
 
 
+def test_every_patient_field_is_shown_read_only_on_the_change_page(client, handler, inquiry):
+    client.force_login(handler)
+    response = client.get(pages(inquiry)["change"])
+    admin_form = response.context["adminform"]
+    shown = {name for _title, options in admin_form.fieldsets for name in options["fields"]}
+    assert set(Inquiry.PATIENT_FIELDS) <= shown
+    assert set(Inquiry.PATIENT_FIELDS) <= set(admin_form.readonly_fields)
+    assert not set(Inquiry.PATIENT_FIELDS) & set(admin_form.form.fields)
+
+
 def test_patient_fields_cannot_be_edited(client, handler, inquiry):
     client.force_login(handler)
     client.post(pages(inquiry)["change"], change_form_data(inquiry, symptoms="rewritten"))

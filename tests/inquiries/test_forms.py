@@ -106,7 +106,7 @@ def test_tampered_timestamp_is_refused(form_data):
 
 
 def test_expired_form_asks_to_send_again(form_data, settings):
-    settings.INQUIRIES_FORM_MAX_AGE_SECONDS = 30
+    settings.INQUIRIES_MAX_FORM_AGE_SECONDS = 30
     form = bound(form_data(started=started_ago(60)))
     assert not form.is_valid()
     assert form.has_error("__all__", "expired")

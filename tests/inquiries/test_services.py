@@ -81,6 +81,33 @@ def test_same_submission_token_stores_one_inquiry():
     assert Email.objects.count() == 2
 
 
+def test_the_model_defaults_fill_the_optional_patient_fields():
+    inquiry = submit_inquiry(
+        name="Pat", email="pat@example.com", symptoms="stiff knee", duration="a week", submission_token="t"
+    )
+    inquiry.refresh_from_db()
+    assert (inquiry.phone, inquiry.preferred_contact, inquiry.treatments_tried) == ("", "email", "")
+    assert (inquiry.location, inquiry.condition) == (None, None)
+
+
+def test_a_field_that_is_not_the_patients_is_refused_by_name_only():
+    with pytest.raises(TypeError) as refusal:
+        submit(shoe_size="44")
+    assert "shoe_size" in str(refusal.value)
+    assert not any(value in str(refusal.value) for value in HEALTH.values())
+    assert not Inquiry.objects.exists()
+
+
+def test_a_missing_required_field_is_refused_by_name_only():
+    with pytest.raises(TypeError) as refusal:
+        submit_inquiry(
+            name=HEALTH["name"], email="q@example.com", duration=HEALTH["duration"], submission_token="t"
+        )
+    assert "symptoms" in str(refusal.value)
+    assert HEALTH["duration"] not in str(refusal.value)
+    assert not Inquiry.objects.exists()
+
+
 def test_str_and_repr_carry_the_reference_only():
     inquiry = submit()
     for text in (str(inquiry), repr(inquiry)):
