@@ -252,7 +252,6 @@ COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
 COMMENTS_MAX_FORM_AGE_SECONDS = env.int(
     _renamed("COMMENTS_MAX_FORM_AGE_SECONDS", old="COMMENTS_MAX_FORM_AGE"), default=60 * 60 * 12
 )
-COMMENTS_MAX_FORM_AGE = COMMENTS_MAX_FORM_AGE_SECONDS  # alias until the comments app reads the new name
 # Per client, across processes (the cache); format of django-ratelimit: "count/period".
 COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="5/10m")
 # More links than this and the comment waits for a moderator, known commenter or not.

@@ -7,19 +7,20 @@ from . import spam
 from .models import Comment
 
 FORM_TOKEN_MESSAGES = {
-    spam.FormTokenError.TOO_FAST: _(
+    antispam.TimeTrapError.TOO_FAST: _(
         "That was sent too quickly to be typed by a person. Please wait a few seconds and send it again."
     ),
-    spam.FormTokenError.EXPIRED: _(
+    antispam.TimeTrapError.EXPIRED: _(
         "This form was open for too long. Your text is kept below: please send it again."
     ),
-    spam.FormTokenError.INVALID: _(
+    antispam.TimeTrapError.INVALID: _(
         "We could not check that this form came from our page. Your text is kept below: please send it again."
     ),
 }
 
 
 class CommentForm(forms.Form):
+    guard = spam.GUARD
     name = forms.CharField(label=_("Name"), max_length=80, help_text=_("Shown with your comment."))
     email = forms.EmailField(
         label=_("Email"), help_text=_("Never shown. Used only if we need to reach you about your comment.")
@@ -36,7 +37,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A fresh timestamp every time the form is shown, including after an error; the form on
         # the (cached) article page relies on the time-trap cookie instead.
-        self.fresh_token = spam.make_form_token() if with_time_token else ""
+        self.fresh_token = self.guard.make_token() if with_time_token else ""
         self.initial["started"] = self.fresh_token
         self.parent_comment = None
 
@@ -59,9 +60,9 @@ class CommentForm(forms.Form):
             )
         try:
             if self.cleaned_data.get("started") or self.request is None:
-                spam.check_form_token(self.cleaned_data.get("started", ""))
+                self.guard.check_token(self.cleaned_data.get("started", ""))
             else:
                 spam.check_page_shown(self.request)
-        except spam.FormTokenError as error:
+        except antispam.TimeTrapError as error:
             raise forms.ValidationError(FORM_TOKEN_MESSAGES[error.code], code=error.code) from error
         return cleaned

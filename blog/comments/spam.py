@@ -1,8 +1,9 @@
 """Spam defences for comments, without third-party CAPTCHAs.
 
 The honeypot, the time trap and the rate limit are the site's shared ones (clinic_site.antispam),
-with the comments' own salt, settings and rate-limit group. Link counting and the lists of blocked
-words and domains (settings) are the comments' own; moderation.py applies them.
+declared once for comments as ``GUARD`` (``CommentForm.guard``), as the inquiry form declares its own.
+Link counting and the lists of blocked words and domains (settings) are the comments' own;
+moderation.py applies them.
 """
 
 import re
@@ -12,8 +13,11 @@ from django.conf import settings
 
 from clinic_site import antispam
 
-FORM_TOKEN_SALT = "blog.comments.started"  # the salt is kept: forms shown before the move stay valid
-RATE_LIMIT_GROUP = "blog.comments.create"
+# The comment form's time trap and rate limit; the salt and group are kept from before the move, so
+# forms already open in a browser stay valid.
+GUARD = antispam.FormGuard(
+    settings_prefix="COMMENTS", salt="blog.comments.started", rate_group="blog.comments.create"
+)
 
 # What urlize would turn into a link: a scheme, "www." or a bare domain with a common ending.
 _LINK_RE = re.compile(
@@ -21,38 +25,16 @@ _LINK_RE = re.compile(
     re.IGNORECASE,
 )
 
-FormTokenError = antispam.TimeTrapError
-
-
-def make_form_token(*, at: float | None = None) -> str:
-    """A signed record of when the comment form was shown."""
-    return antispam.make_time_token(salt=FORM_TOKEN_SALT, at=at)
-
-
-def check_form_token(token: str) -> None:
-    """Raise FormTokenError unless the form was shown between MIN_SECONDS and MAX_FORM_AGE ago."""
-    antispam.check_time_token(
-        token,
-        salt=FORM_TOKEN_SALT,
-        min_seconds=settings.COMMENTS_MIN_SECONDS,
-        max_age=settings.COMMENTS_MAX_FORM_AGE,
-    )
-
 
 def check_page_shown(request) -> None:
-    """The same check for the form on the (cached) article page, which carries no timestamp: the
+    """The time trap for the form on the (cached) article page, which carries no timestamp: the
     page-shown cookie that page set (clinic_site.antispam) says when the form was shown."""
     antispam.check_time_token(
         antispam.page_shown_token(request),
         salt=antispam.PAGE_SHOWN_SALT,
-        min_seconds=settings.COMMENTS_MIN_SECONDS,
-        max_age=settings.COMMENTS_MAX_FORM_AGE,
+        min_seconds=GUARD.min_seconds,
+        max_age=GUARD.max_form_age,
     )
-
-
-def rate_limited(request) -> bool:
-    """Count this attempt and say whether the client has gone over COMMENTS_RATE_LIMIT."""
-    return antispam.rate_limited(request, group=RATE_LIMIT_GROUP, rate=settings.COMMENTS_RATE_LIMIT)
 
 
 def find_links(text: str) -> list[str]:

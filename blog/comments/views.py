@@ -10,7 +10,7 @@ from blog.models import Article
 from clinic_site.http import HttpResponseSeeOther
 from clinic_site.origin import same_origin_only
 
-from . import moderation, spam, threads
+from . import moderation, threads
 from .forms import CommentForm
 from .models import Comment
 
@@ -28,7 +28,7 @@ class CommentCreateView(FormView):
         if request.method == "POST":
             if not moderation.comments_open(self.article):
                 return self.refuse(gettext("Comments on this article are closed."), status=403)
-            if spam.rate_limited(request):
+            if self.form_class.guard.rate_limited(request):
                 return self.refuse(
                     gettext("You have sent several comments in a short time. Please wait a few minutes."),
                     status=429,

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from PIL import Image
 
+from clinic_site import roles
 from tests.factories import StaffFactory, UserFactory
 
 UPLOAD_URL = "admin:blog_article_upload_image"
@@ -39,7 +40,7 @@ def fast_passwords_and_tmp_media(settings, tmp_path):
 @pytest.fixture
 def editor_client(client, db):
     editor = StaffFactory(username="an-editor")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
     client.force_login(editor)
     return client
 
@@ -134,7 +135,7 @@ def test_a_logged_in_non_staff_user_is_sent_to_the_admin_login(client, db):
 
 def test_staff_without_article_permissions_get_403(client, db):
     moderator = StaffFactory()
-    moderator.groups.add(Group.objects.get(name="Comment moderators"))
+    moderator.groups.add(Group.objects.get(name=roles.COMMENT_MODERATORS))
     client.force_login(moderator)
     response = upload(client, "a.png", image_bytes())
     assert response.status_code == 403
@@ -143,7 +144,7 @@ def test_staff_without_article_permissions_get_403(client, db):
 
 def test_the_upload_needs_the_csrf_token_that_the_editor_script_sends(db):
     editor = StaffFactory()
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     page = client.get(reverse("admin:blog_article_add"))

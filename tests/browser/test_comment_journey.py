@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from clinic_site.roles import COMMENT_MODERATORS as MODERATORS_GROUP
+from clinic_site import roles
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
 
 from .support import VIEWPORTS, assert_no_axe_violations, log_in_to_admin, take_screenshots
@@ -27,7 +27,7 @@ def article():
 @pytest.fixture
 def moderator():
     user = StaffFactory(username="moderator")
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    user.groups.add(Group.objects.get(name=roles.COMMENT_MODERATORS))
     return user
 
 

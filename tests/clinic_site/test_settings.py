@@ -97,10 +97,6 @@ def test_no_warning_when_only_the_new_names_are_set():
     assert in_fresh_process(OUR_CHECKS, **environment) == ""
 
 
-def test_the_comment_code_still_finds_the_form_age_under_its_old_setting_name():
-    assert setting_in_fresh_process("COMMENTS_MAX_FORM_AGE", COMMENTS_MAX_FORM_AGE_SECONDS="7200") == "7200"
-
-
 # What Django builds for its own mail (error reports) and what post_office's worker builds
 # (get_connection on the backend in POST_OFFICE["BACKENDS"]) before it opens the connection.
 SMTP_CONNECTIONS = """

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from blog.comments.spam import make_form_token
+from blog.comments.spam import GUARD
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def comment_data(**overrides):
         "body": "This helped my neck a lot.",
         "parent": "",
         "website": "",
-        "started": make_form_token(at=time.time() - 30),
+        "started": GUARD.make_token(at=time.time() - 30),
     }
     data.update(overrides)
     return data

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.comments.models import Comment
-from clinic_site.roles import COMMENT_MODERATORS as MODERATORS_GROUP
+from clinic_site import roles
 from tests.blog.comments.helpers import _fresh_cache  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory, UserFactory
 
@@ -18,7 +18,7 @@ CHANGELIST = "admin:comments_comment_changelist"
 @pytest.fixture
 def moderator():
     user = StaffFactory(username="moderator")
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    user.groups.add(Group.objects.get(name=roles.COMMENT_MODERATORS))
     return user
 
 
@@ -29,7 +29,9 @@ def mod_client(client, moderator):
 
 
 def test_the_group_has_exactly_the_comment_permissions():
-    codenames = set(Group.objects.get(name=MODERATORS_GROUP).permissions.values_list("codename", flat=True))
+    codenames = set(
+        Group.objects.get(name=roles.COMMENT_MODERATORS).permissions.values_list("codename", flat=True)
+    )
     assert codenames == {"view_comment", "change_comment", "add_comment", "delete_comment"}
 
 

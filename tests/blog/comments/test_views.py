@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from blog.comments import moderation
 from blog.comments.models import Comment
-from blog.comments.spam import make_form_token
+from blog.comments.spam import GUARD
 from clinic_site import antispam
 from tests.blog.comments.helpers import _fresh_cache, comment_data  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
@@ -60,14 +60,14 @@ def test_the_honeypot_rejects_with_400(client):
 
 
 def test_a_form_sent_too_fast_is_rejected_with_400(client):
-    response = post_comment(client, ArticleFactory(), started=make_form_token())
+    response = post_comment(client, ArticleFactory(), started=GUARD.make_token())
     assert response.status_code == 400
     assert "too quickly" in response.content.decode()
     assert not Comment.objects.exists()
 
 
 def test_an_expired_form_is_rejected_with_a_clear_message(client, settings):
-    old = make_form_token(at=time.time() - settings.COMMENTS_MAX_FORM_AGE - 60)
+    old = GUARD.make_token(at=time.time() - settings.COMMENTS_MAX_FORM_AGE_SECONDS - 60)
     response = post_comment(client, ArticleFactory(), started=old, body="Keep my words")
     assert response.status_code == 400
     html = response.content.decode()
