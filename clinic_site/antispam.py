@@ -11,12 +11,14 @@ keeps its own wording; the mechanisms live only here.
 """
 
 import re
+import secrets
 import time
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core import checks, signing
+from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
@@ -45,6 +47,7 @@ class TimeTrapError(Exception):
     TOO_FAST = "too_fast"
     EXPIRED = "expired"
     INVALID = "invalid"
+    REPLAYED = "replayed"
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -52,14 +55,24 @@ class TimeTrapError(Exception):
 
 
 def make_time_token(*, salt: str, at: float | None = None) -> str:
-    """A signed record of when the form was shown (seconds since the epoch)."""
-    return signing.dumps(int(time.time() if at is None else at), salt=salt)
+    """A signed record of when the form was shown (seconds since the epoch), with a random nonce of
+    its own so that a form that may be sent once can tell its token from a copy."""
+    return signing.dumps([int(time.time() if at is None else at), secrets.token_urlsafe(9)], salt=salt)
 
 
-def check_time_token(token: str, *, salt: str, min_seconds: float, max_age: float) -> None:
-    """Raise TimeTrapError unless the form was shown between ``min_seconds`` and ``max_age`` ago."""
+def check_time_token(
+    token: str, *, salt: str, min_seconds: float, max_age: float, once: bool = False
+) -> None:
+    """Raise TimeTrapError unless the form was shown between ``min_seconds`` and ``max_age`` ago.
+
+    With ``once``, a token that passes is used up: the same token again is REPLAYED. What is used
+    up is kept in the shared cache until the token would have expired anyway.
+    """
     try:
-        shown_at = float(signing.loads(token or "", salt=salt))
+        value = signing.loads(token or "", salt=salt)
+        # A bare number is a token signed before tokens had a nonce; it cannot be used up.
+        shown_at, nonce = (value, None) if isinstance(value, int | float) else value
+        shown_at = float(shown_at)
     except (signing.BadSignature, TypeError, ValueError) as error:
         raise TimeTrapError(TimeTrapError.INVALID) from error
     age = time.time() - shown_at
@@ -67,6 +80,11 @@ def check_time_token(token: str, *, salt: str, min_seconds: float, max_age: floa
         raise TimeTrapError(TimeTrapError.TOO_FAST)
     if age > max_age:
         raise TimeTrapError(TimeTrapError.EXPIRED)
+    if once:
+        if nonce is None:
+            raise TimeTrapError(TimeTrapError.INVALID)
+        if not cache.add(f"antispam:used:{salt}:{nonce}", 1, int(max_age - age) + 60):
+            raise TimeTrapError(TimeTrapError.REPLAYED)
 
 
 def client_key(group, request) -> str:
@@ -120,9 +138,12 @@ class FormGuard:
         """The signed time the form is shown (now, or ``at``), for its hidden field or a cookie."""
         return make_time_token(salt=self.salt, at=at)
 
-    def check_token(self, token: str) -> None:
-        """Raise TimeTrapError unless the form was shown between the two limits ago."""
-        check_time_token(token, salt=self.salt, min_seconds=self.min_seconds, max_age=self.max_form_age)
+    def check_token(self, token: str, *, once: bool = False) -> None:
+        """Raise TimeTrapError unless the form was shown between the two limits ago (and, with
+        ``once``, was not sent with this token before)."""
+        check_time_token(
+            token, salt=self.salt, min_seconds=self.min_seconds, max_age=self.max_form_age, once=once
+        )
 
     def rate_limited(self, request) -> bool:
         """Count this attempt and say whether the client has gone over the form's rate."""
@@ -169,29 +190,18 @@ def check_time_traps(app_configs=None, **kwargs):
 
 
 # Pages with anonymous forms (the article page: likes, comments) are cached whole, so they cannot carry
-# a timestamp of their own: their response sets this cookie instead, a signed time and nothing else.
-# A like counts only from a browser holding a valid one; the comment form's time trap reads it when the
-# form has no ``started`` field of its own.
+# a timestamp of their own: each response sets this cookie instead, a signed time and a nonce, nothing
+# else. A like counts only from a browser holding a valid one; the comment form's time trap reads it
+# (and uses it up) when the form has no ``started`` field of its own.
 PAGE_SHOWN_COOKIE = "page_shown"
 PAGE_SHOWN_SALT = "clinic_site.antispam.page_shown"
 PAGE_SHOWN_MAX_AGE = 60 * 60 * 24
-
-_token_of_the_second = (0, "")
-
-
-def _page_shown_token() -> str:
-    """The token for this second, signed once per second rather than once per page view."""
-    global _token_of_the_second
-    now = int(time.time())
-    if _token_of_the_second[0] != now:
-        _token_of_the_second = (now, make_time_token(salt=PAGE_SHOWN_SALT, at=now))
-    return _token_of_the_second[1]
 
 
 def remember_page_shown(response) -> None:
     response.set_cookie(
         PAGE_SHOWN_COOKIE,
-        _page_shown_token(),
+        make_time_token(salt=PAGE_SHOWN_SALT),
         max_age=PAGE_SHOWN_MAX_AGE,
         httponly=True,
         samesite="Lax",

@@ -242,8 +242,14 @@ BLOG_UPLOAD_MAX_PIXELS = env.int("BLOG_UPLOAD_MAX_PIXELS", default=24_000_000)
 # (The check is silenced in SILENCED_SYSTEM_CHECKS below, with the other silenced checks.)
 
 # Comments under articles (see blog/comments/moderation.py and blog/comments/spam.py).
-# A commenter whose email already has an approved comment is approved at once.
-COMMENTS_AUTO_APPROVE_KNOWN = env.bool("COMMENTS_AUTO_APPROVE_KNOWN", default=True)
+# A comment from a browser that confirmed its author's address (blog/comments/verification.py) is
+# published at once unless something holds it; false sends every comment to the moderators.
+COMMENTS_AUTO_APPROVE_VERIFIED = env.bool(
+    _renamed("COMMENTS_AUTO_APPROVE_VERIFIED", old="COMMENTS_AUTO_APPROVE_KNOWN"), default=True
+)
+# Confirmation emails per address and day, and how long their link stays valid.
+COMMENTS_CONFIRMATIONS_PER_DAY = env.int("COMMENTS_CONFIRMATIONS_PER_DAY", default=3)
+COMMENTS_CONFIRM_LINK_DAYS = env.int("COMMENTS_CONFIRM_LINK_DAYS", default=7)
 # Comments close this many days after an article is published; 0 keeps them open.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=180)
 # The time trap: a form sent sooner than this after it was shown is a bot's.

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from blog.comments.models import Comment
+from blog.comments.models import Comment, VerifiedAddress
 from blog.models import Article, ArticleLike, Condition
 from clinic_site import roles
 from clinic_site.models import Clinician, Location
@@ -94,6 +94,15 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 
 # Inquiries (issue 4)
+
+
+class VerifiedAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VerifiedAddress
+
+    email = factory.Sequence(lambda n: f"verified{n}@example.com")
+
+
 class InquiryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "inquiries.Inquiry"

@@ -6,8 +6,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import moderation
-from .models import Comment
+from . import moderation, verification
+from .models import Comment, VerifiedAddress
 
 
 class CommentAdminForm(forms.ModelForm):
@@ -51,6 +51,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
     readonly_fields = [
+        "address_verified",
         "created_at",
         "like_count",
         "is_staff_reply",
@@ -68,7 +69,21 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": ["status", "held_reason", "article", "parent", "name", "email", "body"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "status",
+                        "held_reason",
+                        "article",
+                        "parent",
+                        "name",
+                        "email",
+                        "address_verified",
+                        "body",
+                    ]
+                },
+            ),
             (
                 _("Moderation"),
                 {"fields": ["created_at", "like_count", "is_staff_reply", "moderated_by", "moderated_at"]},
@@ -77,6 +92,11 @@ class CommentAdmin(admin.ModelAdmin):
         if obj is not None and self.has_add_permission(request):
             fieldsets.append((_("Reply as the clinic"), {"fields": ["clinic_reply"]}))
         return fieldsets
+
+    @admin.display(description=_("address verified"), boolean=True)
+    def address_verified(self, obj):
+        """Whether the author confirmed the address from our email (typing it proves nothing)."""
+        return verification.is_verified(obj.email) if obj.email else False
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
@@ -143,3 +163,18 @@ class CommentAdmin(admin.ModelAdmin):
             moderation.mark_spam,
             lambda n: ngettext("%d comment marked as spam.", "%d comments marked as spam.", n) % n,
         )
+
+
+@admin.register(VerifiedAddress)
+class VerifiedAddressAdmin(admin.ModelAdmin):
+    """Addresses confirmed by their owners; deleting one sends that commenter back to moderation."""
+
+    list_display = ["email", "verified_at"]
+    search_fields = ["=email"]
+    date_hierarchy = "verified_at"
+
+    def has_add_permission(self, request):
+        return False  # only the owner of an address can verify it, through the emailed link
+
+    def has_change_permission(self, request, obj=None):
+        return False

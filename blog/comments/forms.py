@@ -13,6 +13,9 @@ FORM_TOKEN_MESSAGES = {
     antispam.TimeTrapError.EXPIRED: _(
         "This form was open for too long. Your text is kept below: please send it again."
     ),
+    antispam.TimeTrapError.REPLAYED: _(
+        "This form was already sent once. Your text is kept below: please check it and send it again."
+    ),
     antispam.TimeTrapError.INVALID: _(
         "We could not check that this form came from our page. Your text is kept below: please send it again."
     ),
@@ -60,7 +63,7 @@ class CommentForm(forms.Form):
             )
         try:
             if self.cleaned_data.get("started") or self.request is None:
-                self.guard.check_token(self.cleaned_data.get("started", ""))
+                self.guard.check_token(self.cleaned_data.get("started", ""), once=True)
             else:
                 spam.check_page_shown(self.request)
         except antispam.TimeTrapError as error:

@@ -99,3 +99,33 @@ class CommentLike(models.Model):
 
     def __str__(self):
         return _("Like of %(comment)s") % {"comment": self.comment}
+
+
+class VerifiedAddressQuerySet(models.QuerySet):
+    def of(self, email: str):
+        return self.filter(email=normalize_email(email))
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class VerifiedAddress(models.Model):
+    """An email address whose owner opened the confirmation link we sent to it.
+
+    Only a browser that confirmed it (and holds the signed cookie that says so) may publish under
+    it without a moderator; typing the address elsewhere proves nothing.
+    """
+
+    email = models.EmailField(_("email"), unique=True)
+    verified_at = models.DateTimeField(_("verified"), default=timezone.now)
+
+    objects = VerifiedAddressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-verified_at"]
+        verbose_name = _("verified commenter address")
+        verbose_name_plural = _("verified commenter addresses")
+
+    def __str__(self):
+        return self.email

@@ -19,9 +19,10 @@ from post_office import mail
 
 from blog.models import Article
 from clinic_site import roles
+from clinic_site.models import Clinician, Location
 from clinic_site.siteurl import absolute_url
 
-from . import spam, threads
+from . import spam, threads, verification
 from .models import Comment
 
 
@@ -40,7 +41,24 @@ def comments_open(article: Article) -> bool:
     return timezone.now() < article.published_at + timedelta(days=days)
 
 
-def hold_reasons(body: str) -> list[str]:
+def reserved_names() -> list[str]:
+    """Names only the clinic speaks under: its own, its locations' and its clinicians'."""
+    return [
+        settings.CLINIC_NAME,
+        *Location.objects.values_list("name", flat=True),
+        *Clinician.objects.values_list("name", flat=True),
+    ]
+
+
+def is_reserved_address(email: str) -> bool:
+    """The clinic's public addresses and its staff's: a reader may not sign with them."""
+    clinic = {settings.CLINIC_EMAIL, settings.DEFAULT_FROM_EMAIL, settings.INQUIRIES_FALLBACK_EMAIL}
+    if email.strip().lower() in {address.lower() for address in clinic if address}:
+        return True
+    return get_user_model().objects.filter(is_staff=True, email__iexact=email.strip()).exists()
+
+
+def hold_reasons(*, name: str, email: str, body: str) -> list[str]:
     """Why a comment must wait for a moderator whoever wrote it (empty: no reason)."""
     reasons = []
     if len(spam.find_links(body)) > settings.COMMENTS_MAX_LINKS:
@@ -48,11 +66,12 @@ def hold_reasons(body: str) -> list[str]:
     words = spam.blocked_words(body)
     if words:
         reasons.append(_("blocked words: %(words)s") % {"words": ", ".join(words)})
+    reserved = spam.reserved_name_in(name, reserved_names())
+    if reserved:
+        reasons.append(_("uses the reserved name “%(name)s”") % {"name": reserved})
+    if is_reserved_address(email):
+        reasons.append(_("uses an address of the clinic or its staff"))
     return reasons
-
-
-def is_known_commenter(email: str) -> bool:
-    return Comment.objects.approved().filter(email__iexact=email).exists()
 
 
 def submit_comment(
@@ -62,10 +81,14 @@ def submit_comment(
     email: str,
     body: str,
     parent: Comment | None = None,
+    verified_browser: bool = False,
 ) -> Comment:
-    """Save a reader's comment, pending or approved at once, and tell moderators of a pending one.
+    """Save a reader's comment, pending or approved at once, and tell whoever needs to know.
 
-    Raises CommentRejected for what is never accepted (links to blocked domains, closed comments).
+    Published at once only when ``verified_browser`` (the browser confirmed this address, see
+    comments.verification) and nothing calls for a hold; otherwise it waits, the moderators are told,
+    and a browser that has not confirmed the address gets a confirmation email sent to it. Raises
+    CommentRejected for what is never accepted (links to blocked domains, closed comments).
     """
     if not comments_open(article):
         raise CommentRejected(_("Comments on this article are closed."))
@@ -78,8 +101,8 @@ def submit_comment(
     if parent is not None and (parent.article_id != article.pk or parent.status != Comment.Status.APPROVED):
         raise CommentRejected(_("The comment you are replying to is not available."))
 
-    reasons = hold_reasons(body)
-    approved = not reasons and settings.COMMENTS_AUTO_APPROVE_KNOWN and is_known_commenter(email)
+    reasons = hold_reasons(name=name, email=email, body=body)
+    approved = not reasons and settings.COMMENTS_AUTO_APPROVE_VERIFIED and verified_browser
     with transaction.atomic():
         comment = Comment.objects.create(
             article=article,
@@ -90,10 +113,13 @@ def submit_comment(
             status=Comment.Status.APPROVED if approved else Comment.Status.PENDING,
             held_reason="; ".join(reasons),
         )
+        # The emails are rows of the mail queue, stored with the comment or not at all.
+        if not approved:
+            notify_moderators(comment)
+        if not verified_browser and not is_reserved_address(email):
+            verification.queue_confirmation(comment)
         if approved:
             transaction.on_commit(lambda: threads.retire(article))
-        else:
-            transaction.on_commit(lambda: notify_moderators(comment))
     return comment
 
 

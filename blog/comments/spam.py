@@ -7,6 +7,7 @@ moderation.py applies them.
 """
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -28,12 +29,14 @@ _LINK_RE = re.compile(
 
 def check_page_shown(request) -> None:
     """The time trap for the form on the (cached) article page, which carries no timestamp: the
-    page-shown cookie that page set (clinic_site.antispam) says when the form was shown."""
+    page-shown cookie that page set (clinic_site.antispam) says when the form was shown. Each page
+    view's cookie serves for one comment."""
     antispam.check_time_token(
         antispam.page_shown_token(request),
         salt=antispam.PAGE_SHOWN_SALT,
         min_seconds=GUARD.min_seconds,
         max_age=GUARD.max_form_age,
+        once=True,
     )
 
 
@@ -66,3 +69,20 @@ def blocked_words(text: str) -> list[str]:
         for word in settings.COMMENTS_BLOCKED_WORDS
         if word.strip() and re.search(rf"\b{re.escape(word.strip())}\b", text, re.IGNORECASE)
     ]
+
+
+def normalize_name(name: str) -> str:
+    """A name as compared for reservation: no accents, no case, words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return " ".join(re.findall(r"[^\W_]+", plain))
+
+
+def reserved_name_in(name: str, reserved: list[str]) -> str | None:
+    """The first reserved name that ``name`` uses (as the whole name or words within it), if any."""
+    padded = f" {normalize_name(name)} "
+    for candidate in reserved:
+        normal = normalize_name(candidate)
+        if normal and f" {normal} " in padded:
+            return candidate
+    return None

@@ -9,4 +9,5 @@ app_name = "comments"
 urlpatterns = [
     path("<slug:slug>/comments/", views.CommentCreateView.as_view(), name="create"),
     path("comments/<int:pk>/like/", views.CommentLikeView.as_view(), name="like"),
+    path("comments/confirm/", views.ConfirmAddressView.as_view(), name="confirm"),
 ]

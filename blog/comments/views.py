@@ -3,6 +3,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from blog import likes
@@ -10,7 +12,7 @@ from blog.models import Article
 from clinic_site.http import HttpResponseSeeOther
 from clinic_site.origin import same_origin_only
 
-from . import moderation, threads
+from . import moderation, threads, verification
 from .forms import CommentForm
 from .models import Comment
 
@@ -50,13 +52,15 @@ class CommentCreateView(FormView):
         return super().get_context_data(article=self.article, **kwargs)
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"]
         try:
             comment = moderation.submit_comment(
                 article=self.article,
                 name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
+                email=email,
                 body=form.cleaned_data["body"],
                 parent=form.cleaned_data["parent"],
+                verified_browser=verification.browser_is_verified(self.request, email),
             )
         except moderation.CommentRejected as rejection:
             form.add_error(None, rejection.message)
@@ -65,6 +69,8 @@ class CommentCreateView(FormView):
         if comment.status == Comment.Status.APPROVED:
             messages.success(self.request, gettext("Thanks — your comment is published."))
             return HttpResponseSeeOther(f"{url}#comment-{comment.pk}")
+        # The same answer whoever the address belongs to: only this browser's own cookie (never the
+        # address typed) can make the outcome differ, so a post reveals nothing about who has commented.
         messages.success(self.request, gettext("Thanks — your comment is awaiting moderation."))
         return HttpResponseSeeOther(f"{url}?comment=pending#comments")
 
@@ -90,3 +96,34 @@ class CommentLikeView(likes.LikeView):
 
     def retire(self, comment):
         threads.retire(comment.article)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmAddressView(TemplateView):
+    """The link in the confirmation email. GET only shows a button (mail scanners follow links and
+    confirm nothing); the POST (CSRF-checked) confirms the address and remembers this browser."""
+
+    template_name = "comments/confirm_address.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.token = request.POST.get("token") or request.GET.get("token", "")
+        self.comment = verification.comment_for_token(self.token)
+        if self.comment is None:
+            return self.render_to_response({"invalid": True}, status=400)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(token=self.token, article=self.comment.article, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        verification.confirm(self.comment)
+        messages.success(
+            request,
+            gettext(
+                "Your address is confirmed. From this browser, your next comments are published at once."
+            ),
+        )
+        response = HttpResponseSeeOther(f"{self.comment.article.get_absolute_url()}#comments")
+        verification.remember(response, self.comment.email)
+        return response

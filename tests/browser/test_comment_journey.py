@@ -16,7 +16,7 @@ from .support import VIEWPORTS, assert_no_axe_violations, log_in_to_admin, take_
 def _instant_people(settings):
     # The form refuses submissions faster than a person types; a test types instantly.
     settings.COMMENTS_MIN_SECONDS = 0
-    settings.COMMENTS_AUTO_APPROVE_KNOWN = False
+    settings.COMMENTS_AUTO_APPROVE_VERIFIED = False
 
 
 @pytest.fixture

@@ -92,6 +92,15 @@ def test_the_new_name_wins_over_the_old_one(old, new, value):
     assert setting_in_fresh_process(new, **{old: value, new: "9000"}) == "9000"
 
 
+def test_the_auto_approval_switch_keeps_working_under_its_old_name_with_a_warning():
+    """Renamed when "known" (an approved comment) became "verified" (a confirmed browser)."""
+    old, new = "COMMENTS_AUTO_APPROVE_KNOWN", "COMMENTS_AUTO_APPROVE_VERIFIED"
+    assert setting_in_fresh_process(new, **{old: "false"}) == "False"
+    assert setting_in_fresh_process(new, **{old: "false", new: "true"}) == "True"
+    warnings = in_fresh_process(OUR_CHECKS, **{old: "false"}).splitlines()
+    assert warnings == [f"clinic_site.W001 The environment variable {old} is now called {new}."]
+
+
 def test_no_warning_when_only_the_new_names_are_set():
     environment = {new: value for _old, new, value in RENAMED}
     assert in_fresh_process(OUR_CHECKS, **environment) == ""

@@ -3,9 +3,13 @@
 import time
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
+from django.urls import reverse
 
+from blog.comments import verification
 from blog.comments.spam import GUARD
+from tests.factories import CommentFactory
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +32,12 @@ def comment_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def confirm_address(client, email):
+    """What a commenter does with the confirmation email: open the link, press the button."""
+    comment = CommentFactory(email=email, status="pending")
+    token = signing.dumps(comment.pk, salt=verification.LINK_SALT)
+    response = client.post(reverse("comments:confirm"), {"token": token})
+    assert response.status_code == 303
+    return response

@@ -13,7 +13,7 @@ from blog.comments import moderation
 from blog.comments.models import Comment
 from blog.comments.spam import GUARD
 from clinic_site import antispam
-from tests.blog.comments.helpers import _fresh_cache, comment_data  # noqa: F401
+from tests.blog.comments.helpers import _fresh_cache, comment_data, confirm_address  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +43,9 @@ def test_after_posting_the_page_says_the_comment_awaits_moderation(client):
     assert "awaiting moderation" in html
 
 
-def test_a_known_commenter_lands_on_their_published_comment(client):
+def test_a_verified_commenter_lands_on_their_published_comment(client):
     article = ArticleFactory()
-    CommentFactory(email="ana@example.com")
+    confirm_address(client, "ana@example.com")
     response = post_comment(client, article, body="Second visit")
     comment = Comment.objects.get(body="Second visit")
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"

@@ -1,0 +1,230 @@
+"""Nobody speaks as the clinic or as another commenter: each test is an attack and what stops it."""
+
+import re
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from post_office.models import Email
+
+from blog.comments import verification
+from blog.comments.models import Comment, VerifiedAddress
+from blog.comments.spam import GUARD
+from clinic_site import antispam
+from tests.blog.comments.helpers import _fresh_cache, comment_data, confirm_address  # noqa: F401
+from tests.factories import ArticleFactory, ClinicianFactory, CommentFactory, LocationFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def post_comment(client, article, **overrides):
+    return client.post(reverse("comments:create", args=[article.slug]), comment_data(**overrides))
+
+
+def confirmation_emails():
+    return [email for email in Email.objects.order_by("pk") if "Confirm your address" in email.subject]
+
+
+def link_in(email) -> str:
+    return re.search(r"https?://\S+/blog/comments/confirm/\?token=\S+", email.message).group(0)
+
+
+# Speaking as the clinic
+
+
+def test_the_clinics_name_and_address_are_held_for_a_moderator(client, settings):
+    article = ArticleFactory()
+    post_comment(
+        client, article, name="Tidewater Physical Therapy", email=settings.CLINIC_EMAIL, body="Pay here"
+    )
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert "reserved name" in comment.held_reason
+    assert "address of the clinic" in comment.held_reason
+    assert "Pay here" not in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("name", ["tidewater   PHYSICAL therapy", "Tidewater Physical Therapy team"])
+def test_the_clinics_name_is_reserved_whatever_the_case_and_spacing(client, name):
+    confirm_address(client, "ana@example.com")
+    post_comment(client, ArticleFactory(), name=name)
+    comment = Comment.objects.get(name=name)
+    assert comment.status == Comment.Status.PENDING
+    assert "Tidewater Physical Therapy" in comment.held_reason
+
+
+def test_a_clinicians_and_a_locations_names_are_reserved_accents_ignored(client):
+    ClinicianFactory(name="María Álvarez")
+    LocationFactory(name="Harbor Street Clinic")
+    confirm_address(client, "ana@example.com")
+    for name in ["Dr. Maria Alvarez", "harbor street clinic"]:
+        post_comment(client, ArticleFactory(), name=name)
+        assert Comment.objects.get(name=name).status == Comment.Status.PENDING
+
+
+def test_a_staff_members_address_is_reserved(client):
+    StaffFactory(email="grace@tidewater.example")
+    post_comment(client, ArticleFactory(), email="Grace@Tidewater.example")
+    assert "address of the clinic" in Comment.objects.get().held_reason
+    assert confirmation_emails() == []
+
+
+def test_a_clinic_reply_never_makes_its_address_known(client, settings):
+    from blog.comments import moderation
+
+    parent = CommentFactory()
+    moderation.reply_as_clinic(parent, by=StaffFactory(), body="We are glad it helped.")
+    post_comment(Client(), parent.article, name="Front desk", email=settings.CLINIC_EMAIL)
+    assert Comment.objects.get(name="Front desk").status == Comment.Status.PENDING
+
+
+# Speaking as another commenter
+
+
+def test_a_known_commenters_address_typed_in_a_fresh_browser_waits_for_a_moderator(client):
+    confirm_address(Client(), "dana@example.com")
+    CommentFactory(email="dana@example.com", status=Comment.Status.APPROVED)
+    article = ArticleFactory()
+    post_comment(client, article, name="Dana", email="dana@example.com", body="Call this number")
+    assert Comment.objects.get(body="Call this number").status == Comment.Status.PENDING
+
+
+def test_the_answer_is_the_same_whether_or_not_the_address_has_commented_before():
+    article = ArticleFactory()
+    confirm_address(Client(), "dana@example.com")
+    CommentFactory(article=article, email="dana@example.com", status=Comment.Status.APPROVED)
+
+    def answer(email):
+        client = Client()
+        response = post_comment(client, article, email=email, body=f"Hello from {email}")
+        page = client.get(response["Location"])
+        return response.status_code, response["Location"], page.status_code, page.content
+
+    assert answer("dana@example.com") == answer("nobody-yet@example.com")
+
+
+# The confirmation
+
+
+def test_a_new_commenter_gets_a_confirmation_email_with_the_title_and_a_link_only(client):
+    article = ArticleFactory(title="Neck pain at the desk")
+    post_comment(client, article, body="My private story about my sciatica")
+    [email] = confirmation_emails()
+    assert email.to == ["ana@example.com"]
+    assert "Neck pain at the desk" in email.message
+    assert link_in(email)
+    assert "sciatica" not in email.subject + email.message
+
+
+def test_a_scanner_fetching_the_link_confirms_nothing(client):
+    post_comment(client, ArticleFactory())
+    link = link_in(confirmation_emails()[0])
+    scanner = Client()
+    response = scanner.get(link)
+    assert response.status_code == 200
+    assert "Confirm my address" in response.content.decode()
+    assert not VerifiedAddress.objects.exists()
+    assert verification.COOKIE_NAME not in scanner.cookies
+
+
+def test_confirming_then_commenting_publishes_at_once_in_that_browser_only():
+    article = ArticleFactory()
+    browser = Client()
+    post_comment(browser, article, body="First words")
+    link = link_in(confirmation_emails()[0])
+    token = link.split("token=", 1)[1]
+    response = browser.post(reverse("comments:confirm"), {"token": token})
+    assert response.status_code == 303
+    assert VerifiedAddress.objects.of("ANA@example.com").exists()
+    assert Comment.objects.get(body="First words").status == Comment.Status.PENDING  # still moderated
+
+    post_comment(browser, article, body="Second words")
+    assert Comment.objects.get(body="Second words").status == Comment.Status.APPROVED
+    post_comment(Client(), article, body="From another browser")
+    assert Comment.objects.get(body="From another browser").status == Comment.Status.PENDING
+
+
+def test_a_forged_or_expired_link_is_refused_with_a_clear_page(client, settings):
+    response = client.post(reverse("comments:confirm"), {"token": "forged"})
+    assert response.status_code == 400
+    assert "not valid any more" in response.content.decode()
+    settings.COMMENTS_CONFIRM_LINK_DAYS = 0
+    post_comment(client, ArticleFactory())
+    token = link_in(confirmation_emails()[0]).split("token=", 1)[1]
+    time.sleep(1)
+    assert client.post(reverse("comments:confirm"), {"token": token}).status_code == 400
+    assert not VerifiedAddress.objects.exists()
+
+
+def test_confirmation_emails_are_limited_per_address(client, settings):
+    settings.COMMENTS_CONFIRMATIONS_PER_DAY = 2
+    settings.COMMENTS_RATE_LIMIT = "100/h"
+    article = ArticleFactory()
+    for n in range(5):
+        post_comment(Client(), article, body=f"Comment {n}")
+    post_comment(Client(), article, email="other@example.com")
+    assert sorted(email.to[0] for email in confirmation_emails()) == [
+        "ana@example.com",
+        "ana@example.com",
+        "other@example.com",
+    ]
+
+
+def test_a_verified_browser_gets_no_new_confirmation_email(client):
+    confirm_address(client, "ana@example.com")
+    post_comment(client, ArticleFactory())
+    assert confirmation_emails() == []
+
+
+def test_deleting_a_verified_address_sends_its_browser_back_to_moderation(client):
+    confirm_address(client, "ana@example.com")
+    VerifiedAddress.objects.all().delete()
+    post_comment(client, ArticleFactory(), body="After revocation")
+    assert Comment.objects.get(body="After revocation").status == Comment.Status.PENDING
+
+
+# The time trap is used once
+
+
+def test_a_replayed_form_token_is_refused_and_the_text_kept(client):
+    article = ArticleFactory()
+    token = GUARD.make_token(at=time.time() - 30)
+    assert post_comment(client, article, started=token, body="Once").status_code == 303
+    response = post_comment(Client(), article, started=token, body="Twice with the same token")
+    assert response.status_code == 400
+    assert "already sent once" in response.content.decode()
+    assert "Twice with the same token" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_a_replayed_page_cookie_is_refused(client):
+    article = ArticleFactory()
+    cookie = antispam.make_time_token(salt=antispam.PAGE_SHOWN_SALT, at=time.time() - 30)
+    for body in ["first", "second"]:
+        bot = Client()
+        bot.cookies[antispam.PAGE_SHOWN_COOKIE] = cookie
+        post_comment(bot, article, started="", body=body)
+    assert list(Comment.objects.values_list("body", flat=True)) == ["first"]
+
+
+def test_each_view_of_the_article_gives_a_new_time_trap_cookie(client):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url()).cookies[antispam.PAGE_SHOWN_COOKIE].value
+    second = client.get(article.get_absolute_url()).cookies[antispam.PAGE_SHOWN_COOKIE].value
+    assert first != second
+
+
+# The moderator's view
+
+
+def test_the_moderators_change_page_says_whether_the_address_is_verified(admin_client):
+    unverified = CommentFactory(email="new@example.com")
+    verified = CommentFactory(email="ana@example.com")
+    VerifiedAddress.objects.create(email="ana@example.com")
+
+    def shown(comment):
+        html = admin_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+        return re.search(r"Address verified:.*?<img[^>]+alt=\"(True|False)\"", html, re.S).group(1)
+
+    assert (shown(unverified), shown(verified)) == ("False", "True")
