@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format migrations-check demo-password clean serve check-deploy test-postgres test-redis audit
+.PHONY: run test lint format migrations-check demo-password clean serve check-deploy test-postgres test-redis audit lock lock-check
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -53,6 +53,27 @@ format: $(VENV)/.dev
 
 migrations-check: $(VENV)/.dev
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The lock files: exact pins compiled by pip-tools from the ranges in requirements.in (runtime) and
+# requirements-dev.in (which takes the runtime pins as constraints, so both files agree). A pin the
+# ranges still allow is kept; `make lock LOCK_ARGS=--upgrade` moves every pin to the newest allowed
+# release, `LOCK_ARGS="--upgrade-package Django"` only that one. No index or local path is written.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+
+lock: $(VENV)/.dev
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements-dev.txt requirements-dev.in
+
+# Fails when a lock file is not what `make lock` makes of the .in files (an edited range not
+# compiled, or a pin edited by hand). Compiles into copies, so nothing in the tree changes.
+lock-check: $(VENV)/.dev
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp requirements.txt requirements-dev.txt "$$tmp/" && \
+	$(PIP_COMPILE) --output-file "$$tmp/requirements.txt" requirements.in && \
+	diff -u requirements.txt "$$tmp/requirements.txt" && \
+	$(PIP_COMPILE) --output-file "$$tmp/requirements-dev.txt" requirements-dev.in && \
+	diff -u requirements-dev.txt "$$tmp/requirements-dev.txt" || \
+	{ echo "The lock files are out of date with the .in files: run 'make lock' and commit the result."; exit 1; }
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
@@ -103,7 +124,7 @@ serve: $(VENV)/.runtime var/secret_key
 check-deploy: $(VENV)/.runtime var/secret_key
 	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Known vulnerabilities in the pinned ranges, as resolved now (asks the PyPI advisory service).
+# Known vulnerabilities in the pinned releases of both lock files (asks the PyPI advisory service).
 # --strict: a package the service cannot answer for fails the audit instead of passing unseen.
 audit: $(VENV)/.dev
 	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt
