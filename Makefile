@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format migrations-check demo-password clean serve check-deploy test-postgres test-redis audit lock lock-check
+.PHONY: run test lint format migrations-check clean serve check-deploy test-postgres test-redis audit lock lock-check
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -95,7 +95,7 @@ clean:
 worker: $(VENV)/.runtime
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py mail_worker --sleep $${MAIL_WORKER_SLEEP:-15}
 
-# --- Production (docs/production.md) ---------------------------------------------------------
+# --- Production (README.md, Production) ------------------------------------------------------
 # PostgreSQL for the second pass of the suite; pytest-django creates and drops test_clinic.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
