@@ -50,7 +50,8 @@ DJANGO_UPGRADE = $(BIN)/django-upgrade --target-version 5.2 --skip request_heade
 # Tracked and new Python files, never what .gitignore leaves out (.venv/ among them).
 PY_FILES = git ls-files -z --cached --others --exclude-standard -- '*.py'
 
-# The checks of .pre-commit-config.yaml, changing nothing; `make format` applies the fixes.
+# The checks of .pre-commit-config.yaml but makemigrations (that is `make migrations-check`), changing
+# nothing; `make format` applies the fixes.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -84,7 +85,8 @@ lock-check: $(VENV)/.dev
 	diff -u requirements.txt "$$tmp/requirements.txt" && \
 	$(PIP_COMPILE) --output-file "$$tmp/requirements-dev.txt" requirements-dev.in && \
 	diff -u requirements-dev.txt "$$tmp/requirements-dev.txt" || \
-	{ echo "The lock files are out of date with the .in files: run 'make lock' and commit the result."; exit 1; }
+	{ echo "The lock files differ from what the .in files compile to (or pip-compile failed above):" \
+		"run 'make lock' and commit the result."; exit 1; }
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
