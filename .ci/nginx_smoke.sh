@@ -2,9 +2,10 @@
 # The production nginx configuration (deploy/nginx/clinic.conf), run by this machine's nginx in front
 # of `make serve`, with a patient sending the inquiry form through it over HTTPS and HTTP/2.
 #
-# Only what cannot be the same here is changed: the ports, a certificate made on the spot, the log
-# directory and the upstream port. Each of those lines must be found exactly as expected, so an
-# edit of the file that this script no longer understands fails here rather than passing untested.
+# Only what cannot be the same here is changed: the listening ports (IPv6 ones dropped), a certificate
+# made on the spot, the log directory and the upstream port. Each of those lines must be found exactly
+# as expected, so an edit of the file that this script no longer understands fails here rather than
+# passing untested.
 # Everything lives in a temporary directory; the system nginx and var/db.sqlite3 are left alone.
 #
 # Ports: NGINX_SMOKE_HTTPS_PORT (8443), NGINX_SMOKE_HTTP_PORT (8480), NGINX_SMOKE_APP_PORT (8110).
