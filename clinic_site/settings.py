@@ -300,7 +300,7 @@ INQUIRIES_RETENTION_DAYS = env.int("INQUIRIES_RETENTION_DAYS", default=365)
 INQUIRIES_RESPONSE_DAYS = env.int("INQUIRIES_RESPONSE_DAYS", default=2)
 
 # --- Production posture (issue 5) -------------------------------------------------------------
-# Everything below assumes a TLS-terminating proxy (nginx) in front of gunicorn; docs/production.md.
+# Everything below assumes a TLS-terminating proxy (nginx) in front of gunicorn; README.md, Production.
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -314,7 +314,7 @@ STORAGES = {
 }
 
 # Media (uploads by staff) served by Django itself only when asked to (DEBUG, `make serve`): a
-# real deployment lets nginx or object storage serve them (docs/production.md).
+# real deployment lets nginx or object storage serve them (README.md, Production, uploaded media).
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
 # Sessions: only staff log in, so every session is a staff session. It ends after 30 idle
@@ -355,7 +355,7 @@ if not DEBUG:
 SILENCED_SYSTEM_CHECKS = [
     # security.W021 (SECURE_HSTS_PRELOAD off): asking browsers to hard-code HTTPS for the domain
     # and all its subdomains is hard to undo, so it is the practice's decision per domain:
-    # DJANGO_SECURE_HSTS_PRELOAD=true once every subdomain serves HTTPS (docs/production.md).
+    # DJANGO_SECURE_HSTS_PRELOAD=true once every subdomain serves HTTPS (README.md, Production).
     "security.W021",
     # ckeditor.W001 (CKEditor 4 is past its free support): the editor is only in the staff-only
     # admin, its output is sanitised by nh3 on save; see SECURITY.md.

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# The production nginx configuration (deploy/nginx/clinic.conf), run by this machine's nginx in front
+# of `make serve`, with a patient sending the inquiry form through it over HTTPS and HTTP/2.
+#
+# Only what cannot be the same here is changed: the listening ports (IPv6 ones dropped), a certificate
+# made on the spot, the log directory and the upstream port. Each of those lines must be found exactly
+# as expected, so an edit of the file that this script no longer understands fails here rather than
+# passing untested.
+# Everything lives in a temporary directory; the system nginx and var/db.sqlite3 are left alone.
+#
+# Ports: NGINX_SMOKE_HTTPS_PORT (8443), NGINX_SMOKE_HTTP_PORT (8480), NGINX_SMOKE_APP_PORT (8110).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONF=deploy/nginx/clinic.conf
+HTTPS_PORT=${NGINX_SMOKE_HTTPS_PORT:-8443}
+HTTP_PORT=${NGINX_SMOKE_HTTP_PORT:-8480}
+APP_PORT=${NGINX_SMOKE_APP_PORT:-8110}
+HOST=127.0.0.1
+SITE="https://$HOST:$HTTPS_PORT"
+
+say() { printf 'nginx smoke: %s\n' "$*"; }
+fail() { printf 'nginx smoke: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# 1. The README shows the same configuration as the file.
+python3 - "$CONF" <<'PY' || fail "the nginx block in README.md differs from $CONF: copy the file into it"
+import sys
+from pathlib import Path
+
+conf = Path(sys.argv[1]).read_text()
+lines = Path("README.md").read_text().splitlines()
+marker = next(i for i, line in enumerate(lines) if line.strip() == f"<!-- {sys.argv[1]} -->")
+start = lines.index("```nginx", marker) + 1
+end = lines.index("```", start)
+sys.exit(0 if "\n".join(lines[start:end]) + "\n" == conf else 1)
+PY
+
+for command in nginx openssl curl; do
+    command -v "$command" >/dev/null 2>&1 || fail "$command is missing (apt-get install -y $command)"
+done
+for port in "$HTTPS_PORT" "$HTTP_PORT" "$APP_PORT"; do
+    if curl -s -o /dev/null --max-time 2 "http://$HOST:$port/"; then
+        fail "port $port is already taken; set NGINX_SMOKE_*_PORT"
+    fi
+done
+
+make --no-print-directory -s .venv/.runtime var/secret_key  # before the clock of the wait below starts
+
+tmp=$(mktemp -d /tmp/nginx-smoke.XXXXXX)
+# nginx's workers run as an unprivileged user when started by root: they must reach their files.
+chmod 755 "$tmp"
+app_pid=""
+nginx_pid=""
+cleanup() {
+    status=$?
+    # make serve runs in its own process group (setsid): stopping the group stops gunicorn too.
+    [ -n "$app_pid" ] && kill -TERM -- "-$app_pid" 2>/dev/null || true
+    [ -n "$nginx_pid" ] && kill -TERM "$nginx_pid" 2>/dev/null || true
+    [ -n "$nginx_pid" ] && wait "$nginx_pid" 2>/dev/null || true
+    if [ -n "$app_pid" ]; then
+        # gunicorn finishes its requests first; the port is free once the whole group is gone.
+        for _ in $(seq 50); do kill -0 -- "-$app_pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL -- "-$app_pid" 2>/dev/null || true
+        wait "$app_pid" 2>/dev/null || true
+    fi
+    if [ "$status" -ne 0 ]; then
+        for log in "$tmp"/serve.log "$tmp"/error.log; do
+            [ -f "$log" ] && { echo "--- last lines of $log"; tail -n 30 "$log"; }
+        done
+    fi
+    rm -rf "$tmp"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# 2. A certificate for 127.0.0.1, made now, trusted by curl below (--cacert, not --insecure).
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$HOST" \
+    -addext "subjectAltName=IP:$HOST" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+
+# 3. The site file with this run's ports and paths, included as Debian's nginx.conf includes it.
+HOST=$HOST HTTP_PORT=$HTTP_PORT HTTPS_PORT=$HTTPS_PORT APP_PORT=$APP_PORT TMP=$tmp \
+    python3 - "$CONF" "$tmp/clinic.conf" <<'PY' || fail "$CONF has changed in a way this script does not know"
+import os
+import sys
+from pathlib import Path
+
+env = os.environ
+text = Path(sys.argv[1]).read_text()
+changes = [  # (as written in the file, what it becomes here, how many times it is written)
+    ("listen 80;", f"listen {env['HOST']}:{env['HTTP_PORT']};", 1),
+    ("listen 443 ssl http2;", f"listen {env['HOST']}:{env['HTTPS_PORT']} ssl http2;", 1),
+    ("listen [::]:80;\n", "", 1),  # this machine may have no IPv6
+    ("listen [::]:443 ssl http2;\n", "", 1),
+    ("/etc/letsencrypt/live/pt.example/fullchain.pem", f"{env['TMP']}/cert.pem", 1),
+    ("/etc/letsencrypt/live/pt.example/privkey.pem", f"{env['TMP']}/key.pem", 1),
+    ("/var/log/nginx/", f"{env['TMP']}/", 2),
+    ("proxy_pass http://127.0.0.1:8000;", f"proxy_pass http://127.0.0.1:{env['APP_PORT']};", 1),
+]
+for old, new, count in changes:
+    if text.count(old) != count:
+        sys.exit(f"expected {old!r} {count} time(s) in {sys.argv[1]}, found it {text.count(old)} time(s)")
+    text = text.replace(old, new)
+Path(sys.argv[2]).write_text(text)
+PY
+cat > "$tmp/nginx.conf" <<EOF
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log warn;
+daemon off;
+events { worker_connections 64; }
+http {
+    client_body_temp_path $tmp/body;
+    proxy_temp_path $tmp/proxy;
+    fastcgi_temp_path $tmp/fastcgi;
+    uwsgi_temp_path $tmp/uwsgi;
+    scgi_temp_path $tmp/scgi;
+    include $tmp/clinic.conf;
+}
+EOF
+nginx_args=(-p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf")
+nginx "${nginx_args[@]}" -t -q || fail "nginx $(nginx -v 2>&1 | sed 's/.*\///') refuses the configuration"
+
+# 4. The site as in production (make serve: DEBUG off, gunicorn) on a throwaway SQLite database,
+#    told it is behind one proxy. The time trap is shortened so the run waits one second, not three.
+#    DJANGO_CSRF_TRUSTED_ORIGINS stays empty: the post below must pass on the Host header alone.
+say "make serve on $HOST:$APP_PORT, nginx on $SITE"
+env -u DJANGO_CSRF_TRUSTED_ORIGINS DATABASE_URL="sqlite:///$tmp/db.sqlite3" \
+    DJANGO_ALLOWED_HOSTS="$HOST,localhost" \
+    DJANGO_TRUSTED_PROXY_COUNT=1 \
+    SITE_URL="$SITE" \
+    INQUIRIES_MIN_FILL_SECONDS=1 \
+    PORT="$APP_PORT" \
+    setsid make --no-print-directory serve >"$tmp/serve.log" 2>&1 </dev/null &
+app_pid=$!
+nginx "${nginx_args[@]}" >"$tmp/nginx.out" 2>&1 </dev/null &
+nginx_pid=$!
+
+wait_for() {  # URL NAME PID
+    for _ in $(seq 240); do
+        kill -0 "$3" 2>/dev/null || fail "$2 stopped before answering"
+        curl -s -o /dev/null --max-time 2 --cacert "$tmp/cert.pem" "$1" && return 0
+        sleep 0.5
+    done
+    fail "$2 did not answer at $1 within 2 minutes"
+}
+wait_for "http://$HOST:$APP_PORT/" "make serve" "$app_pid"
+wait_for "$SITE/robots.txt" nginx "$nginx_pid"
+
+curl_() { curl -sS --max-time 20 --cacert "$tmp/cert.pem" --http2 -b "$tmp/jar" -c "$tmp/jar" "$@"; }
+
+# 5. Plain HTTP is sent to HTTPS.
+location=$(curl -sS -o /dev/null -w '%{redirect_url}' "http://$HOST:$HTTP_PORT/inquiries/new/")
+[ "$location" = "https://$HOST/inquiries/new/" ] || fail "http:// answered a redirect to '$location'"
+
+# 6. The form, over HTTP/2. The query string is a marker that no access log may contain.
+marker="smoke-query-$$"
+read -r status version < <(curl_ -o "$tmp/form.html" -w '%{http_code} %{http_version}\n' \
+    "$SITE/inquiries/new/?probe=$marker")
+[ "$status" = 200 ] || fail "GET /inquiries/new/ answered $status"
+[ "$version" = 2 ] || fail "GET /inquiries/new/ went over HTTP/$version, not HTTP/2"
+fields=$(python3 - "$tmp/form.html" <<'PY'
+import sys
+from html.parser import HTMLParser
+
+wanted = {"csrfmiddlewaretoken", "started", "submission_token"}
+found = {}
+
+
+class Inputs(HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") in wanted:
+            found[attrs["name"]] = attrs.get("value") or ""
+
+
+Inputs().feed(open(sys.argv[1], encoding="utf-8").read())
+missing = wanted - {name for name, value in found.items() if value}
+if missing:
+    sys.exit(f"the form has no value for {', '.join(sorted(missing))}")
+for name in sorted(wanted):
+    print(found[name])
+PY
+) || fail "could not read the form's hidden fields"
+{ read -r csrf; read -r started; read -r token; } <<<"$fields"
+
+# 7. Sent after the time trap, as a browser sends it (Origin and Referer of the form's page).
+sleep 2
+read -r status location < <(curl_ -o "$tmp/post.html" -w '%{http_code} %{redirect_url}\n' \
+    -H "Origin: $SITE" -e "$SITE/inquiries/new/" \
+    --data-urlencode "csrfmiddlewaretoken=$csrf" \
+    --data-urlencode "started=$started" \
+    --data-urlencode "submission_token=$token" \
+    --data-urlencode "name=Nginx Smoke" \
+    --data-urlencode "email=smoke@example.org" \
+    --data-urlencode "phone=" \
+    --data-urlencode "preferred_contact=email" \
+    --data-urlencode "location=" \
+    --data-urlencode "condition=" \
+    --data-urlencode "symptoms=A stiff neck after long days at the desk." \
+    --data-urlencode "duration=two weeks" \
+    --data-urlencode "treatments_tried=" \
+    --data-urlencode "consent=on" \
+    --data-urlencode "website=" \
+    --data-urlencode "article=" \
+    "$SITE/inquiries/new/")
+if [ "$status" != 303 ]; then
+    grep -o '<title>[^<]*</title>' "$tmp/post.html" >&2 || true
+    fail "POST /inquiries/new/ answered $status, not 303"
+fi
+[ "$location" = "$SITE/inquiries/thanks/" ] || fail "the 303 pointed to '$location'"
+
+# 8. The thank-you page shows the reference kept in the session.
+status=$(curl_ -o "$tmp/thanks.html" -w '%{http_code}' "$SITE/inquiries/thanks/")
+[ "$status" = 200 ] || fail "GET /inquiries/thanks/ answered $status"
+reference=$(grep -oE 'INQ-[A-Z0-9]{4}-[A-Z0-9]{4}' "$tmp/thanks.html" | head -n 1) ||
+    fail "the thank-you page shows no reference"
+
+# 9. Neither nginx nor gunicorn logged the query string.
+if grep -q "$marker" "$tmp/clinic.access.log" "$tmp/serve.log"; then
+    fail "a query string reached an access log"
+fi
+grep -q '"GET /inquiries/new/ HTTP/2.0" 200' "$tmp/clinic.access.log" ||
+    fail "nginx's access log has no line for the form"
+
+say "ok: GET the form 200 over HTTP/2, POST 303 to /inquiries/thanks/, reference $reference, no query string in the logs"
