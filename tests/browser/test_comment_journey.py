@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from playwright.sync_api import expect
+from post_office.models import Email
 
 from clinic_site import roles
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
@@ -39,7 +41,7 @@ def send_comment(page, name, body, button="Send comment"):
 
 
 def approve_all_pending(page, site_url):
-    page.goto(site_url + "/admin/blog/comment/?status__exact=pending")
+    page.goto(site_url + reverse("admin:comments_comment_changelist") + "?status__exact=pending")
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option(label="Approve")
     page.locator("button[name=index]").click()
@@ -68,6 +70,38 @@ def test_comment_is_moderated_then_shown_replied_to_and_liked(page, open_page, s
     page.get_by_role("button", name=re.compile("Like the comment by Pat Example")).click()
     liked = page.get_by_role("button", name=re.compile(r"Like the comment by Pat Example \(1\)"))
     expect(liked).to_be_visible()
+
+
+def confirmation_link_for(address):
+    email = Email.objects.filter(to__contains=address, subject__contains="Confirm your address").latest("pk")
+    return re.search(r"https?://\S+/blog/comments/confirm/\?token=\S+", email.message).group(0)
+
+
+def test_a_new_commenter_confirms_by_email_and_is_then_published_in_that_browser_only(
+    page, open_page, site_url, article, settings
+):
+    settings.COMMENTS_AUTO_APPROVE_VERIFIED = True
+    page.goto(site_url + article.get_absolute_url())
+    send_comment(page, "Robin Example", "My first comment here.")
+    expect(page.get_by_role("status").filter(has_text="awaiting moderation").first).to_be_visible()
+
+    # The link from the email, opened in the same browser: a page with a button, then the button.
+    link = confirmation_link_for("robin@example.com")
+    link = link.replace(settings.SITE_URL.rstrip("/"), site_url)
+    take_screenshots(page, "comment_confirm", link)
+    page.goto(link)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(page.get_by_text("Your address is confirmed")).to_be_visible()
+
+    send_comment(page, "Robin Example", "And a second one, published at once.")
+    expect(page.get_by_text("And a second one, published at once.")).to_be_visible()
+
+    other, _ = open_page()
+    other.goto(site_url + article.get_absolute_url())
+    send_comment(other, "Robin Example", "Typed in another browser.")
+    expect(other.get_by_role("status").filter(has_text="awaiting moderation").first).to_be_visible()
+    expect(other.get_by_text("Typed in another browser.")).to_have_count(0)
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
