@@ -2,18 +2,7 @@
 
 import time
 
-import pytest
-from django.core.cache import cache
-
 from blog.comments.spam import GUARD
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate limits, notification throttles and cached threads must not leak between tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def comment_data(**overrides):
