@@ -15,3 +15,9 @@ def _empty_caches():
     for cache in caches.all():
         cache.clear()
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """The production hasher spends about a fifth of a second on each password a factory or a login
+    hashes; the suite tests behaviour, not the hasher's strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -32,8 +32,7 @@ def gps_exif() -> Image.Exif:
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords_and_tmp_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def tmp_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
