@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from clinic_site import roles
@@ -39,7 +40,7 @@ def send_comment(page, name, body, button="Send comment"):
 
 
 def approve_all_pending(page, site_url):
-    page.goto(site_url + "/admin/blog/comment/?status__exact=pending")
+    page.goto(site_url + reverse("admin:comments_comment_changelist") + "?status__exact=pending")
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option(label="Approve")
     page.locator("button[name=index]").click()
@@ -47,7 +48,7 @@ def approve_all_pending(page, site_url):
 
 
 def test_comment_is_moderated_then_shown_replied_to_and_liked(page, open_page, site_url, article, moderator):
-    page.goto(site_url + "/")
+    page.goto(site_url + reverse("home"))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Blog", exact=True).click()
     page.get_by_role("link", name="Myofascial release, explained").click()
     send_comment(page, "Pat Example", "Does the pressure have to hurt to help?")
