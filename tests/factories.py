@@ -3,6 +3,7 @@ from datetime import timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 
 from blog.comments.models import Comment
@@ -192,7 +193,7 @@ class LoginAttemptFactory(factory.django.DjangoModelFactory):
     ip_address = "127.0.0.1"
     username = "someone"
     http_accept = "text/html"
-    path_info = "/admin/login/"
+    path_info = factory.LazyFunction(lambda: reverse("admin:login"))
     get_data = ""
     post_data = "username=someone"
     failures_since_start = 1
@@ -206,4 +207,4 @@ class LoginFailureLogFactory(factory.django.DjangoModelFactory):
     ip_address = "127.0.0.1"
     username = "someone"
     http_accept = "text/html"
-    path_info = "/admin/login/"
+    path_info = factory.LazyFunction(lambda: reverse("admin:login"))
