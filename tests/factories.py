@@ -3,6 +3,7 @@ from datetime import timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 
 from blog.comments.models import Comment, VerifiedAddress
@@ -201,7 +202,7 @@ class LoginAttemptFactory(factory.django.DjangoModelFactory):
     ip_address = "127.0.0.1"
     username = "someone"
     http_accept = "text/html"
-    path_info = "/admin/login/"
+    path_info = factory.LazyFunction(lambda: reverse("admin:login"))
     get_data = ""
     post_data = "username=someone"
     failures_since_start = 1
@@ -215,4 +216,4 @@ class LoginFailureLogFactory(factory.django.DjangoModelFactory):
     ip_address = "127.0.0.1"
     username = "someone"
     http_accept = "text/html"
-    path_info = "/admin/login/"
+    path_info = factory.LazyFunction(lambda: reverse("admin:login"))

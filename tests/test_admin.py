@@ -24,8 +24,7 @@ WITH_DATES = [p for p in MODEL_ADMINS if p.values[1].date_hierarchy]
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords_and_tmp_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def tmp_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.comments import moderation
-from tests.blog.comments.helpers import _fresh_cache  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

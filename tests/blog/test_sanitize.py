@@ -3,6 +3,8 @@ import pytest
 from blog.sanitize import sanitize_html
 from tests.factories import ArticleFactory
 
+# Image sources are typed: which literal addresses the cleaner keeps is what these tests check.
+
 
 @pytest.mark.parametrize(
     ("hostile", "forbidden"),

@@ -78,16 +78,6 @@ def _live_database(_migrated_data, transactional_db, django_db_serialized_rollba
         connection.creation.deserialize_db_from_string(_migrated_data)
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """The live server shares this process's cache: start each test without another test's rate
-    limits, counters or cached fragments."""
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-
-
 @pytest.fixture
 def site_url(live_server):
     return live_server.url

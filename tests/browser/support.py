@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
 
@@ -135,8 +136,8 @@ def assert_no_axe_violations(page, context=None) -> None:
 
 def log_in_to_admin(page, site_url: str, username: str, password: str) -> None:
     """Sign in through the admin's own login form, as a staff member would."""
-    page.goto(site_url + "/admin/login/?next=/admin/")
+    page.goto(f"{site_url}{reverse('admin:login')}?next={reverse('admin:index')}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site_url + "/admin/")
+    page.wait_for_url(site_url + reverse("admin:index"))

@@ -49,7 +49,7 @@ def approve_all_pending(page, site_url):
 
 
 def test_comment_is_moderated_then_shown_replied_to_and_liked(page, open_page, site_url, article, moderator):
-    page.goto(site_url + "/")
+    page.goto(site_url + reverse("home"))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Blog", exact=True).click()
     page.get_by_role("link", name="Myofascial release, explained").click()
     send_comment(page, "Pat Example", "Does the pressure have to hurt to help?")

@@ -28,7 +28,7 @@ def url_of(name, site_url, article):
         "article_list": reverse("blog:article_list"),
         "article": article.get_absolute_url(),
         "inquiry_new": reverse("inquiries:new"),
-        "not_found": "/no-such-page/",
+        "not_found": "/no-such-page/",  # typed: no view may answer it
     }[name]
     return site_url + path
 

@@ -16,6 +16,7 @@ def watched(browser, site_url):
     context.close()
 
 
+# The tests fake a page with page.route() at /probe/, typed because the site has no such path.
 def serve(page, url, body, headers=None):
     def fulfill(route):
         route.fulfill(status=200, content_type="text/html", body=body, headers=headers)

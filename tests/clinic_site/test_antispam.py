@@ -3,18 +3,10 @@
 import time
 
 import pytest
-from django.core.cache import cache
 
 from clinic_site import antispam
 
 SALT = "tests.antispam"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_form_shown_a_while_ago_passes_the_time_trap():

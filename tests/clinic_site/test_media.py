@@ -5,6 +5,7 @@ from django.http import Http404
 
 from clinic_site.media import serve_media
 
+# The requests are typed: uploaded files live at MEDIA_URL, and some paths here are hostile on purpose.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 

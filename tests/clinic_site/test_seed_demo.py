@@ -16,8 +16,7 @@ PASSWORD = "Harbor-lantern-otter-73"
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords_and_tmp_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def tmp_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

@@ -2,7 +2,6 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 
 from clinic_site import roles
 from inquiries.forms import InquiryForm
@@ -13,14 +12,11 @@ BROKEN = "tests.inquiries.backends.BrokenEmailBackend"
 
 
 @pytest.fixture(autouse=True)
-def _mail_and_cache(settings, tmp_path):
+def _mail_settings(settings, tmp_path):
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": LOCMEM}}
     settings.INQUIRIES_FALLBACK_EMAIL = "front-desk@clinic.example"
     settings.INQUIRIES_FALLBACK_USERNAME = ""
     settings.SITE_URL = "https://clinic.example"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_an_inquiry_permission_granted_outside_the_group_still_does_not_open_it(
 def test_the_admin_index_does_not_list_inquiries_to_other_staff(client, editor):
     client.force_login(editor)
     html = client.get(reverse("admin:index")).content.decode()
-    assert "/admin/inquiries/inquiry/" not in html
+    assert reverse("admin:inquiries_inquiry_changelist") not in html
 
 
 def test_changelist_shows_the_columns(client, handler, inquiry):

@@ -1,5 +1,6 @@
 import pytest
 from django.test import RequestFactory
+from django.urls import reverse
 
 from inquiries.forms import InquiryForm
 from tests.factories import ArticleFactory, ConditionFactory, LocationFactory
@@ -13,7 +14,7 @@ def bound(data):
 
 
 def unbound(query=""):
-    return InquiryForm(request=RequestFactory().get("/inquiries/new/" + query))
+    return InquiryForm(request=RequestFactory().get(reverse("inquiries:new") + query))
 
 
 def test_valid_submission_is_accepted(form_data):

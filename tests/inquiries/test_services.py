@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail as django_mail
 from django.db import transaction
+from django.urls import reverse
 from post_office.models import STATUS, Email
 
 from inquiries.management.commands.mail_worker import deliver_once
@@ -237,7 +238,8 @@ def test_staff_notification_has_reference_condition_and_admin_link():
     email = queued("pt@clinic.example")
     assert inquiry.reference in email.subject
     assert "Sciatica" in email.message
-    assert f"https://clinic.example/admin/inquiries/inquiry/{inquiry.pk}/change/" in email.message
+    change_url = reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
+    assert f"https://clinic.example{change_url}" in email.message
 
 
 def test_acknowledgement_goes_to_the_patient_with_reference_and_next_steps():

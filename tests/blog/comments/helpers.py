@@ -1,23 +1,13 @@
-"""Shared pieces for the comment tests (imported by each test_comments_* module)."""
+"""Shared pieces for the comment tests: a valid submission, and confirming an address."""
 
 import time
 
-import pytest
 from django.core import signing
-from django.core.cache import cache
 from django.urls import reverse
 
 from blog.comments import verification
 from blog.comments.spam import GUARD
 from tests.factories import CommentFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate limits, notification throttles and cached threads must not leak between tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def comment_data(**overrides):

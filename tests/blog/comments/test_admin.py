@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from blog.comments.models import Comment
 from clinic_site import roles
-from tests.blog.comments.helpers import _fresh_cache  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,6 @@ import pytest
 from blog.comments.demo import seed_comments
 from blog.comments.models import Comment
 from blog.demo import MYOFASCIAL_SLUG
-from tests.blog.comments.helpers import _fresh_cache  # noqa: F401
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from blog.comments import verification
 from blog.comments.models import Comment, VerifiedAddress
 from blog.comments.spam import GUARD
 from clinic_site import antispam
-from tests.blog.comments.helpers import _fresh_cache, comment_data, confirm_address  # noqa: F401
+from tests.blog.comments.helpers import comment_data, confirm_address
 from tests.factories import ArticleFactory, ClinicianFactory, CommentFactory, LocationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from blog.comments import moderation
 from blog.comments.models import Comment
 from blog.comments.spam import GUARD
 from clinic_site import antispam
-from tests.blog.comments.helpers import _fresh_cache, comment_data, confirm_address  # noqa: F401
+from tests.blog.comments.helpers import comment_data, confirm_address
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
