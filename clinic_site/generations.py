@@ -5,6 +5,11 @@ generation, a random token kept in the shared cache without expiry. A cached val
 generations of every scope it depends on, so retiring a scope (a new token) makes each key built before
 it unreachable; the old entries expire on their own.
 
+A scope that was never retired has the generation ``FIRST`` without any cache entry. Should a
+retired generation be evicted from the cache, its scope falls back to ``FIRST``, and entries stored
+under ``FIRST`` before the first retirement may be served again until they expire: every cached
+value has a lifetime of its own for that reason.
+
 Callers read the generations *before* they render and store under the key built from them: a render
 that raced with a retirement is stored under a key nobody asks for any more, so no reader is served a
 page older than the change that retired it.
@@ -21,17 +26,16 @@ def _key(scope: str) -> str:
     return PREFIX + scope
 
 
+# The generation of a scope never retired. Reading never writes: a request for a page that does not
+# exist (any slug at all) must not be able to fill the cache and push out rate-limit counters.
+FIRST = "0"
+
+
 def current(*scopes: str) -> str:
-    """The generations of ``scopes`` joined into one key part (one cache round trip when all exist)."""
+    """The generations of ``scopes`` joined into one key part (one cache round trip)."""
     keys = [_key(scope) for scope in scopes]
     found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # add() is atomic: of two processes creating the same generation, one wins and the
-            # other reads the winner's token back.
-            cache.add(key, uuid.uuid4().hex, None)
-            found[key] = cache.get(key) or ""
-    return ".".join(found[key] for key in keys)
+    return ".".join(found.get(key, FIRST) for key in keys)
 
 
 def retire(*scopes: str) -> None:

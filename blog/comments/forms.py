@@ -26,7 +26,9 @@ class CommentForm(forms.Form):
     guard = spam.GUARD
     name = forms.CharField(label=_("Name"), max_length=80, help_text=_("Shown with your comment."))
     email = forms.EmailField(
-        label=_("Email"), help_text=_("Never shown. Used only if we need to reach you about your comment.")
+        max_length=254,  # the model's column; a longer address is a clear error, not a database one
+        label=_("Email"),
+        help_text=_("Never shown. Used only if we need to reach you about your comment."),
     )
     body = forms.CharField(label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -43,6 +45,15 @@ class CommentForm(forms.Form):
         self.fresh_token = self.guard.make_token() if with_time_token else ""
         self.initial["started"] = self.fresh_token
         self.parent_comment = None
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if spam.has_invisible_characters(name):
+            raise forms.ValidationError(
+                _("Please type your name with visible letters only (no hidden or direction characters)."),
+                code="invisible",
+            )
+        return name
 
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")

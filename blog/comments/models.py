@@ -110,6 +110,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def mailbox_of(email: str) -> str:
+    """The mailbox an address reaches: ``ana+blog@example.com`` is ``ana@example.com``."""
+    local, at, domain = normalize_email(email).partition("@")
+    return local.split("+", 1)[0] + at + domain
+
+
 class VerifiedAddress(models.Model):
     """An email address whose owner opened the confirmation link we sent to it.
 

@@ -23,7 +23,7 @@ from clinic_site.models import Clinician, Location
 from clinic_site.siteurl import absolute_url
 
 from . import spam, threads, verification
-from .models import Comment
+from .models import Comment, VerifiedAddress, mailbox_of
 
 
 class CommentRejected(Exception):
@@ -51,14 +51,29 @@ def reserved_names() -> list[str]:
 
 
 def is_reserved_address(email: str) -> bool:
-    """The clinic's public addresses and its staff's: a reader may not sign with them."""
+    """The clinic's public addresses and its staff's, with or without a +tag: a reader may not sign
+    with them."""
+    mailbox = mailbox_of(email)
     clinic = {settings.CLINIC_EMAIL, settings.DEFAULT_FROM_EMAIL, settings.INQUIRIES_FALLBACK_EMAIL}
-    if email.strip().lower() in {address.lower() for address in clinic if address}:
+    if mailbox in {mailbox_of(address) for address in clinic if address}:
         return True
-    return get_user_model().objects.filter(is_staff=True, email__iexact=email.strip()).exists()
+    domain = mailbox.partition("@")[2]
+    staff = get_user_model().objects.filter(is_staff=True, email__iendswith="@" + domain)
+    return any(mailbox_of(address) == mailbox for address in staff.values_list("email", flat=True))
 
 
-def hold_reasons(*, name: str, email: str, body: str) -> list[str]:
+def name_used_by_someone_else(name: str, email: str) -> bool:
+    """A name that published comments carry under another address: confirming one's own mailbox
+    does not make one "Dana R."."""
+    return (
+        Comment.objects.approved()
+        .filter(name__iexact=name.strip(), is_staff_reply=False)
+        .exclude(email__iexact=email.strip())
+        .exists()
+    )
+
+
+def hold_reasons(*, name: str, email: str, body: str, reserved_address: bool) -> list[str]:
     """Why a comment must wait for a moderator whoever wrote it (empty: no reason)."""
     reasons = []
     if len(spam.find_links(body)) > settings.COMMENTS_MAX_LINKS:
@@ -69,7 +84,11 @@ def hold_reasons(*, name: str, email: str, body: str) -> list[str]:
     reserved = spam.reserved_name_in(name, reserved_names())
     if reserved:
         reasons.append(_("uses the reserved name “%(name)s”") % {"name": reserved})
-    if is_reserved_address(email):
+    elif spam.mixes_lookalike_scripts(name):
+        reasons.append(_("the name mixes look-alike letters of several alphabets"))
+    elif name_used_by_someone_else(name, email):
+        reasons.append(_("the name is used by another commenter"))
+    if reserved_address:
         reasons.append(_("uses an address of the clinic or its staff"))
     return reasons
 
@@ -101,7 +120,8 @@ def submit_comment(
     if parent is not None and (parent.article_id != article.pk or parent.status != Comment.Status.APPROVED):
         raise CommentRejected(_("The comment you are replying to is not available."))
 
-    reasons = hold_reasons(name=name, email=email, body=body)
+    reserved_address = is_reserved_address(email)
+    reasons = hold_reasons(name=name, email=email, body=body, reserved_address=reserved_address)
     approved = not reasons and settings.COMMENTS_AUTO_APPROVE_VERIFIED and verified_browser
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -116,7 +136,7 @@ def submit_comment(
         # The emails are rows of the mail queue, stored with the comment or not at all.
         if not approved:
             notify_moderators(comment)
-        if not verified_browser and not is_reserved_address(email):
+        if not verified_browser and not reserved_address:
             verification.queue_confirmation(comment)
         if approved:
             transaction.on_commit(lambda: threads.retire(article))
@@ -130,6 +150,9 @@ def moderate(comment: Comment, status: str, *, by) -> Comment:
     comment.moderated_by = None if pending else by
     comment.moderated_at = None if pending else timezone.now()
     comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+    if status == Comment.Status.SPAM:
+        # Spam under a confirmed address: the address is trusted no more, in any browser.
+        VerifiedAddress.objects.of(comment.email).delete()
     threads.retire(comment.article)
     return comment
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from confusable_homoglyphs import confusables
 from django.conf import settings
 
 from clinic_site import antispam
@@ -71,18 +72,35 @@ def blocked_words(text: str) -> list[str]:
     ]
 
 
+def has_invisible_characters(text: str) -> bool:
+    """Format characters (zero-width spaces, soft hyphens, direction overrides) have no place in a
+    name: they hide letters or reorder what is shown."""
+    return any(unicodedata.category(char) == "Cf" for char in text)
+
+
 def normalize_name(name: str) -> str:
-    """A name as compared for reservation: no accents, no case, words separated by single spaces."""
+    """A name as compared for reservation: no accents, no case, no invisible characters, words
+    separated by single spaces."""
     decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    plain = "".join(
+        char for char in decomposed if not unicodedata.combining(char) and unicodedata.category(char) != "Cf"
+    ).casefold()
     return " ".join(re.findall(r"[^\W_]+", plain))
 
 
 def reserved_name_in(name: str, reserved: list[str]) -> str | None:
-    """The first reserved name that ``name`` uses (as the whole name or words within it), if any."""
-    padded = f" {normalize_name(name)} "
+    """The first reserved name that ``name`` uses, if any: as the whole name or words within it, or
+    spelled with its letters run together or spaced out ("T.i.d.e.w.a.t.e.r", "MayaOkafor")."""
+    normal = normalize_name(name)
+    padded, squashed = f" {normal} ", normal.replace(" ", "")
     for candidate in reserved:
-        normal = normalize_name(candidate)
-        if normal and f" {normal} " in padded:
+        wanted = normalize_name(candidate)
+        if wanted and (f" {wanted} " in padded or wanted.replace(" ", "") in squashed):
             return candidate
     return None
+
+
+def mixes_lookalike_scripts(name: str) -> bool:
+    """Letters of several alphabets that look alike (a Cyrillic "a", U+0430, among Latin letters): the usual
+    way to write a reserved name that no comparison of letters would catch."""
+    return bool(confusables.is_dangerous(name))

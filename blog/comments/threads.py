@@ -29,7 +29,8 @@ def _scope(article_id: int) -> str:
 def retire(article) -> None:
     """After a change to the article's comments or comment likes: its thread and its cached page.
 
-    The one call every such change makes (comments.moderation); no signal does it again.
+    The one call every such change makes (comments.moderation, and the comment like view); no
+    signal does it again.
     """
     generations.retire(_scope(article.pk), pagecache.article_scope(article.slug))
 

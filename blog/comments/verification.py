@@ -2,10 +2,13 @@
 
 A comment sent from a browser that has not confirmed its author's address waits for a moderator, and
 the address gets an email (the article's title and a link, never the comment) at most
-``COMMENTS_CONFIRMATIONS_PER_DAY`` times a day. The link opens a page with a button: mail scanners
-that follow links confirm nothing. Pressing it records the address as verified and gives that browser
-a signed cookie naming the address (as a keyed hash, not in clear). Only a comment sent with that
-cookie, for that address, may be published without a moderator (comments.moderation).
+``COMMENTS_CONFIRMATIONS_PER_DAY`` times a day per mailbox (+tags count as the same mailbox; the count
+is kept in the cache, shared between processes only when the cache is). A link confirms the address
+it was sent to, and only while its comment is pending or approved: marking a comment spam revokes its
+address. The link opens a page with a button: mail scanners that follow links confirm nothing.
+Pressing it records the address as verified and gives that browser a signed cookie naming the
+address (as a keyed hash, not in clear). Only a comment sent with that cookie, for that address, may
+be published without a moderator (comments.moderation).
 """
 
 from django.conf import settings
@@ -18,7 +21,7 @@ from post_office import mail
 
 from clinic_site.siteurl import absolute_url
 
-from .models import Comment, VerifiedAddress, normalize_email
+from .models import Comment, VerifiedAddress, mailbox_of, normalize_email
 
 LINK_SALT = "comments.confirm-address"
 COOKIE_NAME = "verified_commenter"
@@ -31,22 +34,35 @@ def _address_key(email: str) -> str:
 
 
 def confirmation_link(comment: Comment) -> str:
-    token = signing.dumps(comment.pk, salt=LINK_SALT)
+    # The comment and (as a keyed hash) the address it was sent to: a link confirms that address only.
+    token = signing.dumps([comment.pk, _address_key(comment.email)], salt=LINK_SALT)
     return absolute_url(reverse("comments:confirm") + "?" + f"token={token}")
 
 
 def comment_for_token(token: str) -> Comment | None:
-    """The comment a confirmation link was sent for, or None when the link is forged or too old."""
+    """The comment a confirmation link was sent for, or None when the link is forged, too old, was
+    sent to an address the comment no longer has, or its comment was rejected or marked spam."""
     try:
-        pk = signing.loads(token, salt=LINK_SALT, max_age=settings.COMMENTS_CONFIRM_LINK_DAYS * 86400)
-    except signing.BadSignature:
+        pk, address = signing.loads(
+            token, salt=LINK_SALT, max_age=settings.COMMENTS_CONFIRM_LINK_DAYS * 86400
+        )
+    except (signing.BadSignature, TypeError, ValueError):
         return None
-    return Comment.objects.select_related("article").filter(pk=pk).first() if isinstance(pk, int) else None
+    if not isinstance(pk, int) or not isinstance(address, str):
+        return None
+    comment = (
+        Comment.objects.select_related("article")
+        .filter(pk=pk, status__in=[Comment.Status.PENDING, Comment.Status.APPROVED], is_staff_reply=False)
+        .first()
+    )
+    if comment is None or not constant_time_compare(address, _address_key(comment.email)):
+        return None
+    return comment
 
 
 def queue_confirmation(comment: Comment) -> bool:
     """Queue the confirmation email for the comment's address, unless it had its share today."""
-    key = "comments:confirmations:" + _address_key(comment.email)
+    key = "comments:confirmations:" + _address_key(mailbox_of(comment.email))  # +tags share one quota
     cache.add(key, 0, 60 * 60 * 24)
     try:
         sent_today = cache.incr(key)
@@ -71,9 +87,8 @@ def queue_confirmation(comment: Comment) -> bool:
     return True
 
 
-def confirm(comment: Comment) -> VerifiedAddress:
-    address, _created = VerifiedAddress.objects.get_or_create(email=normalize_email(comment.email))
-    return address
+def confirm(comment: Comment) -> None:
+    VerifiedAddress.objects.get_or_create(email=normalize_email(comment.email))
 
 
 def remember(response, email: str) -> None:
@@ -88,13 +103,11 @@ def remember(response, email: str) -> None:
     )
 
 
+def is_verified(email: str) -> bool:
+    return VerifiedAddress.objects.of(email).exists()
+
+
 def browser_is_verified(request, email: str) -> bool:
     """Whether this browser confirmed ``email`` (its cookie names it) and the address is still verified."""
     held = request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
-    if not held or not constant_time_compare(held, _address_key(email)):
-        return False
-    return VerifiedAddress.objects.of(email).exists()
-
-
-def is_verified(email: str) -> bool:
-    return VerifiedAddress.objects.of(email).exists()
+    return bool(held) and constant_time_compare(held, _address_key(email)) and is_verified(email)

@@ -31,10 +31,13 @@ class CommentCreateView(FormView):
             if not moderation.comments_open(self.article):
                 return self.refuse(gettext("Comments on this article are closed."), status=403)
             if self.form_class.guard.rate_limited(request):
+                # The text comes back in a fresh, unchecked form: checking it would use up its
+                # time-trap token, and the reader's next try would be refused as a replay.
+                kept = {field: request.POST.get(field, "") for field in ("name", "email", "body", "parent")}
                 return self.refuse(
                     gettext("You have sent several comments in a short time. Please wait a few minutes."),
                     status=429,
-                    form=self.get_form(),
+                    form=self.form_class(article=self.article, initial=kept),
                 )
         return super().dispatch(request, *args, **kwargs)
 
@@ -104,7 +107,7 @@ class ConfirmAddressView(TemplateView):
     confirm nothing); the POST (CSRF-checked) confirms the address and remembers this browser."""
 
     template_name = "comments/confirm_address.html"
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     def dispatch(self, request, *args, **kwargs):
         self.token = request.POST.get("token") or request.GET.get("token", "")

@@ -123,3 +123,23 @@ def test_feed_sitemap_and_robots_name_the_site_url_whatever_the_host(client, set
     content = client.get(reverse(url_name), headers={"Host": "127.0.0.1:6666"}).content.decode()
     assert "6666" not in content
     assert "https://pt.example/" in content
+
+
+def test_requests_for_pages_that_do_not_exist_write_nothing_to_the_cache(client, monkeypatch):
+    """Otherwise any number of made-up slugs would fill the cache and push out rate-limit counters."""
+    from django.core.cache import cache
+
+    writes = []
+    for method in ("set", "add", "set_many", "incr"):
+        original = getattr(cache, method)
+        monkeypatch.setattr(
+            cache, method, lambda *a, _o=original, _m=method, **k: writes.append(_m) or _o(*a, **k)
+        )
+    for n in range(5):
+        assert (
+            client.get(
+                reverse("blog:article_detail", args=[f"no-such-article-{n}"]), headers=READER
+            ).status_code
+            == 404
+        )
+    assert writes == []

@@ -34,8 +34,9 @@ def article_comments(context, article):
     request = context.get("request")
     params = request.GET if request is not None else {}
     reply_to = None
-    if params.get("reply_to", "").isdigit():
-        reply_to = Comment.objects.approved().filter(article=article, pk=params["reply_to"]).first()
+    wanted = params.get("reply_to", "")
+    if wanted.isascii() and wanted.isdecimal():
+        reply_to = Comment.objects.approved().filter(article=article, pk=int(wanted)).first()
     # The page may be cached whole (blog.pagecache): its form has no timestamp of its own; the
     # page's response sets the page-shown cookie instead.
     form = CommentForm(

@@ -31,7 +31,14 @@ def test_the_group_has_exactly_the_comment_permissions():
     codenames = set(
         Group.objects.get(name=roles.COMMENT_MODERATORS).permissions.values_list("codename", flat=True)
     )
-    assert codenames == {"view_comment", "change_comment", "add_comment", "delete_comment"}
+    assert codenames == {
+        "view_comment",
+        "change_comment",
+        "add_comment",
+        "delete_comment",
+        "view_verifiedaddress",
+        "delete_verifiedaddress",
+    }
 
 
 def test_a_moderator_cannot_open_the_user_admin(mod_client):

@@ -228,3 +228,100 @@ def test_the_moderators_change_page_says_whether_the_address_is_verified(admin_c
         return re.search(r"Address verified:.*?<img[^>]+alt=\"(True|False)\"", html, re.S).group(1)
 
     assert (shown(unverified), shown(verified)) == ("False", "True")
+
+
+# Found by trying (look-alikes, revocation, +tags, odd input)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Tidew\u0430ter Physical Therapy",  # a Cyrillic a
+        "Tidewater Physical Thera\u0440y",  # a Cyrillic r that looks like p
+        "Tide\u00adwater Physical Therapy",  # soft hyphen, hidden
+        "T.i.d.e.w.a.t.e.r Physical Therapy",
+        "TidewaterPhysicalTherapy",
+    ],
+)
+def test_look_alike_spellings_of_the_clinics_name_are_held_even_from_a_verified_browser(client, name):
+    confirm_address(client, "eve@example.com")
+    response = post_comment(client, ArticleFactory(), name=name, email="eve@example.com")
+    comment = Comment.objects.filter(name=name).first()
+    assert response.status_code == 400 or comment.status == Comment.Status.PENDING
+
+
+def test_invisible_and_direction_characters_in_a_name_are_refused_with_the_text_kept(client):
+    response = post_comment(client, ArticleFactory(), name="\u202eypareht lacisyhP retawediT", body="Kept?")
+    assert response.status_code == 400
+    assert "visible letters only" in response.content.decode()
+    assert "Kept?" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_verified_address_cannot_borrow_another_commenters_name(client):
+    CommentFactory(name="Dana R.", email="dana@example.com", status=Comment.Status.APPROVED)
+    confirm_address(client, "eve@example.com")
+    post_comment(client, ArticleFactory(), name="Dana R.", email="eve@example.com", body="Call me")
+    comment = Comment.objects.get(body="Call me")
+    assert comment.status == Comment.Status.PENDING
+    assert "another commenter" in comment.held_reason
+
+
+def test_marking_a_comment_spam_revokes_its_address_and_its_old_link(client):
+    from blog.comments import moderation
+
+    post_comment(client, ArticleFactory(), body="First")
+    token = link_in(confirmation_emails()[0]).split("token=", 1)[1]
+    client.post(reverse("comments:confirm"), {"token": token})
+    moderation.mark_spam(Comment.objects.get(body="First"), by=StaffFactory())
+    assert not VerifiedAddress.objects.exists()
+    assert client.post(reverse("comments:confirm"), {"token": token}).status_code == 400
+    post_comment(client, ArticleFactory(), body="Again")
+    assert Comment.objects.get(body="Again").status == Comment.Status.PENDING
+
+
+def test_a_link_confirms_only_the_address_it_was_sent_to(client):
+    post_comment(client, ArticleFactory())
+    token = link_in(confirmation_emails()[0]).split("token=", 1)[1]
+    Comment.objects.update(email="someone.else@example.com")  # a moderator's correction
+    assert client.post(reverse("comments:confirm"), {"token": token}).status_code == 400
+    assert not VerifiedAddress.objects.exists()
+
+
+def test_the_clinics_address_with_a_tag_is_still_the_clinics(client, settings):
+    local, domain = settings.CLINIC_EMAIL.split("@")
+    post_comment(client, ArticleFactory(), email=f"{local}+1@{domain}")
+    assert "address of the clinic" in Comment.objects.get().held_reason
+    assert confirmation_emails() == []
+
+
+def test_tagged_addresses_share_their_mailboxs_daily_quota(settings):
+    settings.COMMENTS_CONFIRMATIONS_PER_DAY = 1
+    settings.COMMENTS_RATE_LIMIT = "100/h"
+    article = ArticleFactory()
+    for n in range(4):
+        post_comment(Client(), article, email=f"victim+{n}@example.com")
+    assert len(confirmation_emails()) == 1
+
+
+def test_an_address_longer_than_the_database_holds_is_a_clear_error(client):
+    response = post_comment(client, ArticleFactory(), email="a" * 250 + "@example.com")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_a_reply_to_that_is_not_a_plain_number_is_ignored(client):
+    article = ArticleFactory()
+    assert client.get(article.get_absolute_url(), {"reply_to": "\u00b2"}).status_code == 200
+
+
+def test_the_rate_limit_page_keeps_the_text_and_does_not_use_up_the_token(client, settings):
+    settings.COMMENTS_RATE_LIMIT = "1/h"
+    article = ArticleFactory()
+    post_comment(client, article, body="first")
+    token = GUARD.make_token(at=time.time() - 30)
+    limited = post_comment(client, article, started=token, body="second, kept")
+    assert limited.status_code == 429
+    assert "second, kept" in limited.content.decode()
+    settings.COMMENTS_RATE_LIMIT = "100/h"
+    assert post_comment(client, article, started=token, body="second, kept").status_code == 303
