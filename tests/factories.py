@@ -4,6 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blog.comments.models import Comment, VerifiedAddress
 from blog.models import Article, ArticleLike, Condition
@@ -216,3 +218,36 @@ class LoginFailureLogFactory(factory.django.DjangoModelFactory):
     username = "someone"
     http_accept = "text/html"
     path_info = "/admin/login/"
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app (django-otp)."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(StaffFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+
+class StaticDeviceFactory(factory.django.DjangoModelFactory):
+    """A set of recovery codes (django-otp's static device) with two codes."""
+
+    class Meta:
+        model = StaticDevice
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(StaffFactory)
+    name = "Recovery codes"
+    confirmed = True
+    code_one = factory.RelatedFactory("tests.factories.StaticTokenFactory", "device", token="recover1")
+    code_two = factory.RelatedFactory("tests.factories.StaticTokenFactory", "device", token="recover2")
+
+
+class StaticTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaticToken
+
+    device = factory.SubFactory(StaticDeviceFactory, code_one=None, code_two=None)
+    token = factory.Sequence(lambda n: f"code{n:04d}")
