@@ -5,13 +5,15 @@ from . import devices
 
 
 class SecondFactorForm(forms.Form):
-    """The code from the authenticator app, or one recovery code, for the signed-in user."""
+    """The code from the authenticator app, or one recovery code, for the signed-in user.
+
+    templates/admin/signin/_token_form.html draws the field (autocomplete="one-time-code").
+    """
 
     otp_token = forms.CharField(
         label=_("Code"),
         max_length=32,
         help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
     )
     error = _("That code is not right, or has already been used. Wait for the next code and try again.")
 
@@ -38,11 +40,10 @@ class EnrolForm(SecondFactorForm):
         label=_("Code from the app"),
         max_length=32,
         help_text=_("After adding the account to your app, type the six digits it shows."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
     )
-    error = _("That code does not match the app's key. Check the app's clock, wait for the next code, try again.")
+    error = _(
+        "That code does not match the app's key. Check the app's clock, wait for the next code, try again."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,5 +39,7 @@ class PerParameterLimitHandler(AxesDatabaseHandler):
         password-spraying count, and the owner of a targeted account would reset the guessing.
         """
         username = get_client_username(request, credentials)
-        count, _ = AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()
+        count, _ = AccessAttempt.objects.filter(
+            username=username, ip_address=request.axes_ip_address
+        ).delete()
         return count

@@ -37,7 +37,12 @@ class StaffStepMixin:
         if not self.request.user.is_verified():
             # The admin's menus and links are for after this step.
             context.update(has_permission=False, available_apps=[], is_nav_sidebar_enabled=False)
-        return {**context, "title": self.title, "next": safe_next(self.request), **super().get_context_data(**kwargs)}
+        return {
+            **context,
+            "title": self.title,
+            "next": safe_next(self.request),
+            **super().get_context_data(**kwargs),
+        }
 
 
 class TokenStepMixin(StaffStepMixin):

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, **options):
         if not settings.DEBUG:
-            raise CommandError("demo_otp works only with DJANGO_DEBUG=true: it would defeat the second factor.")
+            raise CommandError(
+                "demo_otp works only with DJANGO_DEBUG=true: it would defeat the second factor."
+            )
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No such user: {username}")
