@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Clinician, Location
 from .signin import devices as signin_devices
+from .signin.models import Passkey
 
 
 @admin.register(Location)
@@ -70,3 +71,17 @@ class StaffUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, StaffUserAdmin)
+
+
+@admin.register(Passkey)
+class PasskeyAdmin(admin.ModelAdmin):
+    """Staff passkeys, for the owner to see and remove; new ones are added only by their owner."""
+
+    list_display = ["name", "user", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username"]
+    readonly_fields = ["user", "credential_id", "sign_count", "created_at", "last_used_at"]
+    fields = ["user", "name", "confirmed", *readonly_fields[1:]]
+
+    def has_add_permission(self, request):
+        return False

@@ -11,6 +11,7 @@ from blog.comments.models import Comment, VerifiedAddress
 from blog.models import Article, ArticleLike, Condition
 from clinic_site import roles
 from clinic_site.models import Clinician, Location
+from clinic_site.signin.models import Passkey
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -251,3 +252,16 @@ class StaticTokenFactory(factory.django.DjangoModelFactory):
 
     device = factory.SubFactory(StaticDeviceFactory, code_one=None, code_two=None)
     token = factory.Sequence(lambda n: f"code{n:04d}")
+
+
+class PasskeyFactory(factory.django.DjangoModelFactory):
+    """A stored passkey (its key is not a real one: enough for the admin and the refusals)."""
+
+    class Meta:
+        model = Passkey
+
+    user = factory.SubFactory(StaffFactory)
+    name = "Passkey"
+    confirmed = True
+    credential_id = factory.Sequence(lambda n: f"credential-{n}")
+    public_key = b"not-a-real-key"

@@ -57,7 +57,14 @@ class StaffSignInMiddleware:
 
     @staticmethod
     def open_paths() -> set[str]:
-        names = ["admin:login", "admin:logout", "signin:second_factor", "signin:enrol"]
+        names = [
+            "admin:login",
+            "admin:logout",
+            "signin:second_factor",
+            "signin:enrol",
+            "signin:passkey_options",
+            "signin:passkey",
+        ]
         return {reverse(name) for name in names}
 
     @staticmethod

@@ -1,16 +1,21 @@
-"""The steps after the password: the second factor, enrolment of a first one, new recovery codes."""
+"""The steps after the password: the second factor, enrolment of a first one, recovery codes, passkeys."""
+
+from urllib.parse import urlencode
 
 import django_otp
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from . import devices
+from . import devices, passkeys
 from .forms import EnrolForm, SecondFactorForm
+from .models import Passkey
 
 
 def safe_next(request) -> str:
@@ -67,6 +72,12 @@ class SecondFactorView(TokenStepMixin, FormView):
             return redirect(f"{reverse('signin:enrol')}?{request.GET.urlencode()}")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        passkey_url = f"{reverse('signin:passkey')}?{urlencode({'next': safe_next(self.request)})}"
+        return super().get_context_data(
+            has_passkey=passkeys.has_passkey(self.request.user), passkey_url=passkey_url, **kwargs
+        )
+
     def form_valid(self, form):
         self.finish(form)
         return redirect(safe_next(self.request))
@@ -110,3 +121,58 @@ class RecoveryCodesView(StaffStepMixin, TemplateView):
         view = cls(request=request, args=(), kwargs={})
         context = view.get_context_data(codes=codes, next=next_url)
         return view.response_class(request=request, template=[cls.template_name], context=context)
+
+
+class PasskeyCeremonyView(StaffStepMixin, View):
+    """JSON for the passkey script (static/signin/passkeys.js): POST only, CSRF-checked as usual."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return self.step(request)
+        except passkeys.PasskeyRefused as refused:
+            return JsonResponse({"error": str(refused)}, status=400)
+
+    def step(self, request):
+        raise NotImplementedError
+
+
+class PasskeySignInOptionsView(PasskeyCeremonyView):
+    def step(self, request):
+        return HttpResponse(
+            passkeys.authentication_options(request.user, request.session), content_type="application/json"
+        )
+
+
+class PasskeySignInView(PasskeyCeremonyView):
+    def step(self, request):
+        passkey = passkeys.authenticate(
+            request.user, request.session, request.body.decode("utf-8", "replace")
+        )
+        django_otp.login(request, passkey)
+        request.session.cycle_key()
+        return JsonResponse({"redirect": safe_next(request)})
+
+
+class PasskeyRegistrationOptionsView(PasskeyCeremonyView):
+    def step(self, request):
+        return HttpResponse(
+            passkeys.registration_options(request.user, request.session), content_type="application/json"
+        )
+
+
+class PasskeyRegistrationView(PasskeyCeremonyView):
+    def step(self, request):
+        passkeys.register(request.user, request.session, request.body.decode("utf-8", "replace"))
+        return JsonResponse({"redirect": reverse("signin:passkeys")})
+
+
+class PasskeysView(StaffStepMixin, TemplateView):
+    """A verified staff member's passkeys, and the button that adds one (needs JavaScript)."""
+
+    template_name = "admin/signin/passkeys.html"
+    title = _("Passkeys")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(passkeys=Passkey.objects.filter(user=self.request.user), **kwargs)

@@ -20,7 +20,15 @@ from blog.models import Article
 from clinic_site import roles
 from clinic_site.signin import devices
 from clinic_site.signin.middleware import SIGNED_IN_AT_SESSION_KEY
-from tests.factories import ArticleFactory, InquiryFactory, StaffFactory, TOTPDeviceFactory, UserFactory
+from clinic_site.signin.models import Passkey
+from tests.factories import (
+    ArticleFactory,
+    InquiryFactory,
+    PasskeyFactory,
+    StaffFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +369,62 @@ def test_every_admin_page_links_to_new_recovery_codes(client, owner):
     client.force_login(owner)
     response = client.get(reverse("admin:index"))
     assert f'href="{reverse("signin:recovery_codes")}"'.encode() in response.content
+
+
+# --- Passkeys (the full ceremony runs in Chromium: tests/browser/test_passkeys.py) -------------
+
+
+def post_json(client, name, body="{}"):
+    return client.post(reverse(name), body, content_type="application/json")
+
+
+def test_password_alone_cannot_register_a_passkey(client, owner, app):
+    type_password(client)
+    for name in ["signin:passkey_new_options", "signin:passkey_new", "signin:passkeys"]:
+        response = post_json(client, name)
+        assert response.status_code == 302, name
+    assert not Passkey.objects.exists()
+
+
+def test_passkey_options_name_only_this_accounts_passkeys(client, owner, app):
+    mine = PasskeyFactory(user=owner, credential_id="bWluZQ")
+    PasskeyFactory(user=StaffFactory(username="other"), credential_id="b3RoZXI")
+    type_password(client)
+    response = post_json(client, "signin:passkey_options")
+    assert response.status_code == 200
+    options = response.json()
+    assert [c["id"] for c in options["allowCredentials"]] == [mine.credential_id]
+    assert options["rpId"] == "127.0.0.1"  # the host of SITE_URL
+
+
+def test_a_forged_passkey_answer_is_refused(client, owner, app):
+    PasskeyFactory(user=owner, credential_id="bWluZQ")
+    type_password(client)
+    post_json(client, "signin:passkey_options")
+    forged = (
+        '{"id": "bWluZQ", "rawId": "bWluZQ", "type": "public-key", "response": {"clientDataJSON": "e30",'
+        ' "authenticatorData": "AAAA", "signature": "AAAA"}}'
+    )
+    response = post_json(client, "signin:passkey", forged)
+    assert response.status_code == 400
+    assert "error" in response.json()
+    assert not verified(client)
+
+
+def test_a_passkey_answer_without_a_waiting_challenge_is_refused(client, owner, app):
+    PasskeyFactory(user=owner)
+    type_password(client)
+    response = post_json(client, "signin:passkey", "not json")
+    assert response.status_code == 400
+    assert not verified(client)
+
+
+def test_the_passkey_endpoints_take_no_get(client, owner, app):
+    type_password(client)
+    assert client.get(reverse("signin:passkey_options")).status_code == 405
+
+
+def test_resetting_the_second_factor_removes_passkeys_too(owner):
+    PasskeyFactory(user=owner)
+    devices.reset(owner)
+    assert not Passkey.objects.exists()
