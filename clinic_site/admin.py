@@ -46,7 +46,7 @@ class StaffUserAdmin(UserAdmin):
         confirmed_app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         return super().get_queryset(request).annotate(_has_second_factor=Exists(confirmed_app))
 
-    @admin.display(boolean=True, description=_("second factor"), ordering="_has_second_factor")
+    @admin.display(boolean=True, description=_("authenticator app"), ordering="_has_second_factor")
     def has_second_factor(self, user):
         return user._has_second_factor
 

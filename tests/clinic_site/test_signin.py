@@ -362,7 +362,7 @@ def test_the_user_list_says_who_has_a_second_factor(client, owner, app):
     client.force_login(owner)
     response = client.get(reverse("admin:auth_user_changelist"))
     assert response.status_code == 200
-    assert "second factor" in response.content.decode().lower()
+    assert "authenticator app" in response.content.decode().lower()
 
 
 def test_every_admin_page_links_to_new_recovery_codes(client, owner):
