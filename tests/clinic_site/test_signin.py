@@ -185,10 +185,11 @@ def test_a_code_used_once_is_refused_the_second_time(client, app):
     assert not verified(thief)
 
 
-def test_after_a_wrong_code_guessing_is_slowed_down(client, app):
+def test_after_a_wrong_code_guessing_is_slowed_down(client, app, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # the wait after one failure: a minute, not the 1 s default
     type_password(client)
     type_code(client, "000000" if devices.current_code(app) != "000000" else "111111")
-    # django-otp's throttle: the next try within a second is refused even with the right code.
+    # django-otp's throttle: the next try within the wait is refused even with the right code.
     response = type_code(client, devices.current_code(app))
     assert response.status_code == 200
     assert not verified(client)
