@@ -30,6 +30,9 @@ run: $(VENV)/.runtime var/demo_password
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --staff-password "$$(cat var/demo_password)"
 	@echo "Demo staff password (for the accounts above): $$(cat var/demo_password)"
+	@echo "Their authenticator apps (the second step after the password; add a URI to an app, or type"
+	@echo "the code 'manage.py demo_otp USERNAME' prints):"
+	@DJANGO_DEBUG=true $(BIN)/python manage.py mfa_totp --if-missing owner editor moderator handler
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev

@@ -1,7 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Clinician, Location
+from .signin import devices as signin_devices
+from .signin.models import Passkey
 
 
 @admin.register(Location)
@@ -27,3 +34,54 @@ class ClinicianAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "credentials", "role", "title", "bio", "order"]}),
         (_("Where and who"), {"fields": ["locations", "user"]}),
     ]
+
+
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, with whether each account has a second factor and the owner's reset."""
+
+    list_display = [*UserAdmin.list_display, "has_second_factor"]
+    actions = ["reset_second_factor"]
+
+    def get_queryset(self, request):
+        confirmed_app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(_has_second_factor=Exists(confirmed_app))
+
+    @admin.display(boolean=True, description=_("authenticator app"), ordering="_has_second_factor")
+    def has_second_factor(self, user):
+        return user._has_second_factor
+
+    @admin.action(description=_("Reset the second factor (they set up a new one at next sign-in)"))
+    def reset_second_factor(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        removed = sum(signin_devices.reset(user) for user in queryset)
+        self.message_user(
+            request,
+            _("Second factor reset for %(users)d account(s) (%(devices)d device(s) removed).")
+            % {"users": len(queryset), "devices": removed},
+            messages.SUCCESS,
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("reset_second_factor", None)
+        return actions
+
+
+admin.site.unregister(User)
+admin.site.register(User, StaffUserAdmin)
+
+
+@admin.register(Passkey)
+class PasskeyAdmin(admin.ModelAdmin):
+    """Staff passkeys, for the owner to see and remove; new ones are added only by their owner."""
+
+    list_display = ["name", "user", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username"]
+    readonly_fields = ["user", "credential_id", "sign_count", "created_at", "last_used_at"]
+    fields = ["user", "name", "confirmed", *readonly_fields[1:]]
+
+    def has_add_permission(self, request):
+        return False

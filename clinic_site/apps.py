@@ -8,3 +8,4 @@ class ClinicSiteConfig(AppConfig):
 
     def ready(self):
         from . import antispam, checks  # noqa: F401  (they register the settings checks)
+        from .signin import middleware  # noqa: F401  (stamps the sign-in time on each login)

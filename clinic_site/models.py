@@ -74,3 +74,6 @@ class Clinician(models.Model):
     @property
     def signature(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+from .signin.models import Passkey  # noqa: E402, F401  (the staff sign-in's model lives with its code)

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "post_office",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic_site",
     "blog",
     "blog.comments",
@@ -90,6 +93,9 @@ MIDDLEWARE = [
     "clinic_site.middleware.RejectNullBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sign-in: which second factor verified this session, then the gate in front of the admin.
+    "django_otp.middleware.OTPMiddleware",
+    "clinic_site.signin.middleware.StaffSignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic_site.middleware.PathAwareCSPMiddleware",
@@ -147,7 +153,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Staff passwords: at least 12 characters (ASVS 5, 6.2.1), and not on Django's common list.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -390,16 +400,38 @@ CSP_RELAXED_DIRECTIVES = {
 # Pages that show or take private details: never kept by a browser or a shared cache.
 NO_STORE_PATH_PREFIXES = ["/inquiries/", "/admin/"]
 
-# django-axes: a username tried from one client is locked for 15 minutes after 5 failures.
+# --- Staff sign-in (issue 11; clinic_site/signin/, README "Staff sign-in", SECURITY.md) ----------
+# A password, then a second factor (django-otp: an authenticator app or a single-use recovery
+# code) before any admin page. StaffSignInMiddleware is the one gate; a staff member without a
+# device enrols at first sign-in.
+OTP_TOTP_ISSUER = CLINIC_NAME
+# Each wrong code doubles the wait before the next try on that device (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Recovery codes issued at enrolment (each works once).
+SIGNIN_RECOVERY_CODES = 10
+# A signed-in session ends after SESSION_COOKIE_AGE idle (above), and in any case this long after the
+# password was typed: then a fresh sign-in, both factors, is required.
+SIGNIN_MAX_AGE_SECONDS = env.int("SIGNIN_MAX_AGE_SECONDS", default=12 * 60 * 60)
+
+# Password guessing (django-axes): three counters, each with its own limit within the cool-off.
+# The pair (this username from this address: a person mistyping) locks first; the username from
+# any address (guessing spread over many addresses) and the address for any username (password
+# spraying) have higher limits, so one stranger cannot lock a colleague out with a few tries.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 5
+AXES_HANDLER = "clinic_site.signin.lockout.PerParameterLimitHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+# Failures allowed per parameter set (key: the set's parameters, as in AXES_LOCKOUT_PARAMETERS).
+AXES_LOCKOUT_LIMITS = {("username", "ip_address"): 5, ("username",): 10, ("ip_address",): 20}
+AXES_FAILURE_LIMIT = AXES_LOCKOUT_LIMITS[("username", "ip_address")]
 AXES_COOLOFF_TIME = timedelta(minutes=15)  # templates/axes/lockout.html names this duration
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# A right password clears the pair's failures only (PerParameterLimitHandler): never the username's
+# or the address's, so signing in to one's own account does not reset a spraying count.
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "clinic_site.security.client_ip"
 # How many proxies in front append to X-Forwarded-For (nginx alone: 1). 0 trusts no such header,

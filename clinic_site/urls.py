@@ -16,6 +16,8 @@ urlpatterns = [
     path("inquiries/", include("inquiries.urls")),
     # Comments moved from the blog app to their own (blog/comments/): old admin links keep working.
     re_path(r"^admin/blog/(?P<model>comment|commentlike)/(?P<rest>.*)$", views.moved_comment_admin),
+    # The steps after the password (clinic_site/signin/), under the admin's prefix and its headers.
+    path("admin/sign-in/", include("clinic_site.signin.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),

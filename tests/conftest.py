@@ -1,7 +1,20 @@
-"""Fixtures every test gets, whatever its folder."""
+"""Fixtures every test gets, whatever its folder.
+
+Every admin page needs a second factor (clinic_site/signin/). Tests of what the admin does sign
+staff in with ``client.force_login`` (pytest-django's ``admin_client`` too): here that also gives
+the user a confirmed authenticator app and marks the session as verified by it, as
+``django_otp.login`` does after a right code. Tests of the sign-in itself go through the real
+steps (tests/clinic_site/test_signin.py), or use ``password_only_login`` for a session that has
+the password and nothing more.
+"""
 
 import pytest
 from django.core.cache import caches
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic_site.signin import devices
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +34,25 @@ def _fast_password_hasher(settings):
     """The production hasher spends about a fifth of a second on each password a factory or a login
     hashes; the suite tests behaviour, not the hasher's strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_force_login = Client.force_login
+
+
+def password_only_login(client, user):
+    """Sign ``user`` in as if the password had just been typed: no second factor yet."""
+    _force_login(client, user)
+
+
+def _force_login_with_second_factor(self, user, backend=None):
+    _force_login(self, user, backend)
+    if user.is_staff:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or devices.add_app(user)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _staff_logins_have_a_second_factor(monkeypatch):
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)

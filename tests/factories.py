@@ -5,11 +5,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blog.comments.models import Comment, VerifiedAddress
 from blog.models import Article, ArticleLike, Condition
 from clinic_site import roles
 from clinic_site.models import Clinician, Location
+from clinic_site.signin.models import Passkey
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -217,3 +220,49 @@ class LoginFailureLogFactory(factory.django.DjangoModelFactory):
     username = "someone"
     http_accept = "text/html"
     path_info = factory.LazyFunction(lambda: reverse("admin:login"))
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app (django-otp)."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(StaffFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+
+class StaticDeviceFactory(factory.django.DjangoModelFactory):
+    """A set of recovery codes (django-otp's static device) with two codes."""
+
+    class Meta:
+        model = StaticDevice
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(StaffFactory)
+    name = "Recovery codes"
+    confirmed = True
+    code_one = factory.RelatedFactory("tests.factories.StaticTokenFactory", "device", token="recover1")
+    code_two = factory.RelatedFactory("tests.factories.StaticTokenFactory", "device", token="recover2")
+
+
+class StaticTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaticToken
+
+    device = factory.SubFactory(StaticDeviceFactory, code_one=None, code_two=None)
+    token = factory.Sequence(lambda n: f"code{n:04d}")
+
+
+class PasskeyFactory(factory.django.DjangoModelFactory):
+    """A stored passkey (its key is not a real one: enough for the admin and the refusals)."""
+
+    class Meta:
+        model = Passkey
+
+    user = factory.SubFactory(StaffFactory)
+    name = "Passkey"
+    confirmed = True
+    credential_id = factory.Sequence(lambda n: f"credential-{n}")
+    public_key = b"not-a-real-key"

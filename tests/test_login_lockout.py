@@ -1,4 +1,8 @@
-"""django-axes on the admin login: a username tried from one client is locked after 5 failures."""
+"""django-axes on the admin login: three counters, each locked at its own limit for 15 minutes.
+
+This username from this address after 5 failures; this username from any address after 10 (guessing
+spread over many addresses); this address for any username after 20 (password spraying).
+"""
 
 import logging
 
@@ -11,6 +15,11 @@ from tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -63,6 +72,55 @@ def test_lockout_does_not_reach_another_username_from_the_same_client(client, st
     fail_times(client, 5)
     response = attempt(client, "owner", PASSWORD)
     assert response.status_code == 302
+
+
+def spray(client, count, *, addresses=None, usernames=None):
+    for n in range(count):
+        attempt(
+            client,
+            usernames[n] if usernames else "editor",
+            "wrong-password",
+            addresses[n] if addresses else "203.0.113.7",
+        )
+
+
+def test_guessing_one_username_from_many_addresses_is_locked_after_ten(client, staff):
+    addresses = [f"198.51.100.{n}" for n in range(1, 11)]
+    spray(client, 9, addresses=addresses)
+    assert attempt(client, "editor", PASSWORD, address="192.0.2.99").status_code == 302
+    client.logout()
+    spray(client, 10, addresses=addresses)
+    response = attempt(client, "editor", PASSWORD, address="192.0.2.99")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_spraying_many_usernames_from_one_address_is_locked_after_twenty(client, staff):
+    spray(client, 20, usernames=[f"guess{n}" for n in range(20)])
+    response = attempt(client, "editor", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_nineteen_sprayed_failures_still_let_a_colleague_in_from_that_address(client, staff):
+    spray(client, 19, usernames=[f"guess{n}" for n in range(19)])
+    assert attempt(client, "editor", PASSWORD).status_code == 302
+
+
+def test_a_right_password_does_not_reset_the_addresss_spraying_count(client, staff):
+    spray(client, 19, usernames=[f"guess{n}" for n in range(19)])
+    assert attempt(client, "editor", PASSWORD).status_code == 302
+    client.logout()
+    spray(client, 1, usernames=["guess19"])
+    assert attempt(client, "editor", PASSWORD).status_code == 429
+
+
+def test_a_right_password_resets_the_pairs_count(client, staff):
+    fail_times(client, 4)
+    assert attempt(client, "editor", PASSWORD).status_code == 302
+    client.logout()
+    fail_times(client, 4)
+    assert attempt(client, "editor", PASSWORD).status_code == 302
 
 
 def test_failed_attempt_is_recorded_for_the_admin(client, staff):

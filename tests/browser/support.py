@@ -1,5 +1,8 @@
 """Helpers for the browser tests: watching a page's traffic and console, screenshots, axe-core."""
 
+import base64
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -134,10 +137,44 @@ def assert_no_axe_violations(page, context=None) -> None:
         )
 
 
+def app_code(key: bytes, *, after_step: int = -1) -> str:
+    """The code an authenticator app holding ``key`` shows, for a 30-second step after ``after_step``
+    (a code is accepted once: a second sign-in within the same step waits for the next one)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(key, step=30, t0=0, digits=6)
+    totp.time = time.time()
+    while totp.t() <= after_step:
+        time.sleep(totp.step - totp.time % totp.step + 0.05)
+        totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def key_on_enrolment_page(page) -> bytes:
+    """The key the enrolment page shows (what a person types into the app instead of scanning)."""
+    return base64.b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
+
+
 def log_in_to_admin(page, site_url: str, username: str, password: str) -> None:
-    """Sign in through the admin's own login form, as a staff member would."""
+    """Sign in as a staff member would: the admin's login form, then the second step.
+
+    An account with an authenticator app types its current code (from the key in the database,
+    as the phone holds it); an account without one goes through enrolment, reading the key off the
+    page, and continues past its recovery codes.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     page.goto(f"{site_url}{reverse('admin:login')}?next={reverse('admin:index')}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(re.escape(site_url + "/admin/sign-in/")))
+    if "/set-up/" in page.url:
+        page.get_by_label("Code from the app").fill(app_code(key_on_enrolment_page(page)))
+        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("link", name="I have kept them: continue").click()
+    else:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Code").fill(app_code(device.bin_key, after_step=device.last_t))
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url(site_url + reverse("admin:index"))

@@ -1,7 +1,13 @@
 """The site can be used with the keyboard alone."""
 
+import re
+
 from django.urls import reverse
 from playwright.sync_api import expect
+
+from tests.factories import StaffFactory
+
+from .support import app_code, key_on_enrolment_page
 
 
 def test_tab_reaches_skip_link_then_main_navigation(page, site_url):
@@ -38,3 +44,35 @@ def test_enter_on_blog_link_opens_the_blog(page, site_url):
     expect(blog).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(site_url + reverse("blog:article_list"))
+
+
+def tab_to(page, locator, *, limit=25):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+    expect(locator).to_be_focused()
+
+
+def test_a_new_staff_member_signs_in_and_sets_up_the_app_with_the_keyboard_alone(page, site_url):
+    StaffFactory(username="newcomer")
+    page.goto(site_url + reverse("admin:login"))
+    tab_to(page, page.get_by_label("Username"))
+    page.keyboard.type("newcomer")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type("a-long-test-password")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(re.escape(site_url + reverse("signin:enrol"))))
+    expect(page.get_by_role("img", name="QR code")).to_be_visible()
+    code = app_code(key_on_enrolment_page(page))
+    tab_to(page, page.get_by_label("Code from the app"))
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    tab_to(page, page.get_by_role("link", name="I have kept them: continue"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site_url + reverse("admin:index"))

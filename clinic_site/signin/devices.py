@@ -1,0 +1,117 @@
+"""The second factors of a staff account (django-otp devices) and what may be done with them.
+
+An account has at most one authenticator app (a TOTP device) and one set of recovery codes (a
+static device whose tokens each work once). An app is added unconfirmed and counts only once a code
+from it has been typed (``confirm_enrolment``); the recovery codes are issued at that moment.
+"""
+
+import re
+import time
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django_otp import devices_for_user, user_has_device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+APP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+# Six digits (spaces allowed, as apps show "123 456") is an app's code; anything else is tried as a
+# recovery code.
+_APP_CODE = re.compile(r"^\d{6}$")
+
+
+def normalise(token: str) -> str:
+    return "".join(token.split()).lower()
+
+
+def has_second_factor(user) -> bool:
+    return user_has_device(user, confirmed=True)
+
+
+def verify(user, token: str):
+    """The confirmed device of ``user`` that accepts ``token`` (consuming it), or None.
+
+    An app's code is accepted once, within a step either side of now, and never a code of a time
+    step at or before the last one accepted (no replay); a recovery code is deleted when used.
+    django-otp throttles each device: after a wrong code, the next try waits 1, 2, 4 ... seconds.
+    """
+    token = normalise(token)
+    if not token:
+        return None
+    model = TOTPDevice if _APP_CODE.match(token) else StaticDevice
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if isinstance(device, model) and device.verify_token(token):
+                return device
+    return None
+
+
+def pending_app(user) -> TOTPDevice:
+    """The unconfirmed authenticator app being enrolled for ``user`` (made on first call)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_enrolment(user, token: str) -> tuple[TOTPDevice, list[str]] | None:
+    """Confirm the pending app if ``token`` is its current code; returns it and new recovery codes."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None or not _APP_CODE.match(normalise(token)) or not device.verify_token(normalise(token)):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return device, issue_recovery_codes(user)
+
+
+@transaction.atomic
+def issue_recovery_codes(user) -> list[str]:
+    """Replace every recovery code of ``user`` with a new set, and return it (shown once)."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.SIGNIN_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def add_app(user, *, name: str = APP_DEVICE_NAME) -> TOTPDevice:
+    """A confirmed authenticator app for ``user`` (provisioning: ``manage.py mfa_totp``)."""
+    return TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+
+
+@transaction.atomic
+def reset(user) -> int:
+    """Remove every second factor of ``user``; the next sign-in enrols a new one. Returns the count."""
+    count = 0
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+        count += 1
+    return count
+
+
+def qr_data_uri(device: TOTPDevice) -> str:
+    """The device's otpauth:// URI as a QR code, an SVG in a data: URI, drawn here (no third party)."""
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+
+
+def secret(device: TOTPDevice) -> str:
+    """The key in base32, in groups of four, for typing into an app by hand."""
+    from base64 import b32encode
+
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def current_code(device: TOTPDevice, *, at: float | None = None) -> str:
+    """The code the device's app shows at ``at`` (now by default), zero-padded."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():0{device.digits}d}"
