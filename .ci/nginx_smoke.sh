@@ -122,14 +122,16 @@ nginx_args=(-p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf")
 nginx "${nginx_args[@]}" -t -q || fail "nginx $(nginx -v 2>&1 | sed 's/.*\///') refuses the configuration"
 
 # 4. The site as in production (make serve: DEBUG off, gunicorn) on a throwaway SQLite database,
-#    told it is behind one proxy. The time trap is shortened so the run waits one second, not three.
+#    told that nginx on this machine is its one trusted proxy, in the local preview (its mail goes to
+#    the console). The time trap is shortened so the run waits one second, not three.
 #    DJANGO_CSRF_TRUSTED_ORIGINS stays empty: the post below must pass on the Host header alone.
 say "make serve on $HOST:$APP_PORT, nginx on $SITE"
 env -u DJANGO_CSRF_TRUSTED_ORIGINS DATABASE_URL="sqlite:///$tmp/db.sqlite3" \
     DJANGO_ALLOWED_HOSTS="$HOST,localhost" \
-    DJANGO_TRUSTED_PROXY_COUNT=1 \
+    DJANGO_TRUSTED_PROXIES=127.0.0.1/32,::1 \
+    DJANGO_LOCAL_PREVIEW=true \
     SITE_URL="$SITE" \
-    INQUIRIES_MIN_FILL_SECONDS=1 \
+    INQUIRIES_MIN_SECONDS=1 \
     PORT="$APP_PORT" \
     setsid make --no-print-directory serve >"$tmp/serve.log" 2>&1 </dev/null &
 app_pid=$!

@@ -2,12 +2,17 @@
 
 This is the one place that reads the environment. Every variable has an embedded default that is
 safe for a first run on a laptop (SQLite under ``var/``, local-memory cache, console email); with
-``DJANGO_DEBUG`` off the site refuses to start without a secret key and allowed hosts.
+``DJANGO_DEBUG`` off the site refuses to start without a secret key and allowed hosts, and with
+anything a server must not run with (console or file mail, an ``http://`` SITE_URL, ``*`` in the
+allowed hosts) unless ``DJANGO_LOCAL_PREVIEW`` says this is a preview on this machine.
 """
 
 import secrets
+import sys
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -352,6 +357,50 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# What a server never runs with. Without DEBUG the site refuses to start with mail printed to the
+# console or written to files (patients' addresses in a server log), a SITE_URL that is not https://
+# (the links in emails and feeds) or ALLOWED_HOSTS="*" (any Host header believed).
+# DJANGO_LOCAL_PREVIEW=true runs that configuration on this machine (make serve, make check-deploy,
+# make bench, .ci/nginx_smoke.sh, the test suite): it allows console mail and an http:// SITE_URL on
+# a loopback host, nothing else, and says so at start-up.
+LOCAL_PREVIEW = env.bool("DJANGO_LOCAL_PREVIEW", default=False)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _unsafe_for_a_server() -> list[str]:
+    problems = []
+    mail = EMAIL_CONFIG["EMAIL_BACKEND"]
+    if mail == "django.core.mail.backends.filebased.EmailBackend" or (
+        mail == "django.core.mail.backends.console.EmailBackend" and not LOCAL_PREVIEW
+    ):
+        problems.append(
+            "EMAIL_URL must name a real mail server (e.g. smtp+tls://...), not the console or files: "
+            "patients' addresses would end up in a log or on disk."
+        )
+    site = urlsplit(SITE_URL)
+    local_http = LOCAL_PREVIEW and site.scheme == "http" and site.hostname in LOOPBACK_HOSTS
+    if not (site.scheme == "https" and site.hostname) and not local_http:
+        problems.append(
+            f"SITE_URL must start with https:// (it is {SITE_URL!r}); only DJANGO_LOCAL_PREVIEW=true "
+            f"allows http:// on {', '.join(LOOPBACK_HOSTS)}."
+        )
+    if "*" in ALLOWED_HOSTS:
+        problems.append("DJANGO_ALLOWED_HOSTS must name the site's hosts, not '*'.")
+    return problems
+
+
+if not DEBUG:
+    if _problems := _unsafe_for_a_server():
+        raise ImproperlyConfigured(
+            "Refusing to start with DJANGO_DEBUG off: " + " ".join(_problems) + " (README.md, Production)"
+        )
+    if LOCAL_PREVIEW:
+        print(
+            "DJANGO_LOCAL_PREVIEW is on: console mail and an http:// loopback SITE_URL are allowed. "
+            "Never set it on a server.",
+            file=sys.stderr,
+        )
+
 SILENCED_SYSTEM_CHECKS = [
     # security.W021 (SECURE_HSTS_PRELOAD off): asking browsers to hard-code HTTPS for the domain
     # and all its subdomains is hard to undo, so it is the practice's decision per domain:
@@ -402,9 +451,21 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "clinic_site.security.client_ip"
-# How many proxies in front append to X-Forwarded-For (nginx alone: 1). 0 trusts no such header,
-# so a client cannot dodge the lockout by inventing addresses.
-TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# The proxies in front (addresses or CIDR ranges; nginx on this machine: 127.0.0.1). The client
+# address for the lockout and the rate limits is the first address in X-Forwarded-For, read from
+# the right, that is not one of them (clinic_site.security.client_ip); a request that does not come
+# from one of them is known by its socket address alone. Empty trusts no such header.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+try:
+    for _entry in TRUSTED_PROXIES:
+        ip_network(_entry, strict=False)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"DJANGO_TRUSTED_PROXIES holds something that is not an address or a CIDR range: {error}."
+    ) from None
+# The count of proxies it replaces could be wrong without anything noticing (too high: forged
+# addresses are believed; too low: every client shares the proxy's). clinic_site.E001 refuses it.
+TRUSTED_PROXY_COUNT_SET = "DJANGO_TRUSTED_PROXY_COUNT" in env
 
 LOGGING = {
     "version": 1,

@@ -165,6 +165,12 @@ def test_settings_refuse_to_load_without_allowed_hosts():
 
 def test_settings_load_with_a_secret_key_and_hosts():
     result = run_settings(
-        {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "example.org"}
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "k" * 60,
+            "DJANGO_ALLOWED_HOSTS": "example.org",
+            "SITE_URL": "https://example.org",
+            "EMAIL_URL": "smtp+tls://clinic:secret@smtp.example.org:587",
+        }
     )
     assert result.returncode == 0, result.stderr
