@@ -20,6 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clinic_site.static_headers import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside everything, WhiteNoise's static files and the cached article page included.
+    "clinic_site.middleware.SiteHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed on the way out (Django masks CSRF tokens per response, its BREACH defence).
@@ -99,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic_site.middleware.PathAwareCSPMiddleware",
     "clinic_site.middleware.NoStoreMiddleware",
+    "clinic_site.middleware.AdminRequestGuardMiddleware",
     # Axes must stay last: it turns a lockout raised by the authentication backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,6 +173,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The apps' files without the HTML pages CKEditor bundles (clinic_site/staticfinders.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "clinic_site.staticfinders.AppStaticWithoutPagesFinder",
+]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
@@ -427,10 +437,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
-# The admin's CKEditor 4 builds its toolbar with inline event handlers and javascript: URLs and
-# styles its elements inline, so under these prefixes (staff only) the script and style
-# directives are replaced; nothing else is relaxed and 'unsafe-eval' is never needed.
-CSP_RELAXED_PATH_PREFIXES = ["/admin/", "/ckeditor/"]
+# CKEditor 4 builds its toolbar with inline event handlers and javascript: URLs and styles its
+# elements inline, so on the two pages that load it (staff only) the script and style directives
+# are replaced; nothing else is relaxed and 'unsafe-eval' is never needed. The rest of the admin,
+# its login page included, has the public policy (Django's admin needs no inline script or style),
+# and so has the editor's image upload, which answers JSON.
+CSP_RELAXED_VIEW_NAMES = ["admin:blog_article_add", "admin:blog_article_change"]
 CSP_RELAXED_DIRECTIVES = {
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
@@ -438,6 +450,17 @@ CSP_RELAXED_DIRECTIVES = {
 }
 # Pages that show or take private details: never kept by a browser or a shared cache.
 NO_STORE_PATH_PREFIXES = ["/inquiries/", "/admin/"]
+# On every response (clinic_site.middleware.SiteHeadersMiddleware): no page may use these devices,
+# and no other site may embed our responses (images, scripts, JSON) in its pages.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# A static file that is a document runs nothing and cannot be framed (none is collected).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
+# The admin (clinic_site.middleware.AdminRequestGuardMiddleware): a request another site makes is
+# refused unless it opens a page (a link in an email); these views, which act on a GET in the
+# library that provides them, answer 405 to it (django-post-office's "send again").
+ADMIN_PATH_PREFIXES = ["/admin/"]
+ADMIN_POST_ONLY_VIEWS = ["admin:resend"]
 
 # django-axes: a username tried from one client is locked for 15 minutes after 5 failures.
 AUTHENTICATION_BACKENDS = [
