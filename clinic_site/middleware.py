@@ -1,4 +1,4 @@
-"""Response headers that depend on where a request goes (see the production part of settings)."""
+"""Headers for every response and by where a request goes, and the admin's request rules (settings)."""
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
