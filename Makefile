@@ -46,10 +46,8 @@ test: $(VENV)/.dev
 		echo "PostgreSQL not reachable at $(PG_ADMIN_URL): the suite ran on SQLite only."; \
 	fi
 
-# django-upgrade's arguments, also in .pre-commit-config.yaml. The request_headers fixer is skipped
-# until clinic_site/security.py takes its advice (request.headers, not request.META, for
-# X-Forwarded-For); that change belongs with the code, not with the tooling.
-DJANGO_UPGRADE = $(BIN)/django-upgrade --target-version 5.2 --skip request_headers
+# django-upgrade's arguments, also in .pre-commit-config.yaml.
+DJANGO_UPGRADE = $(BIN)/django-upgrade --target-version 5.2
 # Tracked and new Python files, never what .gitignore leaves out (.venv/ among them).
 PY_FILES = git ls-files -z --cached --others --exclude-standard -- '*.py'
 
@@ -131,7 +129,8 @@ var/secret_key:
 
 # The production configuration on this machine: DEBUG off, gunicorn, WhiteNoise. DATABASE_URL,
 # CACHE_URL and EMAIL_URL are used when set; the hosts default to this machine only.
-PROD_ENV = DJANGO_DEBUG=false \
+# DJANGO_LOCAL_PREVIEW lets it print mail to the console and keep SITE_URL on http://127.0.0.1.
+PROD_ENV = DJANGO_DEBUG=false DJANGO_LOCAL_PREVIEW="$${DJANGO_LOCAL_PREVIEW:-true}" \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-true}"

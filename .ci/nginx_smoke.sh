@@ -2,13 +2,18 @@
 # The production nginx configuration (deploy/nginx/clinic.conf), run by this machine's nginx in front
 # of `make serve`, with a patient sending the inquiry form through it over HTTPS and HTTP/2.
 #
-# Only what cannot be the same here is changed: the listening ports (IPv6 ones dropped), a certificate
-# made on the spot, the log directory and the upstream port. Each of those lines must be found exactly
+# Only what cannot be the same here is changed: the listening ports (IPv6 ones dropped) and the port
+# the HTTP redirect names, a certificate made on the spot, the log directory and the upstream port. Each of those lines must be found exactly
 # as expected, so an edit of the file that this script no longer understands fails here rather than
 # passing untested.
 # Everything lives in a temporary directory; the system nginx and var/db.sqlite3 are left alone.
 #
 # Ports: NGINX_SMOKE_HTTPS_PORT (8443), NGINX_SMOKE_HTTP_PORT (8480), NGINX_SMOKE_APP_PORT (8110).
+#
+# With OBSERVATORY_PACKAGE pointing at an installed @mdn/mdn-http-observatory (a directory holding its
+# package.json; `npm i --ignore-scripts @mdn/mdn-http-observatory` in a temporary directory), it also
+# scores the home page, an article, the inquiry form and the admin login with the Observatory's rules
+# (.ci/observatory.mjs) and fails unless each gets an A+. Without it that step is skipped, saying so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,6 +95,7 @@ text = Path(sys.argv[1]).read_text()
 changes = [  # (as written in the file, what it becomes here, how many times it is written)
     ("listen 80;", f"listen {env['HOST']}:{env['HTTP_PORT']};", 1),
     ("listen 443 ssl http2;", f"listen {env['HOST']}:{env['HTTPS_PORT']} ssl http2;", 1),
+    ("return 301 https://$host$request_uri;", f"return 301 https://$host:{env['HTTPS_PORT']}$request_uri;", 1),
     ("listen [::]:80;\n", "", 1),  # this machine may have no IPv6
     ("listen [::]:443 ssl http2;\n", "", 1),
     ("/etc/letsencrypt/live/pt.example/fullchain.pem", f"{env['TMP']}/cert.pem", 1),
@@ -122,14 +128,16 @@ nginx_args=(-p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf")
 nginx "${nginx_args[@]}" -t -q || fail "nginx $(nginx -v 2>&1 | sed 's/.*\///') refuses the configuration"
 
 # 4. The site as in production (make serve: DEBUG off, gunicorn) on a throwaway SQLite database,
-#    told it is behind one proxy. The time trap is shortened so the run waits one second, not three.
+#    told that nginx on this machine is its one trusted proxy, in the local preview (its mail goes to
+#    the console). The time trap is shortened so the run waits one second, not three.
 #    DJANGO_CSRF_TRUSTED_ORIGINS stays empty: the post below must pass on the Host header alone.
 say "make serve on $HOST:$APP_PORT, nginx on $SITE"
 env -u DJANGO_CSRF_TRUSTED_ORIGINS DATABASE_URL="sqlite:///$tmp/db.sqlite3" \
     DJANGO_ALLOWED_HOSTS="$HOST,localhost" \
-    DJANGO_TRUSTED_PROXY_COUNT=1 \
+    DJANGO_TRUSTED_PROXIES=127.0.0.1/32,::1 \
+    DJANGO_LOCAL_PREVIEW=true \
     SITE_URL="$SITE" \
-    INQUIRIES_MIN_FILL_SECONDS=1 \
+    INQUIRIES_MIN_SECONDS=1 \
     PORT="$APP_PORT" \
     setsid make --no-print-directory serve >"$tmp/serve.log" 2>&1 </dev/null &
 app_pid=$!
@@ -151,7 +159,7 @@ curl_() { curl -sS --max-time 20 --cacert "$tmp/cert.pem" --http2 -b "$tmp/jar" 
 
 # 5. Plain HTTP is sent to HTTPS.
 location=$(curl -sS -o /dev/null -w '%{redirect_url}' "http://$HOST:$HTTP_PORT/inquiries/new/")
-[ "$location" = "https://$HOST/inquiries/new/" ] || fail "http:// answered a redirect to '$location'"
+[ "$location" = "$SITE/inquiries/new/" ] || fail "http:// answered a redirect to '$location'"
 
 # 6. The form, over HTTP/2. The query string is a marker that no access log may contain.
 marker="smoke-query-$$"
@@ -224,3 +232,24 @@ grep -q '"GET /inquiries/new/ HTTP/2.0" 200' "$tmp/clinic.access.log" ||
     fail "nginx's access log has no line for the form"
 
 say "ok: GET the form 200 over HTTP/2, POST 303 to /inquiries/thanks/, reference $reference, no query string in the logs"
+
+# 10. MDN HTTP Observatory's grade for the pages a visitor and a staff member open first.
+if [ -z "${OBSERVATORY_PACKAGE:-}" ]; then
+    say "Observatory scores skipped: set OBSERVATORY_PACKAGE (see the top of this script)"
+    exit 0
+fi
+command -v node >/dev/null 2>&1 || fail "node is missing (apt-get install -y nodejs)"
+# --ignore-scripts skips the package's download of Chromium's HSTS preload list. It only tells the
+# scorer which domains browsers preload, and 127.0.0.1 is none of them: an empty list is the truth here.
+preload="$OBSERVATORY_PACKAGE/conf/hsts-preload.json"
+[ -f "$preload" ] || echo '{}' >"$preload"
+# The demo articles (content only, no accounts) in the same throwaway database, for an article page.
+DJANGO_DEBUG=false DJANGO_LOCAL_PREVIEW=true DJANGO_SECRET_KEY="$(cat var/secret_key)" \
+    DJANGO_ALLOWED_HOSTS="$HOST" DATABASE_URL="sqlite:///$tmp/db.sqlite3" \
+    .venv/bin/python manage.py seed_demo >"$tmp/seed.log" 2>&1 || fail "seed_demo failed (see $tmp/seed.log)"
+article=$(curl_ "$SITE/blog/" | grep -oE 'href="/blog/[a-z0-9-]+/"' | grep -v '/blog/feed/' | head -n 1 | cut -d'"' -f2)
+[ -n "$article" ] || fail "no article to score on /blog/"
+pages=(/ "$article" /inquiries/new/ /admin/login/)
+NODE_EXTRA_CA_CERTS="$tmp/cert.pem" node .ci/observatory.mjs "$OBSERVATORY_PACKAGE" "$HOST" \
+    "$HTTP_PORT" "$HTTPS_PORT" "${pages[@]}" || fail "a page scored below A+ on the Observatory's rules"
+say "ok: A+ on the Observatory's rules for ${pages[*]}"

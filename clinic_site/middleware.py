@@ -1,22 +1,71 @@
-"""Response headers that depend on where a request goes (see the production part of settings)."""
+"""Headers for every response and by where a request goes, and the admin's request rules (settings)."""
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.core.exceptions import BadRequest
-from django.http import HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
+
+from .origin import SAFE_METHODS, is_cross_site_unless_navigation
 
 
 def _under(request, prefixes) -> bool:
     return request.path_info.startswith(tuple(prefixes))
 
 
-class PathAwareCSPMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the staff-only editor paths on a relaxed policy.
+def _view_name(request) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match is not None else None
 
-    Under ``CSP_RELAXED_PATH_PREFIXES`` the directives in ``CSP_RELAXED_DIRECTIVES`` replace the
-    site's; every other path gets ``CONTENT_SECURITY_POLICY`` unchanged.
+
+class SiteHeadersMiddleware:
+    """Headers every response gets, static files and cached pages included (first in MIDDLEWARE)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
+        return response
+
+
+class AdminRequestGuardMiddleware:
+    """The admin answers only what a page of its own asked for, and no GET changes anything there.
+
+    Under ``ADMIN_PATH_PREFIXES``, a request the browser marks as coming from another site is
+    refused (403) unless it is a top-level GET navigation, so a link in a staff email still opens
+    its page while another site can neither post to the admin nor load it in a frame, an image or a
+    script. The views in ``ADMIN_POST_ONLY_VIEWS`` act on a GET in the library that provides them;
+    here they answer 405 to GET and HEAD, so no link, prefetch or crawler can set them off.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _under(request, settings.ADMIN_PATH_PREFIXES) and is_cross_site_unless_navigation(request):
+            raise PermissionDenied("Cross-site request to the admin refused.")
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS and _view_name(request) in settings.ADMIN_POST_ONLY_VIEWS:
+            return HttpResponseNotAllowed(["POST"])
+        return None
+
+
+def _relaxed(request) -> bool:
+    return _view_name(request) in settings.CSP_RELAXED_VIEW_NAMES
+
+
+class PathAwareCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the pages that load the editor on a relaxed policy.
+
+    The views named in ``CSP_RELAXED_VIEW_NAMES`` get the directives in ``CSP_RELAXED_DIRECTIVES``
+    in place of the site's; every other response, the rest of the admin included, gets
+    ``CONTENT_SECURITY_POLICY`` unchanged.
     """
 
     # What a view or a decorator can set on a response to change its policy (django-csp's names).
@@ -38,7 +87,7 @@ class PathAwareCSPMiddleware(CSPMiddleware):
         ):
             return super().process_response(request, response)
         kind = (
-            _under(request, settings.CSP_RELAXED_PATH_PREFIXES),
+            _relaxed(request),
             # Settings objects, so a test (or a reload) that swaps a policy gets it built again.
             id(settings.CONTENT_SECURITY_POLICY),
             id(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)),
@@ -56,7 +105,7 @@ class PathAwareCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and _under(request, settings.CSP_RELAXED_PATH_PREFIXES):
+        if not report_only and _relaxed(request):
             parts.replace = {**settings.CSP_RELAXED_DIRECTIVES, **(parts.replace or {})}
             # A nonce next to 'unsafe-inline' would make browsers ignore 'unsafe-inline'.
             parts.nonce = None

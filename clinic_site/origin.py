@@ -7,7 +7,9 @@ what the browser says about where a request comes from: ``Sec-Fetch-Site`` (sent
 browser), else ``Origin``. A request that carries neither did not come from a browser, so it cannot be
 a forged cross-site request. This is the check Go's ``http.CrossOriginProtection`` makes.
 
-Every other form on the site (the inquiry form, the admin) keeps Django's CSRF token.
+Every other form on the site (the inquiry form, the admin) keeps Django's CSRF token. The admin
+also refuses every cross-site request but a top-level GET navigation
+(``clinic_site.middleware.AdminRequestGuardMiddleware``), with the same reading of the headers.
 """
 
 from functools import wraps
@@ -28,6 +30,20 @@ def is_cross_site(request) -> bool:
         return False
     own = f"{request.scheme}://{request.get_host()}"
     return origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
+
+
+def is_top_level_navigation(request) -> bool:
+    """A GET the browser makes to show a page in its window: a link followed, an address typed."""
+    return (
+        request.method in ("GET", "HEAD")
+        and request.headers.get("Sec-Fetch-Mode") == "navigate"
+        and request.headers.get("Sec-Fetch-Dest") == "document"
+    )
+
+
+def is_cross_site_unless_navigation(request) -> bool:
+    """Cross-site, and not a page opened from a link on another site (the admin's rule)."""
+    return is_cross_site(request) and not is_top_level_navigation(request)
 
 
 def same_origin_only(view):

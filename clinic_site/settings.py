@@ -2,18 +2,25 @@
 
 This is the one place that reads the environment. Every variable has an embedded default that is
 safe for a first run on a laptop (SQLite under ``var/``, local-memory cache, console email); with
-``DJANGO_DEBUG`` off the site refuses to start without a secret key and allowed hosts.
+``DJANGO_DEBUG`` off the site refuses to start without a secret key and allowed hosts, and with
+anything a server must not run with (console or file mail, an ``http://`` SITE_URL, ``*`` in the
+allowed hosts) unless ``DJANGO_LOCAL_PREVIEW`` says this is a preview on this machine.
 """
 
 import secrets
+import sys
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+
+from clinic_site.static_headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -84,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside everything, WhiteNoise's static files and the cached article page included.
+    "clinic_site.middleware.SiteHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed on the way out (Django masks CSRF tokens per response, its BREACH defence).
@@ -100,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic_site.middleware.PathAwareCSPMiddleware",
     "clinic_site.middleware.NoStoreMiddleware",
+    "clinic_site.middleware.AdminRequestGuardMiddleware",
     # Axes must stay last: it turns a lockout raised by the authentication backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -173,6 +183,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The apps' files without the HTML pages CKEditor bundles (clinic_site/staticfinders.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "clinic_site.staticfinders.AppStaticWithoutPagesFinder",
+]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
@@ -362,6 +377,50 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# What a server never runs with. Without DEBUG the site refuses to start with mail printed to the
+# console or written to files (patients' addresses in a server log), a SITE_URL that is not https://
+# (the links in emails and feeds) or ALLOWED_HOSTS="*" (any Host header believed).
+# DJANGO_LOCAL_PREVIEW=true runs that configuration on this machine (make serve, make check-deploy,
+# make bench, .ci/nginx_smoke.sh, the test suite): it allows console mail and an http:// SITE_URL on
+# a loopback host, nothing else, and says so at start-up.
+LOCAL_PREVIEW = env.bool("DJANGO_LOCAL_PREVIEW", default=False)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _unsafe_for_a_server() -> list[str]:
+    problems = []
+    mail = EMAIL_CONFIG["EMAIL_BACKEND"]
+    if mail == "django.core.mail.backends.filebased.EmailBackend" or (
+        mail == "django.core.mail.backends.console.EmailBackend" and not LOCAL_PREVIEW
+    ):
+        problems.append(
+            "EMAIL_URL must name a real mail server (e.g. smtp+tls://...), not the console or files: "
+            "patients' addresses would end up in a log or on disk."
+        )
+    site = urlsplit(SITE_URL)
+    local_http = LOCAL_PREVIEW and site.scheme == "http" and site.hostname in LOOPBACK_HOSTS
+    if not (site.scheme == "https" and site.hostname) and not local_http:
+        problems.append(
+            f"SITE_URL must start with https:// (it is {SITE_URL!r}); only DJANGO_LOCAL_PREVIEW=true "
+            f"allows http:// on {', '.join(LOOPBACK_HOSTS)}."
+        )
+    if "*" in ALLOWED_HOSTS:
+        problems.append("DJANGO_ALLOWED_HOSTS must name the site's hosts, not '*'.")
+    return problems
+
+
+if not DEBUG:
+    if _problems := _unsafe_for_a_server():
+        raise ImproperlyConfigured(
+            "Refusing to start with DJANGO_DEBUG off: " + " ".join(_problems) + " (README.md, Production)"
+        )
+    if LOCAL_PREVIEW:
+        print(
+            "DJANGO_LOCAL_PREVIEW is on: console mail and an http:// loopback SITE_URL are allowed. "
+            "Never set it on a server.",
+            file=sys.stderr,
+        )
+
 SILENCED_SYSTEM_CHECKS = [
     # security.W021 (SECURE_HSTS_PRELOAD off): asking browsers to hard-code HTTPS for the domain
     # and all its subdomains is hard to undo, so it is the practice's decision per domain:
@@ -388,10 +447,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
-# The admin's CKEditor 4 builds its toolbar with inline event handlers and javascript: URLs and
-# styles its elements inline, so under these prefixes (staff only) the script and style
-# directives are replaced; nothing else is relaxed and 'unsafe-eval' is never needed.
-CSP_RELAXED_PATH_PREFIXES = ["/admin/", "/ckeditor/"]
+# CKEditor 4 builds its toolbar with inline event handlers and javascript: URLs and styles its
+# elements inline, so on the two pages that load it (staff only) the script and style directives
+# are replaced; nothing else is relaxed and 'unsafe-eval' is never needed. The rest of the admin,
+# its login page included, has the public policy (Django's admin needs no inline script or style),
+# and so has the editor's image upload, which answers JSON.
+CSP_RELAXED_VIEW_NAMES = ["admin:blog_article_add", "admin:blog_article_change"]
 CSP_RELAXED_DIRECTIVES = {
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
@@ -399,6 +460,17 @@ CSP_RELAXED_DIRECTIVES = {
 }
 # Pages that show or take private details: never kept by a browser or a shared cache.
 NO_STORE_PATH_PREFIXES = ["/inquiries/", "/admin/"]
+# On every response (clinic_site.middleware.SiteHeadersMiddleware): no page may use these devices,
+# and no other site may embed our responses (images, scripts, JSON) in its pages.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# A static file that is a document runs nothing and cannot be framed (none is collected).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
+# The admin (clinic_site.middleware.AdminRequestGuardMiddleware): a request another site makes is
+# refused unless it opens a page (a link in an email); these views, which act on a GET in the
+# library that provides them, answer 405 to it (django-post-office's "send again").
+ADMIN_PATH_PREFIXES = ["/admin/"]
+ADMIN_POST_ONLY_VIEWS = ["admin:resend"]
 
 # --- Staff sign-in (issue 11; clinic_site/signin/, README "Staff sign-in", SECURITY.md) ----------
 # A password, then a second factor (django-otp: an authenticator app or a single-use recovery
@@ -434,9 +506,21 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 # or the address's, so signing in to one's own account does not reset a spraying count.
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "clinic_site.security.client_ip"
-# How many proxies in front append to X-Forwarded-For (nginx alone: 1). 0 trusts no such header,
-# so a client cannot dodge the lockout by inventing addresses.
-TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# The proxies in front (addresses or CIDR ranges; nginx on this machine: 127.0.0.1). The client
+# address for the lockout and the rate limits is the first address in X-Forwarded-For, read from
+# the right, that is not one of them (clinic_site.security.client_ip); a request that does not come
+# from one of them is known by its socket address alone. Empty trusts no such header.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+try:
+    for _entry in TRUSTED_PROXIES:
+        ip_network(_entry, strict=False)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"DJANGO_TRUSTED_PROXIES holds something that is not an address or a CIDR range: {error}."
+    ) from None
+# The count of proxies it replaces could be wrong without anything noticing (too high: forged
+# addresses are believed; too low: every client shares the proxy's). clinic_site.E001 refuses it.
+TRUSTED_PROXY_COUNT_SET = "DJANGO_TRUSTED_PROXY_COUNT" in env
 
 LOGGING = {
     "version": 1,

@@ -136,3 +136,22 @@ def test_failed_attempt_is_logged_without_the_password(client, staff, caplog):
         fail_times(client, 1)
     assert "New login failure" in caplog.text
     assert "wrong-password" not in caplog.text
+
+
+def test_forged_forwarded_for_behind_the_proxy_does_not_dodge_the_lockout(client, staff, settings):
+    """nginx appends the real address; whatever the attacker writes before it changes nothing."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+
+    def through_nginx(password, forged):
+        return client.post(
+            reverse("admin:login"),
+            {"username": "editor", "password": password},
+            secure=True,
+            REMOTE_ADDR="127.0.0.1",
+            headers={"X-Forwarded-For": f"{forged}, 203.0.113.7"},
+        )
+
+    for number in range(5):
+        through_nginx("wrong-password", forged=f"10.0.0.{number}")
+    assert through_nginx(PASSWORD, forged="10.0.0.99").status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}

@@ -26,6 +26,7 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
                                proxy in front of gunicorn does in production (empty: not sent)
   DATABASE_URL                 default: a separate SQLite file, var/bench/db.sqlite3
   DJANGO_SECRET_KEY            default: a random one for this run
+  DJANGO_LOCAL_PREVIEW (true)  console mail and the http:// loopback SITE_URL, with DEBUG off
 
 Run it as ``make bench`` or ``.venv/bin/python tests/bench/run_bench.py``.
 """
@@ -368,6 +369,7 @@ def start_nginx(processes, html, port):
 def bench_env():
     env = dict(os.environ)
     env.setdefault("DJANGO_DEBUG", "false")
+    env.setdefault("DJANGO_LOCAL_PREVIEW", "true")
     env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     env.setdefault("DJANGO_ALLOWED_HOSTS", f"{HOST},localhost")
     env.setdefault("DATABASE_URL", f"sqlite:///{BENCH_DIR / 'db.sqlite3'}")

@@ -40,7 +40,7 @@ def test_the_honeypot_is_filled_only_when_the_field_has_text():
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_rate_limit(rf, settings):
     # Every request reaches gunicorn from the proxy (127.0.0.1); the client is in X-Forwarded-For.
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
 
     def post(address):
         request = rf.post("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)

@@ -9,7 +9,13 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "example.org"}
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k" * 60,
+    "DJANGO_ALLOWED_HOSTS": "example.org",
+    "SITE_URL": "https://example.org",
+    "EMAIL_URL": "smtp+tls://clinic:secret@smtp.example.org:587",
+}
 
 
 def in_fresh_process(code: str, **env_overrides: str) -> str:
@@ -30,6 +36,24 @@ def in_fresh_process(code: str, **env_overrides: str) -> str:
         check=True,
     )
     return result.stdout.strip()
+
+
+def start_in_fresh_process(**env_overrides: str) -> subprocess.CompletedProcess:
+    """Load the settings in a new interpreter with this environment, whatever the outcome."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "clinic_site.settings",
+        **PRODUCTION,
+        **env_overrides,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def setting_in_fresh_process(name: str, **env_overrides: str) -> str:
@@ -137,3 +161,99 @@ def test_configured_cache_round_trips_a_value():
 def test_server_errors_reach_the_console_log_without_debug():
     handlers = logging.getLogger("django.request").handlers
     assert any(type(handler) is logging.StreamHandler and not handler.filters for handler in handlers)
+
+
+# A server that starts with DEBUG off but a laptop's mail, links or hosts: the settings refuse it.
+UNSAFE_STARTS = [
+    # (what is set, what the refusal says)
+    ({"EMAIL_URL": "consolemail://"}, "EMAIL_URL must name a real mail server"),
+    ({"EMAIL_URL": "filemail:///tmp/clinic-mail"}, "EMAIL_URL must name a real mail server"),
+    ({"SITE_URL": "http://pt.example"}, "SITE_URL must start with https://"),
+    ({"SITE_URL": "http://127.0.0.1:8000"}, "SITE_URL must start with https://"),
+    ({"SITE_URL": "pt.example"}, "SITE_URL must start with https://"),
+    ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS must name the site's hosts, not '*'"),
+    ({"DJANGO_ALLOWED_HOSTS": "pt.example,*"}, "DJANGO_ALLOWED_HOSTS must name the site's hosts, not '*'"),
+]
+
+
+@pytest.mark.parametrize(("unsafe", "message"), UNSAFE_STARTS)
+def test_an_unsafe_production_start_is_refused(unsafe, message):
+    result = start_in_fresh_process(**unsafe)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_every_problem_is_named_at_once():
+    result = start_in_fresh_process(EMAIL_URL="consolemail://", SITE_URL="http://pt.example")
+    assert "EMAIL_URL must name a real mail server" in result.stderr
+    assert "SITE_URL must start with https://" in result.stderr
+
+
+def test_a_real_server_configuration_starts_without_the_preview_warning():
+    result = start_in_fresh_process()
+    assert result.returncode == 0, result.stderr
+    assert "DJANGO_LOCAL_PREVIEW" not in result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["http://127.0.0.1:8000", "http://localhost:8105", "http://[::1]:8000"])
+def test_the_local_preview_allows_console_mail_and_a_loopback_http_site(site_url):
+    result = start_in_fresh_process(
+        DJANGO_LOCAL_PREVIEW="true", EMAIL_URL="consolemail://", SITE_URL=site_url
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DJANGO_LOCAL_PREVIEW is on" in result.stderr
+
+
+# What the local preview still refuses: it is for this machine, not a way around the rules.
+PREVIEW_REFUSALS = [
+    ({"SITE_URL": "http://pt.example"}, "SITE_URL must start with https://"),
+    ({"SITE_URL": "http://127.0.0.1.attacker.example"}, "SITE_URL must start with https://"),
+    ({"EMAIL_URL": "filemail:///tmp/clinic-mail"}, "EMAIL_URL must name a real mail server"),
+    ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS must name the site's hosts, not '*'"),
+]
+
+
+@pytest.mark.parametrize(("unsafe", "message"), PREVIEW_REFUSALS)
+def test_the_local_preview_allows_nothing_else(unsafe, message):
+    result = start_in_fresh_process(DJANGO_LOCAL_PREVIEW="true", **unsafe)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_debug_keeps_the_laptop_defaults_without_the_preview():
+    result = start_in_fresh_process(
+        DJANGO_DEBUG="true", EMAIL_URL="consolemail://", SITE_URL="http://127.0.0.1:8000"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DJANGO_LOCAL_PREVIEW" not in result.stderr
+
+
+def test_trusted_proxies_are_addresses_and_ranges():
+    proxies = setting_in_fresh_process("TRUSTED_PROXIES", DJANGO_TRUSTED_PROXIES="127.0.0.1,10.0.0.0/8,::1")
+    assert proxies == "['127.0.0.1', '10.0.0.0/8', '::1']"
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_refused():
+    result = start_in_fresh_process(DJANGO_TRUSTED_PROXIES="127.0.0.1,nginx.local")
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES holds something that is not an address or a CIDR range" in result.stderr
+
+
+def test_the_old_proxy_count_stops_the_site_with_a_pointer_to_the_list():
+    """A count either believes forged addresses or lumps every client together: it is not read."""
+    errors = in_fresh_process(OUR_CHECKS, DJANGO_TRUSTED_PROXY_COUNT="1").splitlines()
+    assert errors == [
+        "clinic_site.E001 DJANGO_TRUSTED_PROXY_COUNT is no longer read: "
+        "the site does not start while it is set."
+    ]
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env={"PATH": os.environ.get("PATH", ""), **PRODUCTION, "DJANGO_TRUSTED_PROXY_COUNT": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in check.stderr

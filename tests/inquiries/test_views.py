@@ -185,7 +185,7 @@ def test_an_error_report_from_a_failed_submission_carries_no_health_detail(rf, f
 
 
 def test_behind_the_proxy_the_rate_limit_counts_each_client_apart(client, form_data, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.INQUIRIES_RATE_LIMIT = "1/h"
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
     first = client.post(NEW, form_data(submission_token="a"), HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
