@@ -52,7 +52,7 @@ def reserved_names() -> list[str]:
 
 def is_reserved_address(email: str) -> bool:
     """The clinic's public addresses and its staff's: a reader may not sign with them."""
-    clinic = {settings.CLINIC_EMAIL, settings.DEFAULT_FROM_EMAIL, settings.INQUIRIES_FALLBACK_EMAIL}
+    clinic = {settings.CLINIC_EMAIL, settings.DEFAULT_FROM_EMAIL}
     if email.strip().lower() in {address.lower() for address in clinic if address}:
         return True
     return get_user_model().objects.filter(is_staff=True, email__iexact=email.strip()).exists()
