@@ -3,7 +3,9 @@
 The queued emails hold patients' addresses next to inquiry references, so every list and message
 opened here is recorded in the access log. Inquiry handlers may read (view permission) but neither
 requeue nor resend: both need the change permission, which their group does not have. Resending is
-a POST (a button with a CSRF token), never a GET a link on another site could trigger.
+a POST (a button with a CSRF token), never a GET a link on another site could trigger. Under
+``INQUIRIES_HANDLER_SCOPE=mine`` a handler sees only the emails of inquiries they may open (and
+those about no inquiry).
 """
 
 from django.contrib import admin
@@ -19,10 +21,21 @@ admin.site.unregister(Email)
 admin.site.unregister(Log)
 
 
+def hidden_inquiries(user):
+    """The inquiries this user may not open (INQUIRIES_HANDLER_SCOPE): their emails are not listed."""
+    return Inquiry.objects.exclude(pk__in=Inquiry.objects.visible_to(user).values("pk"))
+
+
 @admin.register(Email)
 class EmailAdmin(AccessLoggedAdminMixin, post_office_admin.EmailAdmin):
     access_kind = InquiryAccessLog.Kind.EMAIL
     actions = ["requeue"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.exclude(inquiries__in=hidden_inquiries(request.user))
 
     def inquiry_of(self, obj):
         return obj.inquiries.first()
@@ -52,6 +65,12 @@ class EmailAdmin(AccessLoggedAdminMixin, post_office_admin.EmailAdmin):
 class LogAdmin(AccessLoggedAdminMixin, post_office_admin.LogAdmin):
     access_kind = InquiryAccessLog.Kind.MAIL_LOG
     list_select_related = ["email"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.exclude(email__inquiries__in=hidden_inquiries(request.user))
 
     def inquiry_of(self, obj):
         return obj.email.inquiries.first()

@@ -64,3 +64,20 @@ def test_under_all_every_handler_sees_every_inquiry(client, settings, handler, i
     client.force_login(handler)
     html = client.get(reverse("admin:inquiries_inquiry_changelist")).content.decode()
     assert all(inquiry.reference in html for inquiry in inquiries.values())
+
+
+def test_under_mine_the_mail_queue_hides_a_colleagues_inquiry_emails(client, settings, handler, inquiries):
+    from tests.factories import EmailFactory, EmailLogFactory
+
+    settings.INQUIRIES_HANDLER_SCOPE = "mine"
+    theirs = EmailFactory(to=["theirs@example.com"])
+    inquiries["colleagues"].emails.add(theirs)
+    EmailLogFactory(email=theirs)
+    mine = EmailFactory(to=["mine@example.com"])
+    inquiries["mine"].emails.add(mine)
+    client.force_login(handler)
+    emails = client.get(reverse("admin:post_office_email_changelist")).context["cl"].result_list
+    assert list(emails) == [mine]
+    assert client.get(reverse("admin:post_office_email_change", args=[theirs.pk])).status_code == 302
+    logs = client.get(reverse("admin:post_office_log_changelist")).context["cl"].result_list
+    assert list(logs) == []
