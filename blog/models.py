@@ -60,8 +60,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.DRAFT)
 
     def visible_to(self, user):
-        """Staff preview drafts and scheduled articles; everyone else sees the published ones."""
-        if user.is_authenticated and user.is_staff:
+        """Those who may change articles preview drafts and scheduled ones; everyone else, other
+        staff included, sees the published ones."""
+        if user.is_active and user.is_staff and user.has_perm("blog.change_article"):
             return self.all()
         return self.published()
 

@@ -25,6 +25,9 @@ UPLOAD_DIR = "uploads"
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # What survives of an image's metadata: only what is needed to draw it (no EXIF, GPS, XMP, ICC, comments).
 KEPT_INFO = {"duration", "loop", "transparency", "disposal", "background"}
+# Re-encoding an animation costs time per frame, however small the frames: thousands of tiny ones
+# would keep a worker busy for seconds. No article needs more than this.
+MAX_FRAMES = 300
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,14 @@ def clean_image(upload) -> CleanImage:
     try:
         # Image.open reads only the header: the limits are checked before any pixel is decoded.
         with Image.open(upload, formats=list(FORMATS)) as image:
+            # n_frames walks the frame headers without decoding a pixel.
             frames = getattr(image, "n_frames", 1)
+            if frames > MAX_FRAMES:
+                raise ValidationError(
+                    _("The animation has %(frames)s frames; the limit is %(limit)s.")
+                    % {"frames": frames, "limit": MAX_FRAMES},
+                    code="too_many_frames",
+                )
             if image.width * image.height * frames > max_pixels:
                 raise ValidationError(
                     _("The image is too large (%(w)s by %(h)s pixels); the limit is %(limit)s megapixels.")

@@ -50,7 +50,7 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(DetailView):
-    """The article. Staff also see drafts and scheduled articles here, marked as a preview."""
+    """The article. Those who may change articles also see drafts and scheduled ones, marked as a preview."""
 
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).with_people().prefetch_related("conditions")

@@ -98,6 +98,34 @@ def rate_limited(request, *, group: str, rate: str) -> bool:
     return bool(usage and usage["should_limit"])
 
 
+def _mailbox(address: str) -> str:
+    """One inbox's canonical spelling for counting: case and a ``+tag`` in the local part ignored."""
+    local, _at, domain = address.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def address_allowance_left(*, group: str, address: str, per_day: int) -> bool:
+    """Count one email to ``address`` under ``group``; False once it has had ``per_day`` today.
+
+    Counted in the shared cache by a keyed hash of the address, so no address is stored there.
+    """
+    digest = salted_hmac("clinic_site.antispam.address", _mailbox(address)).hexdigest()
+    key = f"antispam:address:{group}:{digest}"
+    cache.add(key, 0, 60 * 60 * 24)
+    try:
+        sent_today = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this one as the first
+        cache.set(key, 1, 60 * 60 * 24)
+        sent_today = 1
+    return sent_today <= per_day
+
+
+def at_rate_limit(request, *, group: str, rate: str) -> bool:
+    """Whether the client has used up ``rate`` already, without counting this request."""
+    usage = get_usage(request, group=group, key=client_key, rate=rate, increment=False)
+    return bool(usage and usage["count"] >= usage["limit"])
+
+
 # The forms with a guard, by settings prefix; the checks below read the settings of each.
 GUARDED_FORMS = ("COMMENTS", "INQUIRIES")
 
@@ -149,6 +177,23 @@ class FormGuard:
         """Count this attempt and say whether the client has gone over the form's rate."""
         return rate_limited(request, group=self.rate_group, rate=self.rate)
 
+    def at_rate_limit(self, request) -> bool:
+        """Whether one more counted attempt would go over the form's rate (counts nothing)."""
+        return at_rate_limit(request, group=self.rate_group, rate=self.rate)
+
+    # A form may keep a second, more generous count for submissions sent back with errors
+    # (``<PREFIX>_FAILED_RATE_LIMIT``), so that a person who mistypes does not use up the first.
+    @property
+    def failed_rate(self) -> str:
+        return self._setting("FAILED_RATE_LIMIT")
+
+    def failure_rate_limited(self, request) -> bool:
+        """Count a submission refused for its content; say whether the client is over that rate."""
+        return rate_limited(request, group=self.rate_group + ".failed", rate=self.failed_rate)
+
+    def at_failure_rate_limit(self, request) -> bool:
+        return at_rate_limit(request, group=self.rate_group + ".failed", rate=self.failed_rate)
+
 
 _RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
 
@@ -156,7 +201,8 @@ _RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
 @checks.register(checks.Tags.security)
 def check_rates(app_configs=None, **kwargs):
     """A rate that django-ratelimit cannot read would fail every submission: refuse to start instead."""
-    names = [f"{prefix}_RATE_LIMIT" for prefix in GUARDED_FORMS] + ["LIKES_RATE_LIMIT"]
+    names = [f"{prefix}_RATE_LIMIT" for prefix in GUARDED_FORMS]
+    names += ["INQUIRIES_FAILED_RATE_LIMIT", "LIKES_RATE_LIMIT"]
     return [
         checks.Error(
             f"{name} {getattr(settings, name, None)!r} is not a rate like '5/h' or '10/15m'.",

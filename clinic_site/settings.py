@@ -310,10 +310,20 @@ POST_OFFICE = {
     "LOG_LEVEL": 1,
     "LOCK_FILE_NAME": str(VAR_DIR / "post_office"),
 }
-INQUIRIES_FALLBACK_EMAIL = env.str("INQUIRIES_FALLBACK_EMAIL", default=CLINIC_EMAIL)
+# The inquiry handler (a staff account with an email address) given what no rule matches, and told
+# when the person a rule chose has no address. Required without DEBUG (inquiries.E001/E002). The
+# old INQUIRIES_FALLBACK_EMAIL (a bare address, by default the public mailbox) is no longer read.
 INQUIRIES_FALLBACK_USERNAME = env.str("INQUIRIES_FALLBACK_USERNAME", default="")
+INQUIRIES_FALLBACK_EMAIL_SET = "INQUIRIES_FALLBACK_EMAIL" in env
+# "all": every handler sees every inquiry; "mine": those assigned to them or to nobody (superusers
+# always see all).
+INQUIRIES_HANDLER_SCOPE = env.str("INQUIRIES_HANDLER_SCOPE", default="all")
 # "<count>/<period>" per client, period one of s, m, h, d; shared through the cache across processes.
+# Accepted inquiries count against the first; forms sent back with errors only against the second.
 INQUIRIES_RATE_LIMIT = env.str("INQUIRIES_RATE_LIMIT", default="5/h")
+INQUIRIES_FAILED_RATE_LIMIT = env.str("INQUIRIES_FAILED_RATE_LIMIT", default="20/h")
+# Acknowledgements to one address per day, whoever sends the form (counted by a keyed hash).
+INQUIRIES_ACKS_PER_ADDRESS_PER_DAY = env.int("INQUIRIES_ACKS_PER_ADDRESS_PER_DAY", default=3)
 # The time trap, as for comments: sooner than this is a bot's, older than this is sent again.
 INQUIRIES_MIN_SECONDS = env.int(
     _renamed("INQUIRIES_MIN_SECONDS", old="INQUIRIES_MIN_FILL_SECONDS"), default=3

@@ -39,7 +39,7 @@ def reject_line_breaks(value: str) -> str:
 
 
 class InquiryForm(forms.ModelForm):
-    # The time trap and the rate limit, with the INQUIRIES_* settings; the view counts submissions.
+    # The time trap and the rate limits, with the INQUIRIES_* settings; the view counts submissions.
     guard = antispam.FormGuard(
         settings_prefix="INQUIRIES", salt="inquiries.form-started", rate_group="inquiries.create"
     )

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ from clinic_site import roles
 # No 0/O, 1/I/L, U: a reference read aloud over the phone cannot be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PREFIX = "INQ"
+# The longest a patient may write in one free-text box (form, model and a database constraint).
+MAX_TEXT_LENGTH = 5000
 
 
 def generate_reference() -> str:
@@ -51,9 +54,37 @@ def is_inquiry_handler(user) -> bool:
     return user.is_superuser or user.groups.filter(name=roles.INQUIRY_HANDLERS).exists()
 
 
+class HandlerScope(models.TextChoices):
+    """``INQUIRIES_HANDLER_SCOPE``: which inquiries a handler (not a superuser) may list and open."""
+
+    ALL = "all", _("Every inquiry")
+    MINE = "mine", _("Those assigned to them or to nobody")
+
+
+def _delete_emails_of(inquiry_pks) -> None:
+    from post_office.models import Email
+
+    Email.objects.filter(inquiries__in=inquiry_pks).delete()
+
+
 class InquiryQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Inquiry.Status.open_values())
+
+    def visible_to(self, user):
+        """What a user may list or open: nothing for those who are not handlers; with
+        ``INQUIRIES_HANDLER_SCOPE=mine`` a handler sees what is assigned to them or to nobody."""
+        if not is_inquiry_handler(user):
+            return self.none()
+        if user.is_superuser or settings.INQUIRIES_HANDLER_SCOPE == HandlerScope.ALL:
+            return self
+        return self.filter(models.Q(assignee=user) | models.Q(assignee__isnull=True))
+
+    def delete(self):
+        """Inquiries take along the emails queued about them, and those emails' delivery logs."""
+        with transaction.atomic():
+            _delete_emails_of(list(self.values_list("pk", flat=True)))
+            return super().delete()
 
     def finished(self):
         return self.filter(status__in=[Inquiry.Status.CLOSED, Inquiry.Status.SPAM])
@@ -143,9 +174,9 @@ class Inquiry(models.Model):
         verbose_name=_("condition"),
         help_text=_("Empty means “Other / not sure”."),
     )
-    symptoms = models.TextField(_("symptoms"))
+    symptoms = models.TextField(_("symptoms"), max_length=MAX_TEXT_LENGTH)
     duration = models.CharField(_("how long"), max_length=120)
-    treatments_tried = models.TextField(_("treatments tried"), blank=True)
+    treatments_tried = models.TextField(_("treatments tried"), max_length=MAX_TEXT_LENGTH, blank=True)
     consent_at = models.DateTimeField(_("consent given"))
     source_article = models.ForeignKey(
         "blog.Article",
@@ -167,6 +198,10 @@ class Inquiry(models.Model):
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The emails queued about this inquiry (notification, acknowledgement): they go when it goes.
+    emails = models.ManyToManyField(
+        "post_office.Email", blank=True, editable=False, related_name="inquiries", verbose_name=_("emails")
+    )
 
     objects = InquiryQuerySet.as_manager()
 
@@ -182,6 +217,14 @@ class Inquiry(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["new", "contacted", "booked", "closed", "spam"]),
                 name="inquiry_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("symptoms"), MAX_TEXT_LENGTH),
+                name="inquiry_symptoms_max_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("treatments_tried"), MAX_TEXT_LENGTH),
+                name="inquiry_treatments_tried_max_length",
             ),
         ]
 
@@ -206,6 +249,11 @@ class Inquiry(models.Model):
                 if not type(self).objects.filter(reference=self.reference).exists():
                     raise
         raise IntegrityError("Could not draw a unique inquiry reference.")
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            _delete_emails_of([self.pk])
+            return super().delete(*args, **kwargs)
 
     def get_admin_url(self) -> str:
         return reverse("admin:inquiries_inquiry_change", args=[self.pk])
@@ -386,11 +434,26 @@ class RoutingRule(models.Model):
 
 
 class InquiryAccessLog(models.Model):
-    """Who opened which inquiry, when. Keeps the reference and username if either is later deleted."""
+    """Who looked at patient data in the admin, when, and which inquiries it concerned.
+
+    One row per look: an inquiry opened or changed, a list of inquiries (with how many matched and
+    the references on the page; a search is marked, its words are never kept), an admin action, a
+    deletion, the mail queue's lists and messages. Keeps the username and references if the user
+    or the inquiry is later deleted.
+    """
 
     class Action(models.TextChoices):
         VIEWED = "viewed", _("Viewed")
         CHANGED = "changed", _("Changed")
+        LISTED = "listed", _("Listed")
+        SEARCHED = "searched", _("Searched")
+        ACTED = "acted", _("Ran an action")
+        DELETED = "deleted", _("Deleted")
+
+    class Kind(models.TextChoices):
+        INQUIRY = "inquiry", _("Inquiry")
+        EMAIL = "email", _("Queued email")
+        MAIL_LOG = "mail_log", _("Mail delivery log")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -407,24 +470,74 @@ class InquiryAccessLog(models.Model):
         related_name="access_logs",
         verbose_name=_("inquiry"),
     )
-    reference = models.CharField(_("reference"), max_length=14, db_index=True)
+    reference = models.CharField(_("reference"), max_length=14, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.VIEWED)
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices, default=Kind.INQUIRY)
+    object_id = models.CharField(
+        _("record id"), max_length=40, blank=True, help_text=_("Of the email or log entry.")
+    )
+    detail = models.CharField(
+        _("detail"), max_length=100, blank=True, help_text=_("The admin action's name, for an action.")
+    )
+    result_count = models.PositiveIntegerField(
+        _("results"), null=True, blank=True, help_text=_("For a list: how many records matched.")
+    )
+    references = models.TextField(
+        _("references"), blank=True, help_text=_("The inquiries concerned, for a list or an action.")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("inquiry access log entry")
         verbose_name_plural = _("inquiry access log")
+        indexes = [models.Index(fields=["username", "-at"], name="accesslog_user_at_idx")]
 
     def __str__(self):
-        return f"{self.username} {self.action} {self.reference}"
+        return f"{self.username} {self.action} {self.reference or self.kind}"
 
     @classmethod
-    def record(cls, *, user, inquiry: Inquiry, action: str = Action.VIEWED) -> "InquiryAccessLog":
+    def record(
+        cls,
+        *,
+        user,
+        inquiry: Inquiry | None,
+        action: str = Action.VIEWED,
+        kind: str = Kind.INQUIRY,
+        object_id="",
+    ) -> "InquiryAccessLog":
+        """One entry for a look at one record: an inquiry, or an email or log entry (and the
+        inquiry it is about, if any)."""
         return cls.objects.create(
             user=user,
             username=user.get_username(),
             inquiry=inquiry,
-            reference=inquiry.reference,
+            reference=inquiry.reference if inquiry is not None else "",
             action=action,
+            kind=kind,
+            object_id=str(object_id),
+        )
+
+    @classmethod
+    def record_many(
+        cls,
+        *,
+        user,
+        action: str,
+        references,
+        kind: str = Kind.INQUIRY,
+        object_id="",
+        result_count: int | None = None,
+        detail: str = "",
+    ) -> "InquiryAccessLog":
+        """One entry for a look at several records (a list page, an action on a selection)."""
+        return cls.objects.create(
+            user=user,
+            username=user.get_username(),
+            action=action,
+            kind=kind,
+            object_id=str(object_id),
+            result_count=result_count,
+            references=" ".join(sorted(set(filter(None, references)))),
+            detail=detail,
         )

@@ -1,5 +1,6 @@
 """Multi-step writes for inquiries: submit (save, route, queue mail) in one transaction."""
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,25 +12,36 @@ from django.views.decorators.debug import sensitive_variables
 from post_office import mail
 
 from blog.models import Article
+from clinic_site import antispam
 
 from .models import Inquiry, RoutingRule, is_inquiry_handler
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Route:
-    assignee: object | None  # a user, or None when only the fallback address is known
-    notify: list[str]
+    assignee: object | None  # a user, or None when nobody could be chosen
+    notify: list[str]  # staff accounts' addresses only, never a shared mailbox
 
 
-def _fallback_route() -> Route:
-    User = get_user_model()
+def fallback_user():
+    """The ``INQUIRIES_FALLBACK_USERNAME`` account if it can take inquiries and has an address."""
     username = settings.INQUIRIES_FALLBACK_USERNAME
-    user = User.objects.filter(username=username, is_active=True).first() if username else None
-    if user is not None and not is_inquiry_handler(user):
-        user = None
-    if user is not None and user.email:
-        return Route(assignee=user, notify=[user.email])
-    return Route(assignee=user, notify=[settings.INQUIRIES_FALLBACK_EMAIL])
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    if user is None or not is_inquiry_handler(user) or not user.email:
+        return None
+    return user
+
+
+def _staff_to_tell() -> list[str]:
+    """Whom to tell when there is no one else: the fallback handler, or failing that (a
+    misconfiguration the start-up checks report) the active superusers with an address."""
+    user = fallback_user()
+    if user is not None:
+        return [user.email]
+    superusers = get_user_model().objects.filter(is_active=True, is_staff=True, is_superuser=True)
+    return sorted(superusers.exclude(email="").values_list("email", flat=True))
 
 
 def _pick_from_group(rule: RoutingRule):
@@ -57,9 +69,9 @@ def route_inquiry(inquiry: Inquiry) -> Route:
             route = Route(assignee=user, notify=[user.email] if user.email else [])
             break
     else:
-        route = _fallback_route()
+        route = Route(assignee=fallback_user(), notify=[])
     if not route.notify:
-        route = Route(assignee=route.assignee, notify=[settings.INQUIRIES_FALLBACK_EMAIL])
+        route = Route(assignee=route.assignee, notify=_staff_to_tell())
     inquiry.assignee = route.assignee
     return route
 
@@ -71,34 +83,50 @@ def already_submitted(submission_token: str) -> Inquiry | None:
     return Inquiry.objects.filter(submission_token=submission_token).first()
 
 
-def queue_emails(inquiry: Inquiry, route: Route) -> None:
-    """Queue the staff notification and the patient's acknowledgement.
-
-    Neither carries anything the patient typed: the reference, the condition's name from our own
-    list, a link to the admin, and next steps. Not even the patient's name.
-    """
-    context = {
+def email_context(inquiry: Inquiry) -> dict:
+    """All that an email about an inquiry may say. Nothing ties the patient to a health matter:
+    no condition, no article, nothing they typed, not even their name; the clinic they chose is fine."""
+    return {
         "reference": inquiry.reference,
-        "condition_name": inquiry.condition.name if inquiry.condition else None,
+        "location_name": inquiry.location.name if inquiry.location else None,
         "admin_url": settings.SITE_URL.rstrip("/") + inquiry.get_admin_url(),
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
         "response_days": settings.INQUIRIES_RESPONSE_DAYS,
     }
-    mail.send(
-        route.notify,
+
+
+def acknowledgement_allowed(address: str) -> bool:
+    """Count an acknowledgement to ``address``; False once it has had its share today, whoever
+    sends the form (so the form cannot be used to flood someone else's inbox)."""
+    return antispam.address_allowance_left(
+        group="inquiries.acks", address=address, per_day=settings.INQUIRIES_ACKS_PER_ADDRESS_PER_DAY
+    )
+
+
+def _queue(inquiry: Inquiry, to: list[str], template: str, context: dict) -> None:
+    email = mail.send(
+        to,
         settings.DEFAULT_FROM_EMAIL,
-        subject=render_to_string("inquiries/email/notification_subject.txt", context).strip(),
-        message=render_to_string("inquiries/email/notification.txt", context),
+        subject=render_to_string(f"inquiries/email/{template}_subject.txt", context).strip(),
+        message=render_to_string(f"inquiries/email/{template}.txt", context),
         priority="medium",
     )
-    mail.send(
-        [inquiry.email],
-        settings.DEFAULT_FROM_EMAIL,
-        subject=render_to_string("inquiries/email/acknowledgement_subject.txt", context).strip(),
-        message=render_to_string("inquiries/email/acknowledgement.txt", context),
-        priority="medium",
-    )
+    inquiry.emails.add(email)
+
+
+def queue_emails(inquiry: Inquiry, route: Route) -> None:
+    """Queue the staff notification and, within its daily allowance, the patient's acknowledgement.
+
+    Both are linked to the inquiry, so that deleting it deletes them (and their delivery logs).
+    """
+    context = email_context(inquiry)
+    if route.notify:
+        _queue(inquiry, route.notify, "notification", context)
+    else:
+        logger.error("Inquiry %s: no staff account with an address to notify.", inquiry.reference)
+    if acknowledgement_allowed(inquiry.email):
+        _queue(inquiry, [inquiry.email], "acknowledgement", context)
 
 
 # The patient fields without which an inquiry cannot be stored (the rest have the model's defaults).

@@ -29,16 +29,24 @@ class InquiryCreateView(FormView):
         stored = already_submitted(request.POST.get("submission_token", ""))
         if stored is not None:
             return self.thank(stored)
-        if self.form_class.guard.rate_limited(request):
-            form = self.get_form()
-            form.helper.form_show_errors = False  # keep what they typed; the only problem is the pace
-            return self.render_to_response(self.get_context_data(form=form, rate_limited=True), status=429)
+        # Only accepted inquiries use up the hourly allowance; forms sent back with errors have a
+        # more generous count of their own, so a patient who mistypes twice may still send.
+        guard = self.form_class.guard
+        if guard.at_rate_limit(request) or guard.at_failure_rate_limit(request):
+            return self.too_many(self.get_form())
         return super().post(request, *args, **kwargs)
 
+    def too_many(self, form):
+        form.helper.form_show_errors = False  # keep what they typed; the only problem is the pace
+        return self.render_to_response(self.get_context_data(form=form, rate_limited=True), status=429)
+
     def form_valid(self, form):
+        if self.form_class.guard.rate_limited(self.request):  # counted here, race-free
+            return self.too_many(form)
         return self.thank(submit_inquiry(**form.submission()))
 
     def form_invalid(self, form):
+        self.form_class.guard.failure_rate_limited(self.request)
         if form.is_refused or form.has_error("__all__", "expired"):
             form.refresh_timestamp()
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -29,6 +29,20 @@ class StaffFactory(UserFactory):
     is_staff = True
 
 
+class ArticleEditorFactory(StaffFactory):
+    """Staff who may change articles (blog.change_article), as the Editors group may."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def may_change_articles(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Permission
+
+            self.user_permissions.add(Permission.objects.get(codename="change_article"))
+
+
 class LocationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Location

@@ -54,7 +54,7 @@ def is_reserved_address(email: str) -> bool:
     """The clinic's public addresses and its staff's, with or without a +tag: a reader may not sign
     with them."""
     mailbox = mailbox_of(email)
-    clinic = {settings.CLINIC_EMAIL, settings.DEFAULT_FROM_EMAIL, settings.INQUIRIES_FALLBACK_EMAIL}
+    clinic = {settings.CLINIC_EMAIL, settings.DEFAULT_FROM_EMAIL}
     if mailbox in {mailbox_of(address) for address in clinic if address}:
         return True
     domain = mailbox.partition("@")[2]

@@ -13,13 +13,14 @@ def inquiries_summary(context):
     request = context.get("request")
     if request is None or not is_inquiry_handler(request.user):
         return {"visible": False}
-    wait = Inquiry.objects.median_first_response(days=SUMMARY_DAYS)
+    visible = Inquiry.objects.visible_to(request.user)  # under INQUIRIES_HANDLER_SCOPE=mine, theirs
+    wait = visible.median_first_response(days=SUMMARY_DAYS)
     hours = None
     if wait is not None:
         hours = round(wait.total_seconds() / 3600, 1)
     return {
         "visible": True,
-        "open_count": Inquiry.objects.open().count(),
+        "open_count": visible.open().count(),
         "median_hours": hours,
         "days": SUMMARY_DAYS,
     }

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from blog.models import Article, Condition
 from tests.factories import (
+    ArticleEditorFactory,
     ArticleFactory,
     ArticleLikeFactory,
     ConditionFactory,
@@ -51,8 +52,12 @@ def test_visible_to_a_signed_in_reader_is_published_only(articles):
     assert list(Article.objects.visible_to(UserFactory())) == [articles["published"]]
 
 
-def test_visible_to_staff_includes_drafts_and_scheduled(articles):
-    assert set(Article.objects.visible_to(StaffFactory())) == set(articles.values())
+def test_visible_to_those_who_may_change_articles_includes_drafts_and_scheduled(articles):
+    assert set(Article.objects.visible_to(ArticleEditorFactory())) == set(articles.values())
+
+
+def test_visible_to_other_staff_is_published_only(articles):
+    assert list(Article.objects.visible_to(StaffFactory())) == [articles["published"]]
 
 
 def test_published_lists_newest_first():

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.comments import moderation
-from tests.factories import ArticleFactory, CommentFactory, StaffFactory
+from tests.factories import ArticleEditorFactory, ArticleFactory, CommentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_a_reader_with_a_flash_message_gets_a_page_of_their_own():
 
 def test_staff_previews_are_never_cached(client):
     draft = ArticleFactory(status="draft", title="Draft in progress")
-    client.force_login(StaffFactory())
+    client.force_login(ArticleEditorFactory())
     assert read(client, draft).status_code == 200
     assert read(Client(), draft).status_code == 404
 

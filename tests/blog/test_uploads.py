@@ -169,3 +169,29 @@ def test_the_editor_config_points_at_our_upload_view_and_offers_no_file_browser(
 def test_there_is_no_file_browse_view():
     with pytest.raises(NoReverseMatch):
         reverse("ckeditor_browse")
+
+
+def animated_gif(frames: int) -> bytes:
+    """Tiny frames, each a different colour so that Pillow keeps every one of them."""
+    images = [Image.new("P", (2, 2), color=i % 256) for i in range(frames)]
+    out = io.BytesIO()
+    images[0].save(out, format="GIF", save_all=True, append_images=images[1:], duration=20, optimize=False)
+    return out.getvalue()
+
+
+def test_a_gif_of_twenty_thousand_tiny_frames_is_refused_quickly(editor_client):
+    """Before: small enough in bytes and pixels, it kept a worker re-encoding for 12 seconds."""
+    import time
+
+    content = animated_gif(20_000)
+    started = time.monotonic()
+    response = upload(editor_client, "dance.gif", content)
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "The animation has 20000 frames; the limit is 300."
+    assert time.monotonic() - started < 3
+
+
+def test_an_animation_of_three_hundred_frames_is_accepted(editor_client):
+    response = upload(editor_client, "short.gif", animated_gif(300))
+    assert response.status_code == 200
+    assert response.json()["url"].endswith(".gif")

@@ -12,7 +12,13 @@ from blog import services
 from blog.browser import COOKIE_NAME, browser_key, browser_token
 from blog.models import Article, ArticleLike
 from clinic_site.siteurl import absolute_url
-from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, StaffFactory
+from tests.factories import (
+    ArticleEditorFactory,
+    ArticleFactory,
+    ClinicianFactory,
+    ConditionFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,28 +247,39 @@ def test_a_signed_in_non_staff_user_gets_404_for_a_draft(client, django_user_mod
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_staff_preview_a_draft_with_a_notice_and_noindex(client):
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, "scheduled"])
+def test_a_moderator_or_other_staff_without_article_rights_cannot_preview(client, status):
+    """Any staff account used to open drafts; only those who may change articles do now."""
     client.force_login(StaffFactory())
+    if status == "scheduled":
+        article = ArticleFactory(published_at=timezone.now() + timedelta(days=2))
+    else:
+        article = ArticleFactory(status=status)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_an_editor_previews_a_draft_with_a_notice_and_noindex(client):
+    client.force_login(ArticleEditorFactory())
     article = ArticleFactory(status=Article.Status.DRAFT)
     content = client.get(article.get_absolute_url()).content.decode()
     assert "Preview: draft" in content
     assert '<meta name="robots" content="noindex, nofollow">' in content
 
 
-def test_staff_preview_a_scheduled_article_with_a_notice(client):
-    client.force_login(StaffFactory())
+def test_an_editor_previews_a_scheduled_article_with_a_notice(client):
+    client.force_login(ArticleEditorFactory())
     article = ArticleFactory(published_at=timezone.now() + timedelta(days=2))
     assert "Preview: scheduled" in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_a_preview_is_not_cached(client):
-    client.force_login(StaffFactory())
+    client.force_login(ArticleEditorFactory())
     article = ArticleFactory(status=Article.Status.DRAFT)
     assert "no-cache" in client.get(article.get_absolute_url())["Cache-Control"]
 
 
 def test_a_preview_has_no_like_button(client):
-    client.force_login(StaffFactory())
+    client.force_login(ArticleEditorFactory())
     article = ArticleFactory(status=Article.Status.DRAFT)
     assert "Like this article" not in client.get(article.get_absolute_url()).content.decode()
 

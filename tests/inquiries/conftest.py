@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 
 from clinic_site import roles
 from inquiries.forms import InquiryForm
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import HandlerFactory, StaffFactory, UserFactory
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 BROKEN = "tests.inquiries.backends.BrokenEmailBackend"
@@ -14,8 +14,7 @@ BROKEN = "tests.inquiries.backends.BrokenEmailBackend"
 @pytest.fixture(autouse=True)
 def _mail_settings(settings, tmp_path):
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": LOCMEM}}
-    settings.INQUIRIES_FALLBACK_EMAIL = "front-desk@clinic.example"
-    settings.INQUIRIES_FALLBACK_USERNAME = ""
+    settings.INQUIRIES_FALLBACK_USERNAME = "desk"  # the front desk, when a test asks for the desk fixture
     settings.SITE_URL = "https://clinic.example"
 
 
@@ -58,6 +57,12 @@ def form_data():
 @pytest.fixture
 def handlers_group(db):
     return Group.objects.get(name=roles.INQUIRY_HANDLERS)  # made by the data migration
+
+
+@pytest.fixture
+def desk(db):
+    """The fallback handler, given the inquiries no rule matches."""
+    return HandlerFactory(username="desk", email="front-desk@clinic.example")
 
 
 @pytest.fixture

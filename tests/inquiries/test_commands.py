@@ -9,7 +9,7 @@ from post_office.models import STATUS, Email
 from inquiries.demo import seed_routing
 from inquiries.models import Inquiry, InquiryAccessLog, InquiryNote, RoutingRule
 from inquiries.services import submit_inquiry
-from tests.factories import ClinicianFactory, ConditionFactory, InquiryFactory, StaffFactory
+from tests.factories import ClinicianFactory, ConditionFactory, EmailFactory, InquiryFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_purge_is_idempotent(aged):
     assert Inquiry.objects.count() == 2
 
 
-def test_mail_worker_once_delivers_the_queue(lockfile, mailoutbox):
+def test_mail_worker_once_delivers_the_queue(lockfile, mailoutbox, desk):
     submit_inquiry(name="A", email="a@example.com", symptoms="s", duration="d", submission_token="t")
     call_command("mail_worker", "--once", "--lockfile", lockfile)
     assert Email.objects.filter(status=STATUS.sent).count() == 2
@@ -95,3 +95,32 @@ def test_handlers_group_has_exactly_its_permissions(handlers_group):
         ("post_office", "view_email"),
         ("post_office", "view_log"),
     }
+
+
+def test_purging_an_inquiry_deletes_its_emails_and_their_delivery_logs(aged, lockfile, desk):
+    """Before: the purge left the acknowledgement (patient's address and reference) in the queue."""
+    from post_office.models import Log
+
+    from tests.factories import EmailLogFactory
+
+    old = aged["old_closed"]
+    kept = aged["old_open"]
+    for inquiry in (old, kept):
+        email = EmailFactory(to=[inquiry.email])
+        EmailLogFactory(email=email)
+        inquiry.emails.add(email)
+    unrelated = EmailFactory(to=["moderator@clinic.example"])
+    purge()
+    assert set(Email.objects.all()) == {*kept.emails.all(), unrelated}
+    assert set(Log.objects.values_list("email", flat=True)) == set(kept.emails.values_list("pk", flat=True))
+
+
+def test_a_submitted_inquiry_purged_leaves_no_email(settings, desk):
+    inquiry = submit_inquiry(
+        name="A", email="a@example.com", symptoms="s", duration="d", submission_token="t"
+    )
+    assert Email.objects.count() == 2
+    inquiry.close()
+    Inquiry.objects.filter(pk=inquiry.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    purge()
+    assert not Email.objects.exists()

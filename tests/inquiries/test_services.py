@@ -74,7 +74,7 @@ def test_reference_collision_draws_again(monkeypatch):
     assert existing.reference != inquiry.reference
 
 
-def test_same_submission_token_stores_one_inquiry():
+def test_same_submission_token_stores_one_inquiry(desk):
     first = submit()
     second = submit()
     assert first.pk == second.pk
@@ -201,20 +201,47 @@ def test_empty_group_falls_through_to_the_next_rule(handlers_group):
     assert submit().assignee == user
 
 
-def test_fallback_address_when_no_rule_matches(settings):
+def test_the_fallback_handler_is_given_what_no_rule_matches_and_told(desk):
     inquiry = submit()
-    assert inquiry.assignee is None
+    assert inquiry.assignee == desk
     assert queued("front-desk@clinic.example").subject == f"New inquiry {inquiry.reference}"
 
 
-def test_fallback_user_when_configured(settings):
-    desk = HandlerFactory(username="desk", email="desk@clinic.example")
-    settings.INQUIRIES_FALLBACK_USERNAME = "desk"
-    assert submit().assignee == desk
-    assert Email.objects.filter(to=["desk@clinic.example"]).exists()
+def test_the_fallback_handler_is_told_when_the_chosen_person_has_no_address(desk):
+    RoutingRuleFactory(assignee=HandlerFactory(email=""))
+    inquiry = submit()
+    assert inquiry.assignee.email == ""
+    assert queued("front-desk@clinic.example").subject == f"New inquiry {inquiry.reference}"
 
 
-def test_route_inquiry_does_not_save():
+def test_the_public_mailbox_is_never_told(settings):
+    """Before: with no rule and no fallback handler, the notification went to CLINIC_EMAIL."""
+    owner = StaffFactory(username="owner", is_superuser=True, email="owner@clinic.example")
+    inquiry = submit()
+    assert inquiry.assignee is None
+    assert not Email.objects.filter(to=[settings.CLINIC_EMAIL]).exists()
+    assert queued(owner.email).subject == f"New inquiry {inquiry.reference}"
+
+
+@pytest.mark.parametrize("flaw", ["missing", "inactive", "not a handler", "no address"])
+def test_a_fallback_name_that_cannot_serve_is_passed_over_for_the_superusers(settings, flaw):
+    if flaw != "missing":
+        desk = HandlerFactory(username="desk", email="desk@clinic.example")
+        if flaw == "inactive":
+            desk.is_active = False
+        elif flaw == "not a handler":
+            desk.groups.clear()
+        else:
+            desk.email = ""
+        desk.save()
+    StaffFactory(username="owner", is_superuser=True, email="owner@clinic.example")
+    inquiry = submit()
+    assert inquiry.assignee is None
+    assert queued("owner@clinic.example").subject == f"New inquiry {inquiry.reference}"
+    assert not Email.objects.filter(to=["desk@clinic.example"]).exists()
+
+
+def test_route_inquiry_does_not_save(desk):
     inquiry = Inquiry(condition=None, location=None)
     route = route_inquiry(inquiry)
     assert inquiry.pk is None
@@ -224,20 +251,19 @@ def test_route_inquiry_does_not_save():
 # The emails
 
 
-def test_two_emails_are_queued_not_sent():
+def test_two_emails_are_queued_not_sent(desk):
     submit()
     assert Email.objects.filter(status=STATUS.queued).count() == 2
     assert django_mail.outbox == []
 
 
-def test_staff_notification_has_reference_condition_and_admin_link():
-    condition = ConditionFactory(name="Sciatica", slug="sciatica")
-    assignee = HandlerFactory(email="pt@clinic.example")
-    RoutingRuleFactory(condition=condition, assignee=assignee)
-    inquiry = submit(condition=condition)
+def test_staff_notification_has_reference_clinic_and_admin_link():
+    harbor = LocationFactory(name="Harbor Point")
+    RoutingRuleFactory(location=harbor, assignee=HandlerFactory(email="pt@clinic.example"))
+    inquiry = submit(location=harbor)
     email = queued("pt@clinic.example")
     assert inquiry.reference in email.subject
-    assert "Sciatica" in email.message
+    assert "Harbor Point" in email.message
     change_url = reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
     assert f"https://clinic.example{change_url}" in email.message
 
@@ -250,18 +276,49 @@ def test_acknowledgement_goes_to_the_patient_with_reference_and_next_steps():
     assert "What happens next" in email.message
 
 
-def test_no_email_carries_anything_the_patient_typed():
-    article = ArticleFactory(title="Neck pain at the desk")
-    submit(source_article=article, phone="555 0142")
+def test_no_email_names_the_condition_the_article_or_anything_the_patient_typed(desk):
+    """The notification used to name the condition: an inbox then tied a reference to sciatica."""
+    sciatica = ConditionFactory(name="Sciatica", slug="sciatica")
+    article = ArticleFactory(title="Neck pain at the desk", slug="neck-pain", conditions=[sciatica])
+    RoutingRuleFactory(condition=sciatica, assignee=HandlerFactory(email="pt@clinic.example"))
+    submit(source_article=article, condition=sciatica, phone="555 0142")
     emails = list(Email.objects.all())
     assert len(emails) == 2
     for email in emails:
-        text = " ".join([email.subject, email.message, email.html_message or ""])
-        for detail in [*HEALTH.values(), "555 0142", "Quentin", "Neck pain at the desk"]:
+        text = " ".join([email.subject, email.message, email.html_message or "", str(email.context or "")])
+        for detail in [*HEALTH.values(), "555 0142", "Quentin", "Sciatica", "sciatica", "Neck pain"]:
             assert detail not in text
 
 
-def test_a_broken_mail_server_loses_nothing_and_the_worker_delivers_later(settings, lockfile, mailoutbox):
+def test_the_emails_are_linked_to_their_inquiry():
+    inquiry = submit()
+    assert set(inquiry.emails.all()) == set(Email.objects.all())
+
+
+def test_fourteen_acknowledgements_to_one_victim_become_three(settings, desk):
+    """Anyone may type someone else's address; the form must not become a way to flood it."""
+    settings.INQUIRIES_ACKS_PER_ADDRESS_PER_DAY = 3
+    addresses = ["victim@example.com", "Victim@Example.com", "victim+1@example.com", "victim+x@example.com"]
+    for i in range(14):
+        submit(email=addresses[i % len(addresses)], submission_token=f"t{i}")
+    assert Inquiry.objects.count() == 14  # every inquiry is still stored
+    acknowledgements = Email.objects.exclude(subject__startswith="New inquiry")
+    assert acknowledgements.count() == 3
+    assert Email.objects.filter(subject__startswith="New inquiry").count() == 14  # staff still told
+
+
+def test_another_address_still_gets_its_acknowledgement(settings):
+    settings.INQUIRIES_ACKS_PER_ADDRESS_PER_DAY = 1
+    submit(email="victim@example.com", submission_token="a")
+    submit(email="victim@example.com", submission_token="b")
+    submit(email="someone@example.com", submission_token="c")
+    assert Email.objects.filter(to=["victim@example.com"]).count() == 1
+    assert Email.objects.filter(to=["someone@example.com"]).count() == 1
+
+
+def test_a_broken_mail_server_loses_nothing_and_the_worker_delivers_later(
+    settings, lockfile, mailoutbox, desk
+):
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": BROKEN}, "MAX_RETRIES": 3}
     inquiry = submit()
     deliver_once(lockfile)
@@ -291,7 +348,7 @@ def test_retries_back_off(settings, lockfile):
     assert delays[0] < delays[1] < delays[2]
 
 
-def test_after_max_retries_the_email_is_failed_and_kept(settings, lockfile):
+def test_after_max_retries_the_email_is_failed_and_kept(settings, lockfile, desk):
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": BROKEN}, "MAX_RETRIES": 0}
     submit()
     deliver_once(lockfile)

@@ -195,3 +195,59 @@ def test_behind_the_proxy_the_rate_limit_counts_each_client_apart(client, form_d
 
 def test_a_put_to_the_form_is_405(client):
     assert client.put(NEW).status_code == 405
+
+
+@pytest.mark.parametrize("field", ["symptoms", "treatments_tried"])
+def test_two_and_a_half_megabytes_of_symptoms_are_refused_with_a_message(client, form_data, field):
+    """Before: 2.5 MB in one box was stored and shown to staff."""
+    response = client.post(NEW, form_data(**{field: "x" * 2_400_000}))
+    assert response.status_code == 400
+    assert "at most 5000 characters" in response.content.decode()
+    assert not Inquiry.objects.exists()
+
+
+def test_five_thousand_characters_are_accepted_and_the_box_says_its_limit(client, form_data):
+    assert 'maxlength="5000"' in client.get(NEW).content.decode()
+    assert client.post(NEW, form_data(symptoms="x" * 5000)).status_code == 303
+
+
+def test_the_database_refuses_overlong_symptoms_whatever_wrote_them(db):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import InquiryFactory
+
+    inquiry = InquiryFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Inquiry.objects.filter(pk=inquiry.pk).update(symptoms="x" * 5001)
+
+
+def test_a_patient_who_mistypes_is_not_told_to_wait_an_hour(client, form_data, settings):
+    """Before: every post counted, so two forms sent back with errors used up a 2/h allowance."""
+    settings.INQUIRIES_RATE_LIMIT = "2/h"
+    for i in range(3):
+        mistyped = form_data(submission_token=f"bad{i}", email="not-an-address")
+        assert client.post(NEW, mistyped).status_code == 400
+    assert client.post(NEW, form_data(submission_token="good")).status_code == 303
+
+
+def test_failed_submissions_have_a_limit_of_their_own(client, form_data, settings):
+    settings.INQUIRIES_FAILED_RATE_LIMIT = "3/h"
+    for i in range(3):
+        assert client.post(NEW, form_data(submission_token=f"bad{i}", email="broken")).status_code == 400
+    response = client.post(NEW, form_data(submission_token="good"))
+    assert response.status_code == 429
+    assert not Inquiry.objects.exists()
+
+
+def test_an_inquiry_whose_acknowledgement_is_withheld_is_still_stored_and_thanked(
+    client, form_data, settings
+):
+    from post_office.models import Email
+
+    settings.INQUIRIES_ACKS_PER_ADDRESS_PER_DAY = 1
+    client.post(NEW, form_data(submission_token="a"))
+    response = client.post(NEW, form_data(submission_token="b"))
+    assert response.status_code == 303
+    assert Inquiry.objects.count() == 2
+    assert Inquiry.objects.get(submission_token="b").reference in client.get(THANKS).content.decode()
+    assert Email.objects.filter(to=["pat@example.com"]).count() == 1

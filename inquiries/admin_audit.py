@@ -1,0 +1,80 @@
+"""Every look at patient data in the admin leaves an entry in ``InquiryAccessLog``.
+
+``AccessLoggedAdminMixin`` goes in front of a ModelAdmin whose records are, or are about, inquiries:
+its list pages (how many matched, the references on the page; a search is marked as one, its words
+are not kept), its change pages (viewed or changed), its actions (which, on what) and its deletions.
+"""
+
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+
+from .models import Inquiry, InquiryAccessLog
+
+Action = InquiryAccessLog.Action
+
+
+class AccessLoggedAdminMixin:
+    access_kind = InquiryAccessLog.Kind.INQUIRY
+
+    # How the records of this admin lead to inquiries; the inquiry admin is the identity.
+    def inquiry_of(self, obj) -> Inquiry | None:
+        return obj
+
+    def references_of(self, objects) -> list[str]:
+        return [obj.reference for obj in objects]
+
+    def _record_many(self, request, action, objects, **extra):
+        InquiryAccessLog.record_many(
+            user=request.user,
+            action=action,
+            kind=self.access_kind,
+            references=self.references_of(objects),
+            **extra,
+        )
+
+    def record_look(self, request, obj, action=Action.VIEWED) -> None:
+        InquiryAccessLog.record(
+            user=request.user,
+            inquiry=self.inquiry_of(obj),
+            action=action,
+            kind=self.access_kind,
+            object_id="" if self.access_kind == InquiryAccessLog.Kind.INQUIRY else obj.pk,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            self._record_many(
+                request,
+                Action.SEARCHED if changelist.query else Action.LISTED,
+                list(changelist.result_list),
+                result_count=changelist.result_count,
+            )
+        return response
+
+    def response_action(self, request, queryset):
+        name = request.POST.get("action", "")
+        if name in self.get_actions(request):
+            chosen = queryset
+            if request.POST.get("select_across") not in ("1", "True"):
+                chosen = queryset.filter(pk__in=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+            chosen = list(chosen)
+            if chosen:
+                self._record_many(request, Action.ACTED, chosen, result_count=len(chosen), detail=name)
+        return super().response_action(request, queryset)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            self.record_look(request, obj, Action.CHANGED if request.method == "POST" else Action.VIEWED)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj):
+        self.record_look(request, obj, Action.DELETED)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        chosen = list(queryset)
+        self._record_many(request, Action.DELETED, chosen, result_count=len(chosen))
+        super().delete_queryset(request, queryset)
