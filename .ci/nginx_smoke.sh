@@ -245,7 +245,7 @@ preload="$OBSERVATORY_PACKAGE/conf/hsts-preload.json"
 [ -f "$preload" ] || echo '{}' >"$preload"
 # The demo articles (content only, no accounts) in the same throwaway database, for an article page.
 DJANGO_DEBUG=false DJANGO_LOCAL_PREVIEW=true DJANGO_SECRET_KEY="$(cat var/secret_key)" \
-    DJANGO_ALLOWED_HOSTS="$HOST" DATABASE_URL="sqlite:///$tmp/db.sqlite3" \
+    DJANGO_ALLOWED_HOSTS="$HOST" DATABASE_URL="sqlite:///$tmp/db.sqlite3" INQUIRIES_FALLBACK_USERNAME=owner \
     .venv/bin/python manage.py seed_demo >"$tmp/seed.log" 2>&1 || fail "seed_demo failed (see $tmp/seed.log)"
 article=$(curl_ "$SITE/blog/" | grep -oE 'href="/blog/[a-z0-9-]+/"' | grep -v '/blog/feed/' | head -n 1 | cut -d'"' -f2)
 [ -n "$article" ] || fail "no article to score on /blog/"
