@@ -13,15 +13,15 @@ be published without a moderator (comments.moderation).
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from post_office import mail
 
+from clinic_site import antispam
 from clinic_site.siteurl import absolute_url
 
-from .models import Comment, VerifiedAddress, mailbox_of, normalize_email
+from .models import Comment, VerifiedAddress, normalize_email
 
 LINK_SALT = "comments.confirm-address"
 COOKIE_NAME = "verified_commenter"
@@ -62,14 +62,10 @@ def comment_for_token(token: str) -> Comment | None:
 
 def queue_confirmation(comment: Comment) -> bool:
     """Queue the confirmation email for the comment's address, unless it had its share today."""
-    key = "comments:confirmations:" + _address_key(mailbox_of(comment.email))  # +tags share one quota
-    cache.add(key, 0, 60 * 60 * 24)
-    try:
-        sent_today = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this one as the first
-        cache.set(key, 1, 60 * 60 * 24)
-        sent_today = 1
-    if sent_today > settings.COMMENTS_CONFIRMATIONS_PER_DAY:
+    # +tags share one mailbox's allowance (clinic_site.antispam).
+    if not antispam.address_allowance_left(
+        group="comments.confirmations", address=comment.email, per_day=settings.COMMENTS_CONFIRMATIONS_PER_DAY
+    ):
         return False
     context = {
         "clinic_name": settings.CLINIC_NAME,
