@@ -37,6 +37,7 @@ def form_data(**overrides):
         "status": Article.Status.DRAFT,
         "published_at": "2026-01-05 10:00",
         "cover_alt": "",
+        "review_interval_months": 12,
     }
     data.update(overrides)
     return data

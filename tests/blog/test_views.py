@@ -1,4 +1,3 @@
-import json
 import re
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -12,6 +11,7 @@ from blog import services
 from blog.browser import COOKIE_NAME, browser_key, browser_token
 from blog.models import Article, ArticleLike
 from clinic_site.siteurl import absolute_url
+from tests import jsonld
 from tests.factories import (
     ArticleEditorFactory,
     ArticleFactory,
@@ -214,11 +214,10 @@ def test_article_page_has_opengraph_metadata(client):
 
 def test_article_page_has_schema_org_data(client):
     article = ArticleFactory(title="Neck pain", author=ClinicianFactory(name="Dana Reyes"))
-    content = client.get(article.get_absolute_url()).content.decode()
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S).group(1)
-    data = json.loads(block)
-    assert (data["@type"], data["headline"]) == ("BlogPosting", "Neck pain")
-    assert data["author"][0]["name"] == "Dana Reyes"
+    page = jsonld.block_of_type(client.get(article.get_absolute_url()), "MedicalWebPage")
+    posting = page["mainEntity"]
+    assert (posting["@type"], posting["headline"]) == ("BlogPosting", "Neck pain")
+    assert posting["author"][0]["name"] == "Dana Reyes"
 
 
 def test_schema_org_data_cannot_close_its_script_element(client):
