@@ -1,15 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import Count
 from django.urls import path
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clinic_site.models import Clinician
+
 from . import pagecache
 from .editor import ArticleBodyWidget
-from .models import Article, Condition
-from .uploads import clean_image, upload_image
+from .models import Article, Condition, Reference
+from .uploads import cleaned_upload, upload_image
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -17,7 +21,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "summary", "body", "cover_image", "cover_alt",
-            "author", "co_author", "conditions", "status", "published_at",
+            "author", "co_author", "conditions", "reviewer", "reviewed_on", "review_interval_months",
+            "status", "published_at",
         ]  # fmt: skip
         widgets = {"body": ArticleBodyWidget(), "summary": forms.Textarea(attrs={"rows": 3})}
 
@@ -25,9 +30,14 @@ class ArticleAdminForm(forms.ModelForm):
         """A new cover passes the same checks as editor images and is stored re-encoded."""
         cover = self.cleaned_data.get("cover_image")
         if isinstance(cover, UploadedFile):  # a fresh upload, not the file already stored
-            image = clean_image(cover)
-            return SimpleUploadedFile(image.random_name(), image.content, f"image/{image.extension}")
+            return cleaned_upload(cover)
         return cover
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "reviewer" in self.fields:
+            # Only those who may review are offered; Article.clean() holds to the same rule.
+            self.fields["reviewer"].queryset = Clinician.objects.clinical_reviewers()
 
 
 class StateListFilter(admin.SimpleListFilter):
@@ -45,12 +55,43 @@ class StateListFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
+class ReviewDueListFilter(admin.SimpleListFilter):
+    title = _("review due")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("soon", _("Due within 30 days")),
+            ("never", _("Not reviewed")),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "overdue": queryset.review_overdue,
+            "soon": queryset.review_due_soon,
+            "never": queryset.not_reviewed,
+        }.get(self.value(), queryset.all)()
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    fields = ["order", "title", "source", "year", "doi", "url"]
+    extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    verbose_name_plural = _("References (numbered on the page in this order)")
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status", "state", "published_at", "author", "view_count", "like_count"]
-    list_filter = [StateListFilter, "status", "conditions", "author"]
-    list_select_related = ["author"]
+    inlines = [ReferenceInline]
+    list_display = [
+        "title", "status", "state", "published_at", "author", "reviewer", "review_due",
+        "view_count", "like_count",
+    ]  # fmt: skip
+    list_filter = [StateListFilter, ReviewDueListFilter, "status", "conditions", "author"]
+    list_select_related = ["author", "reviewer"]
     search_fields = ["title", "summary", "body", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
@@ -63,6 +104,16 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Cover image"), {"fields": ["cover_image", "cover_alt"]}),
         (_("People and topics"), {"fields": ["author", "co_author", "conditions"]}),
         (
+            _("Clinical review"),
+            {
+                "fields": ["reviewer", "reviewed_on", "review_interval_months"],
+                "description": _(
+                    "Who checked the health content and when. The page shows the review; the article "
+                    "is listed as due for review once the interval has run out."
+                ),
+            },
+        ),
+        (
             _("Publishing"),
             {
                 "fields": ["status", "published_at"],
@@ -74,6 +125,14 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["reading_minutes", "view_count", "like_count", "updated_at", "created_at"]},
         ),
     ]
+
+    @admin.display(description=_("review due"), ordering="review_due_on")
+    def review_due(self, article):
+        if article.review_due_on is None:
+            return _("Not reviewed")
+        if article.review_is_overdue:
+            return _("Overdue since %(date)s") % {"date": date_format(article.review_due_on)}
+        return date_format(article.review_due_on)
 
     @admin.display(description=_("state"))
     def state(self, article):

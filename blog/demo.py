@@ -4,7 +4,6 @@ Idempotent like clinic_site.demo: found by slug, saved only when something diffe
 changes nothing (not even an article's "updated" date).
 """
 
-import io
 import re
 from datetime import timedelta
 
@@ -12,12 +11,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageOps
 
 from clinic_site.demo import sync
+from clinic_site.demo_art import Palette, cover
 from clinic_site.models import Clinician
 
-from .models import Article, Condition
+from .models import Article, Condition, Reference
 from .sanitize import sanitize_html
 
 MYOFASCIAL_SLUG = "myofascial-release-explained"
@@ -157,8 +156,26 @@ def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
             "status": Article.Status.PUBLISHED,
             "days_ago": 3,
             "conditions": [slug for slug, _, _ in CONDITIONS],
-            "cover_alt": "A soft blue and green gradient with overlapping circles, suggesting calm movement.",
-            "colors": ("#1f5f7a", "#9fd3c7"),
+            "cover_alt": "Pale threads weaving across a teal sky above rolling hills, like a web of fascia.",
+            "art": ("fascia", Palette(deep="#1f5f7a", light="#bfe6dd", accent="#2f8f83", warm="#f4c47a")),
+            "review": ("priya-raman", 5, 12),
+            "references": [
+                (
+                    "Effectiveness of myofascial release: systematic review of randomized controlled trials",
+                    "Journal of Bodywork and Movement Therapies",
+                    2015,
+                    "",
+                    "",
+                ),
+                (
+                    "Chronic pain (primary and secondary) in over 16s: assessment of all chronic pain and "
+                    "management of chronic primary pain",
+                    "NICE guideline NG193",
+                    2021,
+                    "https://www.nice.org.uk/guidance/ng193",
+                    "",
+                ),
+            ],
         },
         {
             "slug": "neck-pain-at-the-desk",
@@ -170,8 +187,19 @@ def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
             "status": Article.Status.PUBLISHED,
             "days_ago": 10,
             "conditions": ["neck-pain", "headaches", "migraines"],
-            "cover_alt": "A warm sand and teal gradient with a single large circle.",
-            "colors": ("#2d6a73", "#f1d9b5"),
+            "cover_alt": "Rounded cream blocks stacked like vertebrae, beside the outline of a screen.",
+            "art": ("spine", Palette(deep="#2d4f73", light="#f3e3c8", accent="#3f7f8c", warm="#f08a5d")),
+            "review": ("maya-okafor", 9, 12),
+            "references": [
+                (
+                    "Neck Pain: Revision 2017. Clinical Practice Guidelines Linked to the International "
+                    "Classification of Functioning, Disability and Health",
+                    "Journal of Orthopaedic & Sports Physical Therapy",
+                    2017,
+                    "",
+                    "10.2519/jospt.2017.0302",
+                ),
+            ],
         },
         {
             "slug": "sciatica-why-your-leg-hurts",
@@ -183,10 +211,28 @@ def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
             "author": clinicians["maya-okafor"],
             "co_author": None,
             "status": Article.Status.PUBLISHED,
-            "days_ago": 21,
+            "days_ago": 170,
             "conditions": ["sciatica", "back-pain", "disc-problems"],
-            "cover_alt": "A deep green to pale yellow gradient with two circles.",
-            "colors": ("#35524a", "#e8e5b0"),
+            "cover_alt": "A bright yellow line running down and branching over green hills, like a nerve.",
+            "art": ("nerve", Palette(deep="#26463f", light="#e8e5b0", accent="#4c7a5e", warm="#ffd166")),
+            # Reviewed before it went out, on a six-month cycle: the demo's one overdue review.
+            "review": ("priya-raman", 200, 6),
+            "references": [
+                (
+                    "Low back pain and sciatica in over 16s: assessment and management",
+                    "NICE guideline NG59",
+                    2016,
+                    "https://www.nice.org.uk/guidance/ng59",
+                    "",
+                ),
+                (
+                    "Interventions for the Management of Acute and Chronic Low Back Pain: Revision 2021",
+                    "Journal of Orthopaedic & Sports Physical Therapy",
+                    2021,
+                    "",
+                    "10.2519/jospt.2021.0304",
+                ),
+            ],
         },
         {
             "slug": "caring-for-a-scar-after-surgery",
@@ -198,8 +244,18 @@ def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
             "status": Article.Status.DRAFT,
             "days_ago": 0,
             "conditions": ["painful-scars"],
-            "cover_alt": "",
-            "colors": None,
+            "cover_alt": "A soft cream curve closed by small stitches, over warm rose-coloured hills.",
+            "art": ("scar", Palette(deep="#7a3e48", light="#f7d9c9", accent="#b2675e", warm="#ffe3a3")),
+            "review": None,
+            "references": [
+                (
+                    "Updated scar management practical guidelines: non-invasive and invasive measures",
+                    "Journal of Plastic, Reconstructive & Aesthetic Surgery",
+                    2014,
+                    "",
+                    "",
+                ),
+            ],
         },
     ]
 
@@ -213,22 +269,34 @@ def seed_conditions() -> dict[str, Condition]:
     return conditions
 
 
-def cover_image(slug: str, colors: tuple[str, str]) -> str:
-    """A calm gradient with soft circles, drawn once and kept under covers/demo/."""
-    name = f"covers/demo/{slug}.png"
+def cover_image(slug: str, art: tuple[str, Palette]) -> str:
+    """The article's illustration (clinic_site.demo_art), drawn once and kept under covers/demo/."""
+    name = f"covers/demo/{slug}-illustrated.jpg"
     if default_storage.exists(name):
         return name
-    width, height = 1200, 630
-    gradient = Image.linear_gradient("L").rotate(90).resize((width, height))
-    image = ImageOps.colorize(gradient, black=colors[0], white=colors[1]).convert("RGBA")
-    overlay = Image.new("RGBA", image.size)
-    draw = ImageDraw.Draw(overlay)
-    for i, (cx, cy, r) in enumerate([(880, 260, 240), (1020, 470, 160), (300, 520, 120)]):
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(255, 255, 255, 40 + 12 * i))
-    image = Image.alpha_composite(image, overlay).convert("RGB")
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return default_storage.save(name, ContentFile(out.getvalue()))
+    motif, palette = art
+    return default_storage.save(name, ContentFile(cover(motif, palette, slug)))
+
+
+def seed_review(article: Article, review, clinicians: dict[str, Clinician]) -> None:
+    """Give an article its clinical review once; a later run keeps the date it was given."""
+    if review is None or article.reviewer_id is not None:
+        return
+    reviewer_slug, days_ago, interval = review
+    article.reviewer = clinicians[reviewer_slug]
+    article.reviewed_on = timezone.localdate() - timedelta(days=days_ago)
+    article.review_interval_months = interval
+    article.save()
+
+
+def seed_references(article: Article, references: list[tuple]) -> None:
+    for order, (title, source, year, url, doi) in enumerate(references, start=1):
+        sync(
+            Reference,
+            {"article": article, "order": order},
+            {"title": title, "source": source, "year": year, "url": url, "doi": doi},
+        )
+    article.references.filter(order__gt=len(references)).delete()
 
 
 def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condition]) -> list[Article]:
@@ -238,10 +306,12 @@ def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condit
         slug = values.pop("slug")
         tagged = [conditions[s] for s in values.pop("conditions")]
         days_ago = values.pop("days_ago")
-        colors = values.pop("colors")
+        art = values.pop("art")
+        review = values.pop("review")
+        references = values.pop("references")
         # One line per paragraph, as the editor writes it.
         values["body"] = sanitize_html(re.sub(r"\n(?!<)", " ", values["body"].strip()))
-        values["cover_image"] = cover_image(slug, colors) if colors else ""
+        values["cover_image"] = cover_image(slug, art)
         article, _, _ = sync(
             Article,
             {"slug": slug},
@@ -250,5 +320,7 @@ def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condit
         )
         if set(article.conditions.all()) != set(tagged):
             article.conditions.set(tagged)
+        seed_review(article, review, clinicians)
+        seed_references(article, references)
         articles.append(article)
     return articles

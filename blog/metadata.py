@@ -1,42 +1,82 @@
-"""What an article tells search engines and link previews: OpenGraph values and schema.org data."""
+"""What an article tells search engines and link previews: schema.org data for its pages.
 
-from django.conf import settings
+The article page is a ``MedicalWebPage`` (its clinical review: ``lastReviewed``, ``reviewedBy``,
+``citation``) whose ``mainEntity`` is the article itself, a ``BlogPosting``; condition and article
+pages also carry a ``BreadcrumbList``. Built as data, serialised by the json_ld filter.
+"""
 
-from clinic_site.models import Clinician
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clinic_site.metadata import breadcrumbs, person, practice
 from clinic_site.siteurl import absolute_url
 
-from .models import Article
+from .models import Article, Condition, Reference
 
 
-def _person(clinician: Clinician) -> dict:
-    person = {"@type": "Person", "name": clinician.name, "jobTitle": clinician.get_role_display()}
-    if clinician.credentials:
-        person["honorificSuffix"] = clinician.credentials
-    return person
+def citation(reference: Reference) -> dict:
+    """A reference as a CreativeWork; with a DOI it is a ScholarlyArticle, identified by it."""
+    data = {
+        "@type": "ScholarlyArticle" if reference.doi else "CreativeWork",
+        "name": reference.title,
+        "publisher": {"@type": "Organization", "name": reference.source},
+        "datePublished": str(reference.year),
+    }
+    if reference.doi:
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": reference.doi}
+    if reference.link:
+        data["url"] = reference.link
+    return data
 
 
-def article_structured_data(article: Article) -> dict:
-    """schema.org BlogPosting for the article page; built as data, serialised by the json_ld filter."""
+def blog_posting(article: Article, conditions) -> dict:
     url = absolute_url(article.get_absolute_url())
     authors = [article.author, article.co_author] if article.co_author else [article.author]
     data = {
-        "@context": "https://schema.org",
         "@type": "BlogPosting",
         "headline": article.title,
         "description": article.summary,
         "url": url,
-        "mainEntityOfPage": url,
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "timeRequired": f"PT{article.reading_minutes}M",
-        "author": [_person(person) for person in authors],
-        "publisher": {
-            "@type": "MedicalBusiness",
-            "name": settings.CLINIC_NAME,
-            "url": absolute_url("/"),
-        },
-        "about": [{"@type": "MedicalCondition", "name": c.name} for c in article.conditions.all()],
+        "author": [person(clinician) for clinician in authors],
+        "publisher": practice(),
+        "about": [{"@type": "MedicalCondition", "name": c.name} for c in conditions],
     }
     if article.cover_image:
         data["image"] = absolute_url(article.cover_image.url)
     return data
+
+
+def article_structured_data(article: Article, conditions=None, references=None) -> list[dict]:
+    """The article page's blocks: the MedicalWebPage around the BlogPosting, and its breadcrumbs."""
+    conditions = list(article.conditions.all()) if conditions is None else conditions
+    references = list(article.references.all()) if references is None else references
+    url = absolute_url(article.get_absolute_url())
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": url,
+        "name": article.title,
+        "description": article.summary,
+        "mainEntity": blog_posting(article, conditions),
+    }
+    if article.reviewer and article.reviewed_on:
+        page["lastReviewed"] = article.reviewed_on.isoformat()
+        page["reviewedBy"] = person(article.reviewer)
+    if references:
+        page["citation"] = [citation(reference) for reference in references]
+    trail = breadcrumbs(
+        (_("Blog"), reverse("blog:article_list")), (article.title, article.get_absolute_url())
+    )
+    return [page, trail]
+
+
+def condition_structured_data(condition: Condition) -> list[dict]:
+    return [
+        breadcrumbs(
+            (_("Conditions we treat"), reverse("blog:condition_list")),
+            (condition.name, condition.get_absolute_url()),
+        )
+    ]

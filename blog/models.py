@@ -1,6 +1,10 @@
+import calendar
+import datetime
 import math
+import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +16,14 @@ from clinic_site.models import Clinician
 from .sanitize import sanitize_html
 
 WORDS_PER_MINUTE = 200
+REVIEW_DUE_SOON_DAYS = 30
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later; the month's last day when it is shorter (Jan 31 + 1 = Feb 28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class ConditionQuerySet(models.QuerySet):
@@ -94,7 +106,25 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_people(self):
-        return self.select_related("author", "co_author")
+        return self.select_related("author", "co_author", "reviewer")
+
+    def review_overdue(self, today: datetime.date | None = None):
+        """Reviewed once, and the review interval has run out."""
+        return self.filter(review_due_on__lt=today or timezone.localdate())
+
+    def review_due_soon(self, today: datetime.date | None = None, days: int = REVIEW_DUE_SOON_DAYS):
+        """Due for review within ``days`` (and not yet overdue)."""
+        today = today or timezone.localdate()
+        return self.filter(review_due_on__gte=today, review_due_on__lte=today + datetime.timedelta(days=days))
+
+    def not_reviewed(self):
+        return self.filter(reviewed_on__isnull=True)
+
+    def by_clinician(self, clinician):
+        """Those a clinician wrote, co-wrote or reviewed."""
+        return self.filter(
+            models.Q(author=clinician) | models.Q(co_author=clinician) | models.Q(reviewer=clinician)
+        )
 
     def related_to(self, article):
         """Other articles that discuss at least one of the same conditions."""
@@ -144,6 +174,24 @@ class Article(models.Model):
     conditions = models.ManyToManyField(
         Condition, related_name="articles", blank=True, verbose_name=_("conditions discussed")
     )
+    reviewer = models.ForeignKey(
+        Clinician,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        verbose_name=_("clinical reviewer"),
+        help_text=_("A physical therapist (PT or DPT) who checked the article's health content."),
+    )
+    reviewed_on = models.DateField(_("review date"), null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("After this long the article is listed as due for review."),
+    )
+    # Kept with the row (set on every save) so the admin can filter and list by it on any database.
+    review_due_on = models.DateField(_("review due"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         _("publish date"),
@@ -162,12 +210,21 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["review_due_on"], name="article_review_due_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(cover_image="") | ~models.Q(cover_alt=""),
                 name="article_cover_has_alt",
                 violation_error_message=_("A cover image needs a description (alt text)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reviewer__isnull=True, reviewed_on__isnull=True)
+                | models.Q(reviewer__isnull=False, reviewed_on__isnull=False),
+                name="article_review_has_reviewer_and_date",
+                violation_error_message=_("A clinical review needs both a reviewer and a date."),
             ),
         ]
 
@@ -177,6 +234,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
         self.reading_minutes = self.compute_reading_minutes()
+        self.review_due_on = (
+            add_months(self.reviewed_on, self.review_interval_months) if self.reviewed_on else None
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -188,6 +248,27 @@ class Article(models.Model):
             raise ValidationError(
                 {"cover_alt": _("A cover image needs a description (alt text).")}, code="cover_without_alt"
             )
+        errors = {}
+        if self.reviewer_id and not self.reviewer.is_clinical_reviewer:
+            errors["reviewer"] = ValidationError(
+                _("%(name)s cannot review clinically: reviewers are physical therapists (PT or DPT).")
+                % {"name": self.reviewer.signature},
+                code="not_a_clinical_reviewer",
+            )
+        if self.reviewer_id and not self.reviewed_on:
+            errors["reviewed_on"] = ValidationError(
+                _("Give the date of the review."), code="review_without_date"
+            )
+        if self.reviewed_on and not self.reviewer_id:
+            errors["reviewer"] = ValidationError(
+                _("Name who reviewed the article."), code="review_without_reviewer"
+            )
+        if self.reviewed_on and self.reviewed_on > timezone.localdate():
+            errors["reviewed_on"] = ValidationError(
+                _("A review date cannot be in the future."), code="review_in_future"
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_public(self) -> bool:
@@ -202,9 +283,78 @@ class Article(models.Model):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     @property
+    def review_is_overdue(self) -> bool:
+        return self.review_due_on is not None and self.review_due_on < timezone.localdate()
+
+    @property
     def updated_after_publishing(self) -> bool:
         """Worth an "Updated" line: edited on a later day than it went out."""
         return timezone.localdate(self.updated_at) > timezone.localdate(self.published_at)
+
+
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+
+
+class Reference(models.Model):
+    """A source an article rests on, listed under it as a numbered reference."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="references", verbose_name=_("article")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("The journal, publisher or body, e.g. “NICE guideline NG59”."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    url = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https", "http"])],
+        help_text=_("Leave empty when the DOI is given: it is linked through doi.org."),
+    )
+    doi = models.CharField(
+        _("DOI"),
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(DOI_PATTERN, _("A DOI starts with “10.”, e.g. 10.2519/jospt.2017.0302."))],
+        help_text=_("e.g. 10.2519/jospt.2017.0302 (a doi.org link is accepted and shortened)."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["article", "order", "id"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self):
+        return f"{self.title} ({self.source}, {self.year})"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url() + "#references"
+
+    def clean_fields(self, exclude=None):
+        # Before the DOI's validator sees it: a pasted doi.org link is accepted as its DOI.
+        self.doi = normalise_doi(self.doi)
+        super().clean_fields(exclude=exclude)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def link(self) -> str:
+        """Where a reader follows it: the DOI's resolver first, else the link."""
+        return self.doi_url or self.url
+
+
+def normalise_doi(value: str) -> str:
+    """A DOI as people paste it ("doi:10...", "https://doi.org/10...") reduced to the DOI itself."""
+    return re.sub(r"^(doi:\s*|https?://(dx\.)?doi\.org/)", "", value.strip(), flags=re.IGNORECASE)
 
 
 class ArticleLike(models.Model):

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from clinic_site.models import Clinician
 from clinic_site.siteurl import site_domain, site_protocol
 
 from .models import Article, Condition
@@ -20,7 +21,7 @@ class StaticPagesSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return ["home", "blog:article_list", "blog:condition_list", "locations", "privacy"]
+        return ["home", "blog:article_list", "blog:condition_list", "locations", "team", "privacy"]
 
     def location(self, item):
         return reverse(item)
@@ -43,4 +44,16 @@ class ConditionSitemap(SiteSitemap):
         return Condition.objects.all()
 
 
-SITEMAPS = {"pages": StaticPagesSitemap, "articles": ArticleSitemap, "conditions": ConditionSitemap}
+class TeamSitemap(SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Clinician.objects.on_team_page()
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "articles": ArticleSitemap,
+    "conditions": ConditionSitemap,
+    "team": TeamSitemap,
+}

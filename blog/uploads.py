@@ -15,6 +15,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,9 +42,10 @@ class CleanImage:
         return f"{secrets.token_hex(16)}.{self.extension}"
 
 
-def clean_image(upload) -> CleanImage:
+def clean_image(upload, *, max_side: int | None = None) -> CleanImage:
     """Verify an uploaded file is an allowed image within the limits and re-encode it.
 
+    With ``max_side``, a still image larger than that on its longer side is scaled down to it.
     Raises ValidationError with a message for staff otherwise.
     """
     max_bytes = settings.BLOG_UPLOAD_MAX_BYTES
@@ -72,14 +74,14 @@ def clean_image(upload) -> CleanImage:
                     % {"w": image.width, "h": image.height, "limit": round(max_pixels / 1_000_000, 1)},
                     code="too_many_pixels",
                 )
-            return _reencode(image)
+            return _reencode(image, max_side=max_side)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(
             _("This file is not a JPEG, PNG, GIF or WebP image."), code="not_an_image"
         ) from exc
 
 
-def _reencode(image: Image.Image) -> CleanImage:
+def _reencode(image: Image.Image, *, max_side: int | None = None) -> CleanImage:
     fmt = image.format
     out = io.BytesIO()
     if fmt == "GIF" and getattr(image, "is_animated", False):
@@ -88,6 +90,10 @@ def _reencode(image: Image.Image) -> CleanImage:
     else:
         # Turn the pixels upright before the EXIF orientation tag is dropped with the rest.
         image = ImageOps.exif_transpose(image)
+        if max_side and max(image.size) > max_side:
+            if image.mode == "P":  # a palette would be scaled by its nearest pixel, jagged
+                image = image.convert("RGBA")
+            image = ImageOps.contain(image, (max_side, max_side), method=Image.Resampling.LANCZOS)
         image.info = {k: v for k, v in image.info.items() if k in KEPT_INFO}
         if fmt == "JPEG":
             if image.mode not in ("RGB", "L"):
@@ -98,6 +104,12 @@ def _reencode(image: Image.Image) -> CleanImage:
         else:
             image.save(out, format=fmt)
     return CleanImage(out.getvalue(), FORMATS[fmt], image.width, image.height)
+
+
+def cleaned_upload(upload, *, max_side: int | None = None) -> SimpleUploadedFile:
+    """An image field's fresh upload, checked and re-encoded, for a model form to store in its place."""
+    image = clean_image(upload, max_side=max_side)
+    return SimpleUploadedFile(image.random_name(), image.content, f"image/{image.extension}")
 
 
 def store_editor_image(upload) -> str:

@@ -15,7 +15,7 @@ from clinic_site.siteurl import absolute_url
 
 from . import likes, pagecache, services
 from .browser import browser_key, browser_token
-from .metadata import article_structured_data
+from .metadata import article_structured_data, condition_structured_data
 from .models import Article, Condition
 
 RECENT_ARTICLES = 5
@@ -79,12 +79,14 @@ class ArticleDetailView(DetailView):
         published = Article.objects.published().with_people()
         token = browser_token(self.request)
         conditions = list(article.conditions.all())
+        references = list(article.references.all())
         ask = {"article": article.slug}
         if conditions:
             ask["condition"] = conditions[0].slug
         return super().get_context_data(
             is_preview=not article.is_public,
             conditions=conditions,
+            references=references,
             view_count=services.displayed_view_count(article),
             liked=likes.has_liked(article, browser_key=browser_key(token) if token else None),
             related_articles=published.related_to(article)[:RELATED_ARTICLES],
@@ -92,7 +94,7 @@ class ArticleDetailView(DetailView):
             ask_query=urlencode(ask),
             absolute_url=absolute_url(article.get_absolute_url()),
             cover_url=absolute_url(article.cover_image.url) if article.cover_image else "",
-            structured_data=article_structured_data(article),
+            structured_data=article_structured_data(article, conditions, references),
             **kwargs,
         )
 
@@ -125,6 +127,7 @@ class ConditionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             articles=Article.objects.published().filter(conditions=self.object).with_people(),
+            structured_data=condition_structured_data(self.object),
             **kwargs,
         )
 

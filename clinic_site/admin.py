@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from blog.uploads import cleaned_upload
 
 from .models import Clinician, Location
 from .signin import devices as signin_devices
@@ -20,11 +24,41 @@ class LocationAdmin(admin.ModelAdmin):
     view_on_site = True
 
 
+PHOTO_MAX_SIDE = 1200
+
+
+class ClinicianAdminForm(forms.ModelForm):
+    class Meta:
+        model = Clinician
+        fields = [
+            "name", "slug", "credentials", "role", "title", "bio", "order",
+            "show_on_team_page", "photo", "photo_alt", "locations", "user",
+        ]  # fmt: skip
+        widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_photo(self):
+        """A new photo passes the checks of article images and is stored re-encoded, scaled down."""
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):  # a fresh upload, not the file already stored
+            return cleaned_upload(photo, max_side=PHOTO_MAX_SIDE)
+        return photo
+
+
 @admin.register(Clinician)
 class ClinicianAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials", "role", "title", "user", "order"]
+    form = ClinicianAdminForm
+    list_display = [
+        "name",
+        "credentials",
+        "role",
+        "title",
+        "show_on_team_page",
+        "may_review",
+        "user",
+        "order",
+    ]
     list_editable = ["order"]
-    list_filter = ["role", "locations"]
+    list_filter = ["show_on_team_page", "role", "locations"]
     list_select_related = ["user"]
     search_fields = ["name", "credentials", "title"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,8 +66,26 @@ class ClinicianAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials", "role", "title", "bio", "order"]}),
+        (
+            _("Team page"),
+            {
+                "fields": ["show_on_team_page", "photo", "photo_alt"],
+                "description": _(
+                    "Shown: a page at /team/ with the photo, bio, locations and articles, and bylines "
+                    "that link to it."
+                ),
+            },
+        ),
         (_("Where and who"), {"fields": ["locations", "user"]}),
     ]
+
+    def view_on_site(self, clinician):
+        # Their team page answers only while they are shown on it.
+        return clinician.get_absolute_url() if clinician.show_on_team_page else None
+
+    @admin.display(boolean=True, description=_("may review articles"))
+    def may_review(self, clinician):
+        return clinician.is_clinical_reviewer
 
 
 class StaffUserAdmin(UserAdmin):

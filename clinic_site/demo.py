@@ -8,9 +8,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models
 
 from . import roles
+from .demo_art import Sitter, portrait
 from .models import Clinician, Location
 
 
@@ -61,6 +64,52 @@ LOCATIONS = [
 ]
 
 
+# How each demo clinician's portrait is drawn (clinic_site.demo_art).
+SITTERS = {
+    "maya-okafor": Sitter(
+        skin="#8d5a3b",
+        hair="#1f1410",
+        hair_style="curly",
+        top="#0b5d6b",
+        background="#9cc9c4",
+        accent="#f2b45a",
+    ),
+    "priya-raman": Sitter(
+        skin="#b07850",
+        hair="#120c0a",
+        hair_style="long",
+        top="#2d6a73",
+        background="#d7c9e6",
+        accent="#e8a33d",
+    ),
+    "daniel-reyes": Sitter(
+        skin="#c99a72",
+        hair="#2b1d14",
+        hair_style="short",
+        top="#35524a",
+        background="#b8d4e3",
+        accent="#e07a5f",
+    ),
+    "grace-lindqvist": Sitter(
+        skin="#f1d3bd",
+        hair="#d9b26f",
+        hair_style="bun",
+        top="#7a5c8e",
+        background="#e9d7c4",
+        accent="#6a9f8e",
+    ),
+    "sam-patel": Sitter(
+        skin="#a8764f",
+        hair="#151515",
+        hair_style="crop",
+        top="#c2410c",
+        background="#f0dcae",
+        accent="#0b5d6b",
+        glasses=True,
+    ),
+}
+
+
 def clinicians_data() -> list[dict]:
     clinic = settings.CLINIC_NAME
     return [
@@ -72,10 +121,28 @@ def clinicians_data() -> list[dict]:
             "title": "Owner",
             "bio": (
                 f"Maya founded {clinic} after a decade in outpatient orthopedics. She treats spine and "
-                "jaw problems and teaches patients to manage pain with movement they can do at home."
+                "jaw problems and teaches patients to manage pain with movement they can do at home.\n\n"
+                "She reviews the health content of our articles written by her colleagues, and still "
+                "sees patients four days a week, split between both clinics."
             ),
             "order": 1,
             "locations": ["harbor-point", "bayside"],
+            "photo_alt": "Illustrated portrait of Maya Okafor: short curly black hair, a teal clinic top.",
+        },
+        {
+            "slug": "priya-raman",
+            "name": "Priya Raman",
+            "credentials": "PT, DPT, OCS",
+            "role": Clinician.Role.PHYSICAL_THERAPIST,
+            "title": "Clinical lead, Bayside",
+            "bio": (
+                "Priya is a board-certified orthopaedic clinical specialist. She works with people "
+                "recovering from back and nerve pain, and with runners returning after an injury.\n\n"
+                "She reviews the articles Maya writes, so that no article is checked only by its author."
+            ),
+            "order": 2,
+            "locations": ["bayside"],
+            "photo_alt": "Illustrated portrait of Priya Raman: long black hair, a blue-green clinic top.",
         },
         {
             "slug": "daniel-reyes",
@@ -85,10 +152,13 @@ def clinicians_data() -> list[dict]:
             "title": "Physical therapist assistant",
             "bio": (
                 "Daniel guides exercise programs and hands-on care under the treatment plan, and writes "
-                "many of the home-exercise handouts our patients take with them."
+                "many of the home-exercise handouts our patients take with them.\n\n"
+                "Before joining us he coached youth soccer for eight years, and it shows in how he "
+                "explains an exercise."
             ),
-            "order": 2,
+            "order": 3,
             "locations": ["harbor-point"],
+            "photo_alt": "Illustrated portrait of Daniel Reyes: short dark brown hair, a green clinic top.",
         },
         {
             "slug": "grace-lindqvist",
@@ -96,9 +166,13 @@ def clinicians_data() -> list[dict]:
             "credentials": "LMT",
             "role": Clinician.Role.MASSAGE_THERAPIST,
             "title": "Licensed massage therapist",
-            "bio": "Grace works with scar tissue, chronic tension and recovery after sports injuries.",
-            "order": 3,
+            "bio": (
+                "Grace works with scar tissue, chronic tension and recovery after sports injuries. "
+                "Her sessions are slow and quiet, and she will always explain what she is doing and why."
+            ),
+            "order": 4,
             "locations": ["bayside"],
+            "photo_alt": "Illustrated portrait of Grace Lindqvist: fair hair tied up in a bun, a plum top.",
         },
         {
             "slug": "sam-patel",
@@ -107,8 +181,9 @@ def clinicians_data() -> list[dict]:
             "role": Clinician.Role.FRONT_DESK,
             "title": "Front desk coordinator",
             "bio": "Sam answers your questions, books visits and checks your insurance before you come in.",
-            "order": 4,
+            "order": 5,
             "locations": ["harbor-point", "bayside"],
+            "photo_alt": "Illustrated portrait of Sam Patel: cropped black hair, glasses, an orange top.",
         },
     ]
 
@@ -122,12 +197,22 @@ def seed_locations() -> dict[str, Location]:
     return locations
 
 
+def clinician_photo(slug: str) -> str:
+    """The clinician's illustrated portrait, drawn once and kept under team/demo/."""
+    name = f"team/demo/{slug}.png"
+    if default_storage.exists(name):
+        return name
+    return default_storage.save(name, ContentFile(portrait(SITTERS[slug])))
+
+
 def seed_clinicians(locations: dict[str, Location]) -> dict[str, Clinician]:
     clinicians = {}
     for data in clinicians_data():
         values = dict(data)
         slug = values.pop("slug")
         where = [locations[s] for s in values.pop("locations")]
+        values["show_on_team_page"] = True
+        values["photo"] = clinician_photo(slug)
         clinician, _, _ = sync(Clinician, {"slug": slug}, values)
         if set(clinician.locations.all()) != set(where):
             clinician.locations.set(where)

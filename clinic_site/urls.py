@@ -10,6 +10,8 @@ from . import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("locations/", views.LocationsView.as_view(), name="locations"),
+    path("team/", views.TeamView.as_view(), name="team"),
+    path("team/<slug:slug>/", views.TeamMemberView.as_view(), name="team_member"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("", include("blog.urls")),
     path("blog/", include("blog.comments.urls")),

@@ -3,10 +3,11 @@ from django.db.models import Prefetch
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from blog.models import Article, Condition
 
+from .metadata import clinician_structured_data, team_structured_data
 from .models import Clinician, Location
 from .siteurl import absolute_url
 
@@ -31,6 +32,43 @@ class LocationsView(TemplateView):
             locations=Location.objects.prefetch_related(
                 Prefetch("clinicians", queryset=Clinician.objects.exclude(role=Clinician.Role.FRONT_DESK))
             ),
+            **kwargs,
+        )
+
+
+class TeamView(ListView):
+    """Everyone the practice shows publicly, in the admin's order."""
+
+    template_name = "team/team_list.html"
+    context_object_name = "clinicians"
+
+    def get_queryset(self):
+        return Clinician.objects.on_team_page().prefetch_related("locations")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = team_structured_data(context["clinicians"])
+        return context
+
+
+class TeamMemberView(DetailView):
+    """One clinician: who they are, where they work, what they wrote or reviewed. Only those shown."""
+
+    template_name = "team/clinician_detail.html"
+    context_object_name = "clinician"
+
+    def get_queryset(self):
+        return Clinician.objects.on_team_page().prefetch_related("locations")
+
+    def get_context_data(self, **kwargs):
+        clinician = self.object
+        articles = Article.objects.published().by_clinician(clinician).with_people()
+        written = [a for a in articles if clinician.pk in (a.author_id, a.co_author_id)]
+        reviewed = [a for a in articles if a.reviewer_id == clinician.pk]
+        return super().get_context_data(
+            written_articles=written,
+            reviewed_articles=reviewed,
+            structured_data=clinician_structured_data(clinician),
             **kwargs,
         )
 

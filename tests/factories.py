@@ -1,15 +1,18 @@
+import io
 from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
 
 from blog.comments.models import Comment, VerifiedAddress
-from blog.models import Article, ArticleLike, Condition
+from blog.models import Article, ArticleLike, Condition, Reference
 from clinic_site import roles
 from clinic_site.models import Clinician, Location
 from clinic_site.signin.models import Passkey
@@ -63,6 +66,13 @@ class ClinicianFactory(factory.django.DjangoModelFactory):
     role = Clinician.Role.PHYSICAL_THERAPIST
 
 
+def photo_upload(name="photo.png", size=(40, 40)):
+    """A small real PNG, for a clinician's photo (its width and height are read from the file)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, "#0b5d6b").save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), "image/png")
+
+
 class ConditionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Condition
@@ -90,6 +100,17 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def conditions(self, create, extracted, **kwargs):
         if create and extracted:
             self.conditions.set(extracted)
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    article = factory.SubFactory(ArticleFactory)
+    title = "Neck Pain: Revision 2017"
+    source = "Journal of Orthopaedic & Sports Physical Therapy"
+    year = 2017
+    doi = "10.2519/jospt.2017.0302"
 
 
 class ArticleLikeFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,7 @@
 import re
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -9,3 +10,11 @@ register = template.Library()
 def tel_href(phone: str) -> str:
     """A tel: link target from a phone number as people write it: "(555) 010-2040" -> "tel:5550102040"."""
     return "tel:" + re.sub(r"[^\d+]", "", phone or "")
+
+
+@register.filter
+def signature_link(clinician) -> str:
+    """A clinician's name and credentials, linked to their team page when the practice shows it."""
+    if clinician.show_on_team_page:
+        return format_html('<a href="{}">{}</a>', clinician.get_absolute_url(), clinician.signature)
+    return format_html("{}", clinician.signature)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from blog.admin import ArticleAdminForm
 from blog.models import Article
-from tests.factories import ArticleFactory, ClinicianFactory
+from tests.factories import ArticleEditorFactory, ArticleFactory, ClinicianFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ def form_data(**overrides):
         "status": Article.Status.DRAFT,
         "published_at": "2026-01-05 10:00",
         "cover_alt": "",
+        "review_interval_months": 12,
     }
     data.update(overrides)
     return data
@@ -133,3 +134,85 @@ def test_a_cover_that_is_not_an_image_is_refused():
     form = ArticleAdminForm(data=form_data(cover_alt="x"), files={"cover_image": fake})
     assert not form.is_valid()
     assert "cover_image" in form.errors
+
+
+# Clinical review
+
+
+def reviewed(days_ago, **overrides):
+    return ArticleFactory(
+        reviewer=ClinicianFactory(), reviewed_on=timezone.localdate() - timedelta(days=days_ago), **overrides
+    )
+
+
+def test_the_review_due_filter_tells_overdue_due_soon_and_not_reviewed_apart(admin_client):
+    reviewed(400, title="Overdue one")
+    reviewed(350, title="Due soon one")
+    reviewed(10, title="Fresh one")
+    ArticleFactory(title="Never reviewed one")
+    url = reverse("admin:blog_article_changelist")
+    for choice, title in [
+        ("overdue", "Overdue one"),
+        ("soon", "Due soon one"),
+        ("never", "Never reviewed one"),
+    ]:
+        content = admin_client.get(url, {"review": choice}).content.decode()
+        shown = {
+            t for t in ("Overdue one", "Due soon one", "Fresh one", "Never reviewed one") if t in content
+        }
+        assert shown == {title}, choice
+
+
+def test_only_clinical_reviewers_are_offered_as_reviewer():
+    physio = ClinicianFactory(role="pt", credentials="PT, DPT")
+    assistant = ClinicianFactory(role="pta", credentials="PTA")
+    choices = set(ArticleAdminForm().fields["reviewer"].queryset)
+    assert physio in choices and assistant not in choices
+    form = ArticleAdminForm(data=form_data(reviewer=assistant.pk, reviewed_on="2026-03-03"))
+    assert "reviewer" in form.errors
+
+
+def test_a_review_is_saved_from_the_admin_form():
+    physio = ClinicianFactory(role="pt", credentials="PT")
+    form = ArticleAdminForm(
+        data=form_data(reviewer=physio.pk, reviewed_on="2026-03-03", review_interval_months=6)
+    )
+    assert form.is_valid(), form.errors
+    article = form.save()
+    assert (article.reviewer, str(article.review_due_on)) == (physio, "2026-09-03")
+
+
+def test_references_are_added_in_the_article_form(admin_client):
+    article = ArticleFactory(title="Sciatica")
+    data = {
+        **form_data(title="Sciatica", slug=article.slug, author=article.author_id, status="published"),
+        "published_at_0": "2026-01-05",
+        "published_at_1": "10:00",
+        "references-TOTAL_FORMS": "1",
+        "references-INITIAL_FORMS": "0",
+        "references-0-order": "1",
+        "references-0-title": "Low back pain and sciatica in over 16s",
+        "references-0-source": "NICE guideline NG59",
+        "references-0-year": "2016",
+        "references-0-doi": "",
+        "references-0-url": "https://www.nice.org.uk/guidance/ng59",
+    }
+    response = admin_client.post(reverse("admin:blog_article_change", args=[article.pk]), data)
+    assert response.status_code == 302
+    assert article.references.get().source == "NICE guideline NG59"
+
+
+def test_the_admin_home_lists_overdue_reviews_for_those_who_edit_articles(client):
+    reviewed(400, title="Overdue one")
+    reviewed(10, title="Fresh one")
+    client.force_login(ArticleEditorFactory())
+    content = client.get(reverse("admin:index")).content.decode()
+    assert 'id="reviews-overdue"' in content
+    assert "Overdue one" in content and "Fresh one" not in content
+    assert f"{reverse('admin:blog_article_changelist')}?review=overdue" in content
+
+
+def test_the_admin_home_has_no_review_list_for_staff_who_do_not_edit_articles(client):
+    reviewed(400, title="Overdue one")
+    client.force_login(StaffFactory())
+    assert 'id="reviews-overdue"' not in client.get(reverse("admin:index")).content.decode()

@@ -1,16 +1,19 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from blog.models import Article, Condition
+from blog.models import Article, Condition, add_months
 from tests.factories import (
     ArticleEditorFactory,
     ArticleFactory,
     ArticleLikeFactory,
+    ClinicianFactory,
     ConditionFactory,
+    ReferenceFactory,
     StaffFactory,
     UserFactory,
 )
@@ -122,3 +125,94 @@ def test_condition_counts_keep_the_clinics_order():
     second = ConditionFactory(name="Aaa", order=2)
     first = ConditionFactory(name="Zzz", order=1)
     assert list(Condition.objects.with_published_article_counts()) == [first, second]
+
+
+# Clinical review and references
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "due"),
+    [
+        (date(2026, 3, 3), 12, date(2027, 3, 3)),
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2026, 11, 15), 3, date(2027, 2, 15)),
+    ],
+)
+def test_add_months_keeps_the_day_or_takes_the_months_last(day, months, due):
+    assert add_months(day, months) == due
+
+
+def test_the_review_falls_due_its_interval_after_the_review_date():
+    article = ArticleFactory(
+        reviewer=ClinicianFactory(), reviewed_on=date(2026, 3, 3), review_interval_months=6
+    )
+    assert article.review_due_on == date(2026, 9, 3)
+
+
+def test_an_article_never_reviewed_is_not_due():
+    assert ArticleFactory().review_due_on is None
+
+
+def test_overdue_due_soon_and_not_reviewed_are_told_apart():
+    today = timezone.localdate()
+    reviewer = ClinicianFactory()
+    overdue = ArticleFactory(reviewer=reviewer, reviewed_on=today - timedelta(days=400))
+    soon = ArticleFactory(reviewer=reviewer, reviewed_on=today - timedelta(days=350))
+    fresh = ArticleFactory(reviewer=reviewer, reviewed_on=today)
+    never = ArticleFactory()
+    assert list(Article.objects.review_overdue()) == [overdue]
+    assert list(Article.objects.review_due_soon()) == [soon]
+    assert list(Article.objects.not_reviewed()) == [never]
+    assert fresh.review_is_overdue is False and overdue.review_is_overdue is True
+
+
+def test_an_assistant_cannot_be_the_clinical_reviewer():
+    article = ArticleFactory.build(
+        author=ClinicianFactory(),
+        reviewer=ClinicianFactory(role="pta", credentials="PTA"),
+        reviewed_on=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert "reviewer" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("reviewer", "reviewed_on", "field"),
+    [
+        (True, None, "reviewed_on"),
+        (False, date(2026, 3, 3), "reviewer"),
+        (True, date(2099, 1, 1), "reviewed_on"),
+    ],
+)
+def test_a_review_needs_a_reviewer_and_a_past_date(reviewer, reviewed_on, field):
+    article = ArticleFactory.build(
+        author=ClinicianFactory(), reviewer=ClinicianFactory() if reviewer else None, reviewed_on=reviewed_on
+    )
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert field in error.value.message_dict
+
+
+def test_the_database_refuses_a_review_date_without_a_reviewer():
+    with pytest.raises(IntegrityError):
+        ArticleFactory(reviewed_on=date(2026, 3, 3))
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["10.2519/jospt.2017.0302", "doi:10.2519/jospt.2017.0302", "https://doi.org/10.2519/jospt.2017.0302"],
+)
+def test_a_doi_is_kept_as_the_doi_however_it_was_pasted(pasted):
+    reference = ReferenceFactory.build(article=ArticleFactory(), doi=pasted)
+    reference.full_clean()
+    assert reference.doi == "10.2519/jospt.2017.0302"
+    assert reference.link == "https://doi.org/10.2519/jospt.2017.0302"
+
+
+@pytest.mark.parametrize(("field", "value"), [("doi", "jospt.2017.0302"), ("url", "javascript:alert(1)")])
+def test_a_reference_refuses_what_is_not_a_doi_or_a_web_link(field, value):
+    reference = ReferenceFactory.build(article=ArticleFactory(), **{"doi": "", field: value})
+    with pytest.raises(ValidationError) as error:
+        reference.full_clean()
+    assert field in error.value.message_dict

@@ -7,7 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.comments import moderation
-from tests.factories import ArticleEditorFactory, ArticleFactory, CommentFactory, StaffFactory
+from tests.factories import (
+    ArticleEditorFactory,
+    ArticleFactory,
+    ClinicianFactory,
+    CommentFactory,
+    ReferenceFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +150,18 @@ def test_requests_for_pages_that_do_not_exist_write_nothing_to_the_cache(client,
             == 404
         )
     assert writes == []
+
+
+def test_a_renamed_clinician_shows_on_the_cached_page_at_once(client):
+    article = ArticleFactory(author=ClinicianFactory(name="Maya Okafor"))
+    read(client, article)
+    article.author.name = "Maya Okafor-Lane"
+    article.author.save()
+    assert "Maya Okafor-Lane" in read(Client(), article).content.decode()
+
+
+def test_a_new_reference_shows_on_the_cached_page_at_once(client):
+    article = ArticleFactory()
+    read(client, article)
+    ReferenceFactory(article=article, title="Low back pain and sciatica in over 16s")
+    assert "Low back pain and sciatica in over 16s" in read(Client(), article).content.decode()

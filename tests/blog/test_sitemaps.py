@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from clinic_site.siteurl import absolute_url
-from tests.factories import ArticleFactory, ConditionFactory
+from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,12 @@ def test_sitemap_leaves_out_drafts(client):
 def test_sitemap_lists_conditions(client):
     condition = ConditionFactory()
     assert absolute_url(condition.get_absolute_url()) in sitemap_urls(client)
+
+
+def test_sitemap_lists_the_team_page_and_only_the_clinicians_shown_on_it(client):
+    shown = ClinicianFactory(show_on_team_page=True)
+    hidden = ClinicianFactory(show_on_team_page=False)
+    urls = sitemap_urls(client)
+    assert absolute_url(reverse("team")) in urls
+    assert absolute_url(shown.get_absolute_url()) in urls
+    assert absolute_url(hidden.get_absolute_url()) not in urls

@@ -1,6 +1,5 @@
-import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -12,11 +11,13 @@ from blog import services
 from blog.browser import COOKIE_NAME, browser_key, browser_token
 from blog.models import Article, ArticleLike
 from clinic_site.siteurl import absolute_url
+from tests import jsonld
 from tests.factories import (
     ArticleEditorFactory,
     ArticleFactory,
     ClinicianFactory,
     ConditionFactory,
+    ReferenceFactory,
     StaffFactory,
 )
 
@@ -214,11 +215,10 @@ def test_article_page_has_opengraph_metadata(client):
 
 def test_article_page_has_schema_org_data(client):
     article = ArticleFactory(title="Neck pain", author=ClinicianFactory(name="Dana Reyes"))
-    content = client.get(article.get_absolute_url()).content.decode()
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S).group(1)
-    data = json.loads(block)
-    assert (data["@type"], data["headline"]) == ("BlogPosting", "Neck pain")
-    assert data["author"][0]["name"] == "Dana Reyes"
+    page = jsonld.block_of_type(client.get(article.get_absolute_url()), "MedicalWebPage")
+    posting = page["mainEntity"]
+    assert (posting["@type"], posting["headline"]) == ("BlogPosting", "Neck pain")
+    assert posting["author"][0]["name"] == "Dana Reyes"
 
 
 def test_schema_org_data_cannot_close_its_script_element(client):
@@ -403,3 +403,116 @@ def test_condition_page_links_to_ask_about_it(client):
 
 def test_an_unknown_condition_page_is_not_found(client):
     assert client.get(reverse("blog:condition_detail", kwargs={"slug": "nope"})).status_code == 404
+
+
+# Clinical review, references and the people on the page
+
+
+def reviewed_article(**overrides):
+    reviewer = ClinicianFactory(
+        name="Maya Okafor", slug="maya-okafor", credentials="PT, DPT", show_on_team_page=True
+    )
+    return ArticleFactory(reviewer=reviewer, reviewed_on=date(2026, 3, 3), **overrides)
+
+
+def test_the_page_says_who_reviewed_it_and_when_linked_to_their_team_page(client):
+    article = reviewed_article()
+    content = client.get(article.get_absolute_url()).content.decode()
+    line = re.search(r'<p class="article-review[^>]*>(.*?)</p>', content, re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>|✓", "", line).split())
+    assert text == "Clinically reviewed by Maya Okafor, PT, DPT on March 3, 2026"
+    assert '<a href="/team/maya-okafor/">Maya Okafor, PT, DPT</a>' in line
+    assert '<time datetime="2026-03-03">' in line
+
+
+def test_an_article_without_a_review_has_no_review_line(client):
+    content = client.get(ArticleFactory().get_absolute_url()).content.decode()
+    assert "Clinically reviewed" not in content
+
+
+def test_references_are_a_numbered_list_with_doi_links_through_doi_org(client):
+    article = ArticleFactory()
+    ReferenceFactory(
+        article=article, order=2, title="Second", doi="", url="https://www.nice.org.uk/guidance/ng59"
+    )
+    ReferenceFactory(article=article, order=1, title="First", doi="10.2519/jospt.2017.0302")
+    content = client.get(article.get_absolute_url()).content.decode()
+    listing = re.search(r'<ol class="reference-list[^>]*>(.*?)</ol>', content, re.S).group(1)
+    assert listing.index("First") < listing.index("Second")
+    assert '<a href="https://doi.org/10.2519/jospt.2017.0302" rel="noopener noreferrer">' in listing
+    assert '<a href="https://www.nice.org.uk/guidance/ng59" rel="noopener noreferrer">' in listing
+
+
+def test_the_review_line_and_references_are_printed_with_the_article(client):
+    article = reviewed_article()
+    ReferenceFactory(article=article)
+    content = client.get(article.get_absolute_url()).content.decode()
+    for marker in ('class="article-review', 'class="article-references'):
+        element = re.search(rf"<[a-z]+ {marker}[^>]*>", content).group(0)
+        assert "no-print" not in element
+
+
+def test_bylines_link_to_the_team_page_only_for_those_shown_there(client):
+    shown = ClinicianFactory(name="Maya Okafor", show_on_team_page=True)
+    hidden = ClinicianFactory(name="Dana Hidden", show_on_team_page=False)
+    article = ArticleFactory(author=shown, co_author=hidden)
+    ArticleFactory(author=shown, conditions=[])  # a card on the list page
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert f'<a href="{shown.get_absolute_url()}">' in content
+    assert hidden.get_absolute_url() not in content
+    listing = client.get(reverse("blog:article_list")).content.decode()
+    assert f'By <a href="{shown.get_absolute_url()}">' in listing
+
+
+def test_the_article_is_a_medical_web_page_with_its_review_citations_and_posting(client, settings):
+    settings.SITE_URL = "https://pt.example"
+    article = reviewed_article(title="Sciatica", author=ClinicianFactory(name="Daniel Reyes"))
+    ReferenceFactory(article=article, order=1, doi="10.2519/jospt.2021.0304", title="Low back pain CPG")
+    ReferenceFactory(
+        article=article, order=2, doi="", url="https://www.nice.org.uk/guidance/ng59", title="NG59"
+    )
+    response = client.get(article.get_absolute_url())
+    page = jsonld.block_of_type(response, "MedicalWebPage")
+    assert page["url"] == f"https://pt.example{article.get_absolute_url()}"
+    assert page["lastReviewed"] == "2026-03-03"
+    assert page["reviewedBy"]["@type"] == "Person"
+    assert page["reviewedBy"]["name"] == "Maya Okafor"
+    assert page["reviewedBy"]["url"] == "https://pt.example/team/maya-okafor/"
+    first, second = page["citation"]
+    assert (first["@type"], first["name"], first["url"]) == (
+        "ScholarlyArticle",
+        "Low back pain CPG",
+        "https://doi.org/10.2519/jospt.2021.0304",
+    )
+    assert first["identifier"]["value"] == "10.2519/jospt.2021.0304"
+    assert (second["@type"], second["url"]) == ("CreativeWork", "https://www.nice.org.uk/guidance/ng59")
+    posting = page["mainEntity"]
+    assert posting["@type"] == "BlogPosting"
+    for key in ("headline", "datePublished", "dateModified", "author", "publisher"):
+        assert posting[key]
+    assert posting["publisher"]["name"] == settings.CLINIC_NAME
+
+
+def test_an_unreviewed_article_claims_no_review(client):
+    page = jsonld.block_of_type(client.get(ArticleFactory().get_absolute_url()), "MedicalWebPage")
+    assert "lastReviewed" not in page and "reviewedBy" not in page and "citation" not in page
+
+
+def test_article_and_condition_pages_carry_breadcrumbs(client, settings):
+    settings.SITE_URL = "https://pt.example"
+    condition = ConditionFactory(name="Sciatica", slug="sciatica")
+    article = ArticleFactory(title="Why your leg hurts", slug="leg", conditions=[condition])
+    trail = jsonld.block_of_type(client.get(article.get_absolute_url()), "BreadcrumbList")["itemListElement"]
+    assert [(i["position"], i["name"], i["item"]) for i in trail] == [
+        (1, "Home", "https://pt.example/"),
+        (2, "Blog", "https://pt.example/blog/"),
+        (3, "Why your leg hurts", "https://pt.example/blog/leg/"),
+    ]
+    trail = jsonld.block_of_type(client.get(condition.get_absolute_url()), "BreadcrumbList")[
+        "itemListElement"
+    ]
+    assert [i["item"] for i in trail] == [
+        "https://pt.example/",
+        "https://pt.example/conditions/",
+        "https://pt.example/conditions/sciatica/",
+    ]

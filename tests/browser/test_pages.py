@@ -1,25 +1,62 @@
 """Each public page in a real browser: screenshots at both widths and axe-core at both widths."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, LocationFactory
+from tests.factories import (
+    ArticleFactory,
+    ClinicianFactory,
+    LocationFactory,
+    ReferenceFactory,
+    photo_upload,
+)
 
 from .support import VIEWPORTS, assert_no_axe_violations, take_screenshots
 
 # name -> expected status; the URL comes from url_of().
-PAGES = {"home": 200, "article_list": 200, "article": 200, "inquiry_new": 200, "not_found": 404}
+PAGES = {
+    "home": 200,
+    "article_list": 200,
+    "article": 200,
+    "team": 200,
+    "clinician": 200,
+    "inquiry_new": 200,
+    "not_found": 404,
+}
+
+
+@pytest.fixture(autouse=True)
+def tmp_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
 def article():
-    LocationFactory(name="Harbor clinic", slug="harbor")
-    return ArticleFactory(
+    location = LocationFactory(name="Harbor clinic", slug="harbor")
+    maya = ClinicianFactory(
+        name="Maya Okafor",
+        slug="maya-okafor",
+        bio="Maya treats spine and jaw problems.",
+        show_on_team_page=True,
+        photo=photo_upload(size=(200, 200)),
+        photo_alt="Maya Okafor, smiling.",
+    )
+    maya.locations.add(location)
+    ClinicianFactory(name="Daniel Reyes", credentials="PTA", role="pta", show_on_team_page=True)
+    article = ArticleFactory(
         title="Myofascial release, explained",
         slug="myofascial-release",
         summary="What a therapist's hands are doing, and what you should feel.",
         body="<p>Fascia wraps every muscle.</p><h2>What a session is like</h2><p>Slow, steady pressure.</p>",
+        author=maya,
+        reviewer=maya,
+        reviewed_on=date(2026, 3, 3),
     )
+    ReferenceFactory(article=article)
+    ReferenceFactory(article=article, doi="", url="https://www.nice.org.uk/guidance/ng59", title="NG59")
+    return article
 
 
 def url_of(name, site_url, article):
@@ -27,6 +64,8 @@ def url_of(name, site_url, article):
         "home": reverse("home"),
         "article_list": reverse("blog:article_list"),
         "article": article.get_absolute_url(),
+        "team": reverse("team"),
+        "clinician": article.author.get_absolute_url(),
         "inquiry_new": reverse("inquiries:new"),
         "not_found": "/no-such-page/",  # typed: no view may answer it
     }[name]

@@ -26,7 +26,7 @@ def test_the_role_names_are_the_ones_existing_databases_hold():
     )
 
 
-def test_editors_may_write_articles_and_conditions_and_only_see_the_practice():
+def test_editors_may_write_articles_their_references_and_conditions_and_only_see_the_practice():
     assert codenames(roles.EDITORS) == {
         "blog.add_article",
         "blog.change_article",
@@ -35,6 +35,10 @@ def test_editors_may_write_articles_and_conditions_and_only_see_the_practice():
         "blog.view_condition",
         "blog.add_condition",
         "blog.change_condition",
+        "blog.add_reference",
+        "blog.change_reference",
+        "blog.delete_reference",
+        "blog.view_reference",
         "clinic_site.view_clinician",
         "clinic_site.view_location",
     }

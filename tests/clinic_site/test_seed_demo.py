@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from PIL import Image
 
 from blog.demo import MYOFASCIAL_SLUG
 from blog.models import Article, Condition
@@ -104,3 +105,33 @@ def test_staff_accounts_come_with_routing_rules_for_inquiries():
     assert RoutingRule.objects.filter(group__name=roles.INQUIRY_HANDLERS).exists()
     seed("--staff-password", PASSWORD)
     assert RoutingRule.objects.filter(group__name=roles.INQUIRY_HANDLERS).count() == 1
+
+
+def test_every_demo_clinician_is_on_the_team_page_with_a_drawn_photo_and_its_description():
+    seed()
+    for clinician in Clinician.objects.all():
+        assert clinician.show_on_team_page
+        assert clinician.photo_alt
+        with Image.open(clinician.photo.path) as image:
+            assert image.size == (clinician.photo_width, clinician.photo_height)
+            assert (
+                len(image.getcolors(maxcolors=100_000) or range(100_001)) > 50
+            )  # a picture, not a flat tile
+
+
+def test_demo_articles_have_drawn_covers_references_and_reviews_one_of_them_overdue():
+    seed()
+    for article in Article.objects.all():
+        assert article.cover_image and article.cover_alt
+        assert article.references.exists()
+    published = Article.objects.published()
+    assert all(article.reviewer.is_clinical_reviewer for article in published)
+    assert all(article.reviewer != article.author for article in published)
+    assert published.review_overdue().count() == 1
+
+
+def test_a_second_run_keeps_the_review_dates():
+    seed()
+    before = dict(Article.objects.values_list("slug", "reviewed_on"))
+    seed()
+    assert dict(Article.objects.values_list("slug", "reviewed_on")) == before

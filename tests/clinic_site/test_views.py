@@ -4,13 +4,20 @@ import pytest
 from django.templatetags.static import static
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.views.defaults import server_error
 
 from clinic_site.models import Clinician
 from clinic_site.siteurl import absolute_url
-from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, LocationFactory
+from tests import jsonld
+from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, LocationFactory, photo_upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def tmp_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def test_home_shows_latest_articles_conditions_locations_and_the_call_to_ask(client):
@@ -98,3 +105,81 @@ def test_an_unknown_host_gets_the_400_page(client):
     response = client.get(reverse("home"), HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "We could not read that request" in response.content.decode()
+
+
+# The team pages
+
+
+def test_the_team_page_shows_only_the_clinicians_shown_on_it(client):
+    ClinicianFactory(name="Maya Okafor", credentials="PT, DPT", show_on_team_page=True)
+    ClinicianFactory(name="Hidden Person", show_on_team_page=False)
+    content = client.get(reverse("team")).content.decode()
+    assert "Maya Okafor, PT, DPT" in content
+    assert "Hidden Person" not in content
+
+
+def test_a_clinician_not_shown_has_no_page(client):
+    clinician = ClinicianFactory(show_on_team_page=False)
+    assert client.get(clinician.get_absolute_url()).status_code == 404
+
+
+def test_a_clinicians_page_shows_their_bio_locations_and_published_articles(client):
+    clinician = ClinicianFactory(
+        name="Priya Raman", show_on_team_page=True, bio="Runner and physical therapist.\n\nShe reviews."
+    )
+    clinician.locations.add(LocationFactory(name="Bayside"))
+    ArticleFactory(title="Written by her", author=clinician)
+    ArticleFactory(title="Co-written by her", co_author=clinician)
+    ArticleFactory(title="Reviewed by her", reviewer=clinician, reviewed_on=timezone.localdate())
+    ArticleFactory(title="Her draft", author=clinician, status="draft")
+    content = client.get(clinician.get_absolute_url()).content.decode()
+    assert "<p>Runner and physical therapist.</p>" in content
+    assert "Bayside" in content
+    for title in ("Written by her", "Co-written by her", "Reviewed by her"):
+        assert title in content
+    assert "Her draft" not in content
+
+
+def test_a_photo_is_shown_with_its_alt_text(client):
+    clinician = ClinicianFactory(show_on_team_page=True, photo=photo_upload(), photo_alt="Priya, smiling.")
+    content = client.get(clinician.get_absolute_url()).content.decode()
+    assert 'alt="Priya, smiling."' in content
+
+
+def test_the_header_links_to_the_team_page(client):
+    assert f'href="{reverse("team")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_a_clinicians_page_describes_them_as_a_person_for_search_engines(client, settings):
+    settings.SITE_URL = "https://pt.example"
+    clinician = ClinicianFactory(
+        name="Maya Okafor",
+        slug="maya-okafor",
+        credentials="PT, DPT",
+        show_on_team_page=True,
+        photo=photo_upload(),
+        photo_alt="Maya.",
+    )
+    response = client.get(clinician.get_absolute_url())
+    person = jsonld.block_of_type(response, "Person")
+    assert person["name"] == "Maya Okafor"
+    assert person["jobTitle"] == "Physical therapist"
+    assert person["honorificSuffix"] == "PT, DPT"
+    assert person["url"] == "https://pt.example/team/maya-okafor/"
+    assert person["image"].startswith("https://pt.example/")
+    assert person["worksFor"]["name"] == settings.CLINIC_NAME
+    trail = jsonld.block_of_type(response, "BreadcrumbList")["itemListElement"]
+    assert [item["item"] for item in trail] == [
+        "https://pt.example/",
+        "https://pt.example/team/",
+        "https://pt.example/team/maya-okafor/",
+    ]
+    assert [item["position"] for item in trail] == [1, 2, 3]
+
+
+def test_the_team_page_lists_its_people_for_search_engines(client):
+    ClinicianFactory(name="Maya Okafor", show_on_team_page=True)
+    response = client.get(reverse("team"))
+    people = jsonld.block_of_type(response, "ItemList")["itemListElement"]
+    assert [entry["item"]["@type"] for entry in people] == ["Person"]
+    assert jsonld.block_of_type(response, "BreadcrumbList")["itemListElement"][-1]["name"] == "Our team"

@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from clinic_site.admin import PHOTO_MAX_SIDE, ClinicianAdminForm
+from tests.factories import ClinicianFactory, photo_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def tmp_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def form_data(**overrides):
+    return {"name": "Priya Raman", "slug": "priya-raman", "role": "pt", "order": 0, **overrides}
+
+
+def test_a_photo_is_stored_re_encoded_and_scaled_down_under_a_random_name():
+    form = ClinicianAdminForm(
+        data=form_data(photo_alt="Priya, smiling."),
+        files={"photo": photo_upload("me.png", size=(3000, 2000))},
+    )
+    assert form.is_valid(), form.errors
+    clinician = form.save()
+    assert not clinician.photo.name.endswith("me.png")
+    with Image.open(io.BytesIO(clinician.photo.read())) as image:
+        assert max(image.size) == PHOTO_MAX_SIDE
+    assert (clinician.photo_width, clinician.photo_height) == (1200, 800)
+
+
+def test_a_photo_needs_alt_text_in_the_admin_form():
+    form = ClinicianAdminForm(data=form_data(), files={"photo": photo_upload()})
+    assert "photo_alt" in form.errors
+
+
+def test_a_file_that_is_not_an_image_is_refused_as_a_photo():
+    upload = SimpleUploadedFile("me.png", b"<svg onload=alert(1)>", "image/png")
+    form = ClinicianAdminForm(data=form_data(photo_alt="x"), files={"photo": upload})
+    assert "photo" in form.errors
+
+
+def test_view_on_site_only_for_clinicians_on_the_team_page(admin_client):
+    shown, hidden = ClinicianFactory(show_on_team_page=True), ClinicianFactory(show_on_team_page=False)
+    assert (
+        shown.get_absolute_url()
+        in admin_client.get(reverse("admin:clinic_site_clinician_change", args=[shown.pk])).content.decode()
+    )
+    page = admin_client.get(reverse("admin:clinic_site_clinician_change", args=[hidden.pk])).content.decode()
+    assert "View on site" not in page
