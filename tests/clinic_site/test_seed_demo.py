@@ -104,3 +104,12 @@ def test_staff_accounts_come_with_routing_rules_for_inquiries():
     assert RoutingRule.objects.filter(group__name=roles.INQUIRY_HANDLERS).exists()
     seed("--staff-password", PASSWORD)
     assert RoutingRule.objects.filter(group__name=roles.INQUIRY_HANDLERS).count() == 1
+
+
+def test_the_demo_covers_are_drawn_onto_the_bucket_once(media_bucket):
+    seed()
+    covers = set(Article.objects.exclude(cover_image="").values_list("cover_image", flat=True))
+    assert covers
+    assert media_bucket.keys() == covers
+    seed()
+    assert media_bucket.keys() == covers
