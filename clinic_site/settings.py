@@ -194,6 +194,9 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 
+# Where `manage.py backup` writes its archives (mode 600, in a folder only the owner may open).
+BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=VAR_DIR / "backups")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
