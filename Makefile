@@ -98,6 +98,17 @@ clean:
 worker: $(VENV)/.runtime
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py mail_worker --sleep $${MAIL_WORKER_SLEEP:-15}
 
+# The database and the uploaded media in one archive, mode 600, in var/backups/ (DJANGO_BACKUP_DIR);
+# and back (README.md, Production, backups). With this checkout's settings unless DJANGO_DEBUG and
+# the rest are set, as for `make worker`. `make restore FILE=... YES=1` does not ask.
+.PHONY: backup restore
+backup: $(VENV)/.runtime
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py backup
+
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "Name the archive: make restore FILE=var/backups/clinic-....tar.gz"; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py restore "$(FILE)" $(if $(YES),--yes)
+
 # --- Production (README.md, Production) ------------------------------------------------------
 # PostgreSQL for the second pass of the suite; pytest-django creates and drops test_clinic.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic

@@ -3,7 +3,8 @@
 An upload is trusted for nothing. Pillow decides what it is (never the file name or the browser's
 content type), only JPEG, PNG, GIF and WebP pass, size and pixel limits are checked before the image
 is decoded, and what is stored is Pillow's re-encoding (no metadata, no trailing bytes) under a
-random name with the extension of its real format. Nothing uploaded can be served as HTML.
+random name with the extension of its real format, in the media storage (local disk or the bucket).
+Nothing uploaded can be served as HTML.
 """
 
 import io
@@ -113,7 +114,7 @@ def cleaned_upload(upload, *, max_side: int | None = None) -> SimpleUploadedFile
 
 
 def store_editor_image(upload) -> str:
-    """Clean an editor image and store it under MEDIA_ROOT/uploads/; return its storage name."""
+    """Clean an editor image and store it under uploads/ in the media storage; return its name."""
     image = clean_image(upload)
     return default_storage.save(f"{UPLOAD_DIR}/{image.random_name()}", ContentFile(image.content))
 

@@ -1,7 +1,7 @@
 """Settings for the clinic site.
 
 This is the one place that reads the environment. Every variable has an embedded default that is
-safe for a first run on a laptop (SQLite under ``var/``, local-memory cache, console email); with
+safe for a first run on a laptop (SQLite and media under ``var/``, local-memory cache, console email); with
 ``DJANGO_DEBUG`` off the site refuses to start without a secret key and allowed hosts, and with
 anything a server must not run with (console or file mail, an ``http://`` SITE_URL, ``*`` in the
 allowed hosts) unless ``DJANGO_LOCAL_PREVIEW`` says this is a preview on this machine.
@@ -194,6 +194,9 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 
+# Where `manage.py backup` writes its archives (mode 600, in a folder only the owner may open).
+BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=VAR_DIR / "backups")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -339,8 +342,66 @@ INQUIRIES_RESPONSE_DAYS = env.int("INQUIRIES_RESPONSE_DAYS", default=2)
 # --- Production posture (issue 5) -------------------------------------------------------------
 # Everything below assumes a TLS-terminating proxy (nginx) in front of gunicorn; README.md, Production.
 
+# Uploaded media (cover images, editor images): on local disk under MEDIA_ROOT by default, or on an
+# S3-compatible bucket when all four of these are set. Some but not all of them is a mistake that
+# would otherwise write uploads to one machine's disk unseen, so the site refuses to start.
+MEDIA_BUCKET_VARIABLES = (
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+)
+_bucket = {name: env.str(name, default="") for name in MEDIA_BUCKET_VARIABLES}
+if any(_bucket.values()) and not all(_bucket.values()):
+    raise ImproperlyConfigured(
+        "Object storage for media needs all of "
+        + ", ".join(MEDIA_BUCKET_VARIABLES)
+        + "; missing: "
+        + ", ".join(name for name, value in _bucket.items() if not value)
+        + ". Set them all, or none to keep media on local disk (README.md, Environment variables)."
+    )
+MEDIA_ON_BUCKET = all(_bucket.values())
+
+
+def media_bucket_storage(
+    *, bucket_name: str, endpoint_url: str, access_key: str, secret_key: str, **options
+) -> dict:
+    """STORAGES["default"] for media on a bucket (the test suite builds its own from this too).
+
+    clinic_site.storage.MediaBucketStorage is django-storages' S3 backend whose URLs are our own
+    /media/ (clinic_site.media streams from the bucket), never the bucket's.
+    """
+    return {
+        "BACKEND": "clinic_site.storage.MediaBucketStorage",
+        "OPTIONS": {
+            "bucket_name": bucket_name,
+            "endpoint_url": endpoint_url,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            # Like local disk: a name already taken gets a new one, nothing is overwritten.
+            "file_overwrite": False,
+            # Objects get the bucket's own (private) permissions; no public ACL is ever asked for.
+            "default_acl": None,
+            **options,
+        },
+    }
+
+
+if MEDIA_ON_BUCKET:
+    MEDIA_STORAGE = media_bucket_storage(
+        bucket_name=_bucket["AWS_STORAGE_BUCKET_NAME"],
+        endpoint_url=_bucket["AWS_S3_ENDPOINT_URL"],
+        access_key=_bucket["AWS_ACCESS_KEY_ID"],
+        secret_key=_bucket["AWS_SECRET_ACCESS_KEY"],
+        region_name=env.str("AWS_S3_REGION_NAME", default="") or None,
+        # "path" for most S3-compatible servers (MinIO, Ceph, moto); AWS takes "virtual" or "auto".
+        addressing_style=env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    )
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     # Hashed, compressed files that WhiteNoise serves with a one-year immutable cache. The plain
     # storage is for DEBUG (runserver) and for the test suite, which has no collectstatic step.
     "staticfiles": {
@@ -350,9 +411,11 @@ STORAGES = {
     },
 }
 
-# Media (uploads by staff) served by Django itself only when asked to (DEBUG, `make serve`): a
-# real deployment lets nginx or object storage serve them (README.md, Production, uploaded media).
-SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG)
+# Django serves /media/ itself (clinic_site.media) when this is on: by default with DEBUG and
+# whenever media are on a bucket (browsers never fetch from the bucket, so something on our origin
+# must). With media on local disk a server may leave it off and let nginx serve the folder with the
+# same headers (README.md, Production, uploaded media).
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG or MEDIA_ON_BUCKET)
 
 # Sessions: only staff log in, so every session is a staff session. It ends after 30 idle
 # minutes: the expiry is pushed forward on each request. With a shared cache (Redis via
@@ -418,6 +481,14 @@ def _unsafe_for_a_server() -> list[str]:
         )
     if "*" in ALLOWED_HOSTS:
         problems.append("DJANGO_ALLOWED_HOSTS must name the site's hosts, not '*'.")
+    if MEDIA_ON_BUCKET:
+        endpoint = urlsplit(_bucket["AWS_S3_ENDPOINT_URL"])
+        endpoint_on_this_machine = endpoint.scheme == "http" and endpoint.hostname in LOOPBACK_HOSTS
+        if endpoint.scheme != "https" and not endpoint_on_this_machine:
+            problems.append(
+                "AWS_S3_ENDPOINT_URL must start with https:// (http:// only on "
+                f"{', '.join(LOOPBACK_HOSTS)}): the keys and the files travel over it."
+            )
     return problems
 
 

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 
 from blog.sitemaps import SITEMAPS
 
-from . import views
+from . import media, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -25,9 +25,8 @@ urlpatterns = [
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]
 
-if settings.SERVE_MEDIA:
-    # Not django.conf.urls.static: it would serve an uploaded SVG or HTML file inline.
-    from .media import serve_media
-
-    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", serve_media, name="media")]
+# Uploaded files (clinic_site.media), from local disk or the bucket; answered 404 unless
+# DJANGO_SERVE_MEDIA is on. Not django.conf.urls.static: it would serve an uploaded SVG or HTML
+# file inline.
+urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media.serve_media, name="media")]
 handler400 = "clinic_site.views.bad_request"

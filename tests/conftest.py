@@ -8,6 +8,8 @@ steps (tests/clinic_site/test_signin.py), or use ``password_only_login`` for a s
 the password and nothing more.
 """
 
+import uuid
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -15,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic_site.signin import devices
+from tests import s3server
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +59,26 @@ def _force_login_with_second_factor(self, user, backend=None):
 @pytest.fixture(autouse=True)
 def _staff_logins_have_a_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The URL of the local S3 server (tests/s3server.py), started once for the run."""
+    url, process = s3server.start()
+    yield url
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def media_bucket(settings, s3_endpoint):
+    """Media on a fresh, empty bucket of the local S3 server, as the AWS_* variables set them up:
+    uploads go to the bucket and Django serves /media/ from it."""
+    bucket = s3server.Bucket(s3server.client(s3_endpoint), f"clinic-test-{uuid.uuid4().hex[:16]}")
+    bucket.s3.create_bucket(Bucket=bucket.name)
+    settings.STORAGES = {**settings.STORAGES, "default": s3server.storage_settings(s3_endpoint, bucket.name)}
+    settings.MEDIA_ON_BUCKET = True
+    settings.SERVE_MEDIA = True
+    yield bucket
+    bucket.remove()

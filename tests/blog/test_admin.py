@@ -216,3 +216,21 @@ def test_the_admin_home_has_no_review_list_for_staff_who_do_not_edit_articles(cl
     reviewed(400, title="Overdue one")
     client.force_login(StaffFactory())
     assert 'id="reviews-overdue"' not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_cover_uploaded_in_the_admin_goes_to_the_bucket_and_is_served_from_our_origin(
+    admin_client, media_bucket
+):
+    data = form_data(cover_alt="A teal square.", status=Article.Status.PUBLISHED)
+    # The admin's date and time widgets.
+    del data["published_at"]
+    data.update(published_at_0="2026-01-05", published_at_1="10:00", cover_image=png())
+    data.update({"references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0"})
+    response = admin_client.post(reverse("admin:blog_article_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="stretching-after-a-long-drive")
+    assert media_bucket.keys() == {article.cover_image.name}
+    assert article.cover_image.url == f"/media/{article.cover_image.name}"
+    served = admin_client.get(article.cover_image.url)
+    assert served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == media_bucket.read(article.cover_image.name)

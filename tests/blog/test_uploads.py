@@ -195,3 +195,22 @@ def test_an_animation_of_three_hundred_frames_is_accepted(editor_client):
     response = upload(editor_client, "short.gif", animated_gif(300))
     assert response.status_code == 200
     assert response.json()["url"].endswith(".gif")
+
+
+def test_an_editor_image_goes_to_the_bucket_and_is_served_from_our_origin(editor_client, media_bucket):
+    response = upload(editor_client, "knee.png", image_bytes())
+    data = response.json()
+    key = f"uploads/{data['fileName']}"
+    assert media_bucket.keys() == {key}
+    assert data["url"] == f"/media/{key}"
+    served = editor_client.get(data["url"])
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(served.streaming_content) == media_bucket.read(key)
+
+
+def test_a_refused_upload_leaves_nothing_on_the_bucket(editor_client, media_bucket):
+    response = upload(editor_client, "x.png", b"<svg onload=alert(1)>")
+    assert response.status_code == 400
+    assert media_bucket.keys() == set()

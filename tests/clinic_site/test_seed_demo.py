@@ -112,7 +112,7 @@ def test_every_demo_clinician_is_on_the_team_page_with_a_drawn_photo_and_its_des
     for clinician in Clinician.objects.all():
         assert clinician.show_on_team_page
         assert clinician.photo_alt
-        with Image.open(clinician.photo.path) as image:
+        with clinician.photo.open("rb"), Image.open(clinician.photo) as image:
             assert image.size == (clinician.photo_width, clinician.photo_height)
             assert (
                 len(image.getcolors(maxcolors=100_000) or range(100_001)) > 50
@@ -135,3 +135,13 @@ def test_a_second_run_keeps_the_review_dates():
     before = dict(Article.objects.values_list("slug", "reviewed_on"))
     seed()
     assert dict(Article.objects.values_list("slug", "reviewed_on")) == before
+
+
+def test_the_demo_pictures_are_drawn_onto_the_bucket_once(media_bucket):
+    seed()
+    covers = set(Article.objects.exclude(cover_image="").values_list("cover_image", flat=True))
+    photos = set(Clinician.objects.exclude(photo="").values_list("photo", flat=True))
+    assert covers and photos
+    assert media_bucket.keys() == covers | photos
+    seed()
+    assert media_bucket.keys() == covers | photos

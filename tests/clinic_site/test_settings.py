@@ -257,3 +257,54 @@ def test_the_old_proxy_count_stops_the_site_with_a_pointer_to_the_list():
     )
     assert check.returncode != 0
     assert "DJANGO_TRUSTED_PROXIES" in check.stderr
+
+
+BUCKET = {
+    "AWS_STORAGE_BUCKET_NAME": "clinic-media",
+    "AWS_S3_ENDPOINT_URL": "https://s3.example.org",
+    "AWS_ACCESS_KEY_ID": "an-access-key",
+    "AWS_SECRET_ACCESS_KEY": "a-secret-key",
+}
+MEDIA_STORAGE = (
+    "from django.conf import settings; s = settings.STORAGES['default']; "
+    "print(s['BACKEND'], s.get('OPTIONS', {}).get('bucket_name'), settings.SERVE_MEDIA)"
+)
+
+
+def test_media_stay_on_local_disk_without_the_bucket_variables():
+    assert in_fresh_process(MEDIA_STORAGE) == "django.core.files.storage.FileSystemStorage None False"
+
+
+def test_media_go_to_the_bucket_when_all_four_variables_are_set_and_django_serves_them():
+    expected = "clinic_site.storage.MediaBucketStorage clinic-media True"
+    assert in_fresh_process(MEDIA_STORAGE, **BUCKET) == expected
+
+
+def test_django_serve_media_off_is_kept_with_a_bucket():
+    # For a proxy of one's own in front of the bucket (README.md, Production, uploaded media).
+    assert in_fresh_process(MEDIA_STORAGE, DJANGO_SERVE_MEDIA="false", **BUCKET).endswith("False")
+
+
+@pytest.mark.parametrize("left_out", sorted(BUCKET))
+def test_some_but_not_all_bucket_variables_refuse_to_start_naming_what_is_missing(left_out):
+    result = start_in_fresh_process(**{name: value for name, value in BUCKET.items() if name != left_out})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"missing: {left_out}." in result.stderr
+
+
+def test_a_bucket_variable_alone_refuses_to_start_even_with_debug():
+    result = start_in_fresh_process(DJANGO_DEBUG="true", AWS_STORAGE_BUCKET_NAME="clinic-media")
+    assert result.returncode != 0
+    assert "Object storage for media needs all of" in result.stderr
+
+
+def test_a_plain_http_endpoint_on_another_machine_is_refused():
+    result = start_in_fresh_process(**{**BUCKET, "AWS_S3_ENDPOINT_URL": "http://s3.example.org"})
+    assert result.returncode != 0
+    assert "AWS_S3_ENDPOINT_URL must start with https://" in result.stderr
+
+
+def test_a_plain_http_endpoint_on_this_machine_is_allowed():
+    result = start_in_fresh_process(**{**BUCKET, "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"})
+    assert result.returncode == 0, result.stderr
