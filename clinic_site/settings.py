@@ -197,8 +197,9 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The practice itself. Locations and clinicians are data (admin, seed_demo); these are the
-# few facts a page needs before any data exists.
+# The practice itself is a row in the admin (clinic_site.models.Practice, read through
+# clinic_site.practice.current()). These variables are only its first run's values: the row is made
+# from them when it is missing, and after that the admin's values count (no restart).
 CLINIC_NAME = env.str("CLINIC_NAME", default="Tidewater Physical Therapy")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@tidewater-pt.example")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="(555) 010-2040")
@@ -360,6 +361,9 @@ SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 # per-process local-memory default they stay in the database, so that a logout in one gunicorn
 # worker is not undone by another worker's stale cache.
 _SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+# The practice's record is cached only in a shared cache, where saving it drops the one copy; a
+# per-process cache could not be told (clinic_site.practice).
+PRACTICE_CACHED = _SHARED_CACHE
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if _SHARED_CACHE else "django.contrib.sessions.backends.db"
 )
@@ -488,7 +492,13 @@ ADMIN_POST_ONLY_VIEWS = ["admin:resend"]
 # A password, then a second factor (django-otp: an authenticator app or a single-use recovery
 # code) before any admin page. StaffSignInMiddleware is the one gate; a staff member without a
 # device enrols at first sign-in.
-OTP_TOTP_ISSUER = CLINIC_NAME
+# The practice's name at the time an app is set up (read from its record, not from CLINIC_NAME).
+def OTP_TOTP_ISSUER(device):  # noqa: N802  (django-otp calls the setting when it is callable)
+    from clinic_site.practice import otp_issuer
+
+    return otp_issuer(device)
+
+
 # Each wrong code doubles the wait before the next try on that device (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
