@@ -8,7 +8,6 @@ import io
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -16,6 +15,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from clinic_site.demo import sync
 from clinic_site.models import Clinician
+from clinic_site.practice import current as current_practice
 
 from .models import Article, Condition
 from .sanitize import sanitize_html
@@ -142,7 +142,7 @@ limit how a joint moves. Gentle work on the scar, once it has closed, helps it s
 
 
 def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
-    clinic = settings.CLINIC_NAME
+    clinic = current_practice().name
     return [
         {
             "slug": MYOFASCIAL_SLUG,

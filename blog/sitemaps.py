@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from clinic_site.models import Location
 from clinic_site.siteurl import site_domain, site_protocol
 
 from .models import Article, Condition
@@ -43,4 +44,16 @@ class ConditionSitemap(SiteSitemap):
         return Condition.objects.all()
 
 
-SITEMAPS = {"pages": StaticPagesSitemap, "articles": ArticleSitemap, "conditions": ConditionSitemap}
+class LocationSitemap(SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Location.objects.all()
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "articles": ArticleSitemap,
+    "conditions": ConditionSitemap,
+    "locations": LocationSitemap,
+}

@@ -16,7 +16,9 @@ WIDTH, HEIGHT = 1200, 750
 def _sky(draw: ImageDraw.ImageDraw, top: tuple, bottom: tuple, height: int) -> None:
     for y in range(height):
         t = y / height
-        draw.line([(0, y), (WIDTH, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
+        draw.line(
+            [(0, y), (WIDTH, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        )
 
 
 def _tree(draw: ImageDraw.ImageDraw, x: int, ground: int, size: int, leaf: tuple) -> None:
@@ -155,7 +157,9 @@ def bayside(sign: str) -> Image.Image:
     draw.rectangle([x0 - 30, ground - 6, x1 + 30, ground + 10], fill=(200, 190, 176))
     for x in (x0 - 20, x1 + 12):
         draw.rectangle([x, 344, x + 14, ground], fill=WHITE)
-    draw.polygon([(652, ground + 10), (960, ground + 10), (960, ground + 30), (652, ground + 14)], fill=(188, 180, 168))
+    draw.polygon(
+        [(652, ground + 10), (960, ground + 10), (960, ground + 30), (652, ground + 14)], fill=(188, 180, 168)
+    )
     draw.line([(660, ground - 40), (960, ground - 14)], fill=(120, 130, 136), width=5)
     # Parking in front: the lot, two painted bays, one with the access sign.
     draw.rectangle([0, 650, WIDTH, HEIGHT], fill=(98, 104, 110))

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 # The site's colours (static/css/site.css): deep teal and a sea-green accent on white.
-TEAL = (13, 92, 99)
+TEAL = (11, 93, 107)
 SEA = (72, 169, 166)
 INK = (23, 42, 58)
 WHITE = (255, 255, 255)

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -122,7 +123,6 @@ class Practice(SingletonModel):
         return version_for(self.logo.name)
 
 
-
 class Location(models.Model):
     """One of the practice's clinics."""
 
@@ -159,9 +159,15 @@ class Location(models.Model):
     )
     parking = models.TextField(_("parking"), blank=True)
     accessibility = models.TextField(
-        _("accessibility"), blank=True, help_text=_("Step-free entrance, lifts, restrooms, anything a visitor should know.")
+        _("accessibility"),
+        blank=True,
+        help_text=_("Step-free entrance, lifts, restrooms, anything a visitor should know."),
     )
-    photo = models.ImageField(_("photo"), upload_to="locations/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="locations/", blank=True, width_field="photo_width", height_field="photo_height"
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         _("photo description"),
         max_length=200,
@@ -175,7 +181,9 @@ class Location(models.Model):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         constraints = [
-            models.CheckConstraint(condition=models.Q(photo="") | ~models.Q(photo_alt=""), name="location_photo_has_alt"),
+            models.CheckConstraint(
+                condition=models.Q(photo="") | ~models.Q(photo_alt=""), name="location_photo_has_alt"
+            ),
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)
                 | models.Q(latitude__isnull=False, longitude__isnull=False),
@@ -195,6 +203,23 @@ class Location(models.Model):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both the latitude and the longitude, or neither."))
 
+    def week(self) -> list["DayHours"]:
+        """Monday to Sunday, each with its opening periods (none: closed). Prefetch opening_hours."""
+        periods = {day: [] for day in Weekday}
+        for row in self.opening_hours.all():
+            periods[Weekday(row.weekday)].append(row)
+        return [DayHours(first=day, last=day, periods=rows) for day, rows in periods.items()]
+
+    def week_summary(self) -> list["DayHours"]:
+        """The week with runs of days that keep the same hours joined (Monday to Thursday, say)."""
+        runs: list[DayHours] = []
+        for day in self.week():
+            if runs and runs[-1].same_hours(day):
+                runs[-1] = DayHours(first=runs[-1].first, last=day.last, periods=runs[-1].periods)
+            else:
+                runs.append(day)
+        return runs
+
     @property
     def map_url(self) -> str:
         """A plain link to OpenStreetMap at the clinic's coordinates (never an embedded map)."""
@@ -207,6 +232,22 @@ class Location(models.Model):
     def address(self) -> str:
         parts = [self.street, self.city, " ".join(p for p in (self.region, self.postal_code) if p)]
         return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """A day, or a run of days, and its opening periods (``OpeningHours`` rows)."""
+
+    first: "Weekday"
+    last: "Weekday"
+    periods: list
+
+    @property
+    def is_closed(self) -> bool:
+        return not self.periods
+
+    def same_hours(self, other: "DayHours") -> bool:
+        return [(p.opens, p.closes) for p in self.periods] == [(p.opens, p.closes) for p in other.periods]
 
 
 class Weekday(models.IntegerChoices):
@@ -232,7 +273,7 @@ class OpeningHours(models.Model):
     """
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 
@@ -241,12 +282,16 @@ class OpeningHours(models.Model):
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_opening"),
-            models.UniqueConstraint(fields=["location", "weekday", "opens"], name="hours_one_period_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_opening"
+            ),
+            models.UniqueConstraint(
+                fields=["location", "weekday", "opens"], name="hours_one_period_per_start"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
     def get_absolute_url(self):
         return self.location.get_absolute_url()

@@ -1,6 +1,8 @@
 """The practice's record as every page, email and structured-data block reads it: ``current()``.
 
-One row (``Practice``, django-solo), made on first use from the CLINIC_* environment variables. With
+One row (``Practice``, django-solo), made by migration 0004 from the CLINIC_* environment variables.
+Should it be missing (a flushed test database), ``current()`` answers with those defaults unsaved:
+reading never writes, so no GET changes the database. With
 a shared cache (Redis) it is read from the cache, one round trip, and dropped from it whenever the
 row is saved, so a change in the admin shows at once in every process. With the per-process
 local-memory cache it is read from the database (one primary-key query): another worker's copy
@@ -25,17 +27,21 @@ def _cached() -> bool:
     return settings.PRACTICE_CACHED
 
 
+def _read() -> Practice:
+    return Practice.objects.filter(pk=Practice.singleton_instance_id).first() or Practice()
+
+
 def current() -> Practice:
-    """The practice, created from the environment's defaults if the row is missing."""
+    """The practice; without a row, an unsaved one with the environment's first-run values."""
     if _cached():
         try:
             practice = cache.get(CACHE_KEY)
         except Exception:  # the cache is down: the database still knows
             logger.warning("The cache did not answer; the practice is read from the database.")
-            return Practice.get_solo()
+            return _read()
         if practice is not None:
             return practice
-    practice = Practice.get_solo()
+    practice = _read()
     if _cached():
         _store(practice)
     return practice

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "post_office",
     "csp",
+    "solo",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -177,6 +178,8 @@ LANGUAGE_CODE = "en-us"
 # per request. A practice that adds a language adds it here and puts that middleware back.
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our few changes to a language's formats (clinic_site/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["clinic_site.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -488,12 +491,14 @@ WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 ADMIN_PATH_PREFIXES = ["/admin/"]
 ADMIN_POST_ONLY_VIEWS = ["admin:resend"]
 
+
 # --- Staff sign-in (issue 11; clinic_site/signin/, README "Staff sign-in", SECURITY.md) ----------
 # A password, then a second factor (django-otp: an authenticator app or a single-use recovery
 # code) before any admin page. StaffSignInMiddleware is the one gate; a staff member without a
 # device enrols at first sign-in.
 # The practice's name at the time an app is set up (read from its record, not from CLINIC_NAME).
-def OTP_TOTP_ISSUER(device):  # noqa: N802  (django-otp calls the setting when it is callable)
+# django-otp calls this setting with the device when it is callable.
+def OTP_TOTP_ISSUER(device):
     from clinic_site.practice import otp_issuer
 
     return otp_issuer(device)

@@ -10,6 +10,9 @@ from . import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("locations/", views.LocationsView.as_view(), name="locations"),
+    path("locations/<slug:slug>/", views.LocationDetailView.as_view(), name="location"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("icons/<str:version>/<str:name>", views.icon, name="icon"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("", include("blog.urls")),
     path("blog/", include("blog.comments.urls")),
