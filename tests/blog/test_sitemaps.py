@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from clinic_site.siteurl import absolute_url
-from tests.factories import ArticleFactory, ConditionFactory
+from tests.factories import ArticleFactory, ConditionFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,8 @@ def test_sitemap_leaves_out_drafts(client):
 def test_sitemap_lists_conditions(client):
     condition = ConditionFactory()
     assert absolute_url(condition.get_absolute_url()) in sitemap_urls(client)
+
+
+def test_sitemap_lists_each_location_page(client):
+    location = LocationFactory(slug="bayside")
+    assert absolute_url(location.get_absolute_url()) in sitemap_urls(client)
