@@ -64,7 +64,9 @@ def test_a_new_logo_makes_new_icons_under_a_new_version(client):
 def test_an_old_version_is_sent_to_the_current_icon(client):
     response = client.get(reverse("icon", args=["0123456789ab", "icon-192.png"]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("icon", args=[Practice.objects.get().icons_version, "icon-192.png"])
+    assert response["Location"] == reverse(
+        "icon", args=[Practice.objects.get().icons_version, "icon-192.png"]
+    )
 
 
 def test_an_unknown_icon_name_is_a_404(client):

@@ -14,6 +14,9 @@ from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, 
 
 pytestmark = pytest.mark.django_db
 
+# Between the opening and closing times, and between days: the en dash of typeset ranges.
+EN_DASH = "\u2013"
+
 
 def test_home_shows_latest_articles_conditions_locations_and_the_call_to_ask(client):
     ArticleFactory(title="Neck pain at the desk")
@@ -39,8 +42,8 @@ def test_locations_show_address_phone_hours_and_clinicians(client):
     content = client.get(reverse("locations")).content.decode()
     assert location.address in content
     assert 'href="tel:5550102040"' in content
-    assert "Monday – Tuesday" in content
-    assert "7:00 a.m. – 7:00 p.m." in content
+    assert f"Monday {EN_DASH} Tuesday" in content
+    assert f"7:00 a.m. {EN_DASH} 7:00 p.m." in content
     assert "Closed on public holidays" in content
     assert "Dana Reyes, PT, DPT" in content
     assert f'href="{location.get_absolute_url()}"' in content
@@ -67,7 +70,7 @@ def test_a_location_page_shows_its_phone_address_map_link_notes_and_hours(client
     )
     assert "Validated parking in the garage across the road." in content
     assert "Step-free entrance and a lift." in content
-    assert "7:00 a.m. – 3:00 p.m." in content
+    assert f"7:00 a.m. {EN_DASH} 3:00 p.m." in content
     assert re.search(r"<dt>Sunday</dt>\s*<dd>\s*Closed", content)
 
 
@@ -97,13 +100,15 @@ def test_the_home_page_says_what_the_practice_record_says(client):
         name="Riverbend Physio", introduction="Hands-on care by the river since 1998.", phone="(555) 123-4567"
     )
     content = client.get(reverse("home")).content.decode()
-    assert "<h1 id=\"home-title\">Riverbend Physio</h1>" in content
+    assert '<h1 id="home-title">Riverbend Physio</h1>' in content
     assert "Hands-on care by the river since 1998." in content
     assert "Tidewater" not in content
 
 
 def test_the_privacy_notice_names_the_privacy_contact(client):
-    Practice.objects.filter(pk=1).update(privacy_contact="Dana Reyes, owner", privacy_email="privacy@pt.example")
+    Practice.objects.filter(pk=1).update(
+        privacy_contact="Dana Reyes, owner", privacy_email="privacy@pt.example"
+    )
     content = client.get(reverse("privacy")).content.decode()
     assert "Your request goes to Dana Reyes, owner." in content
     assert 'href="mailto:privacy@pt.example"' in content
