@@ -8,7 +8,15 @@ from tests.factories import ArticleFactory, LocationFactory
 from .support import VIEWPORTS, assert_no_axe_violations, take_screenshots
 
 # name -> expected status; the URL comes from url_of().
-PAGES = {"home": 200, "article_list": 200, "article": 200, "inquiry_new": 200, "not_found": 404}
+PAGES = {
+    "home": 200,
+    "article_list": 200,
+    "article": 200,
+    "inquiry_new": 200,
+    "locations": 200,
+    "location": 200,
+    "not_found": 404,
+}
 
 
 @pytest.fixture
@@ -28,6 +36,8 @@ def url_of(name, site_url, article):
         "article_list": reverse("blog:article_list"),
         "article": article.get_absolute_url(),
         "inquiry_new": reverse("inquiries:new"),
+        "locations": reverse("locations"),
+        "location": reverse("location", args=["harbor"]),
         "not_found": "/no-such-page/",  # typed: no view may answer it
     }[name]
     return site_url + path
