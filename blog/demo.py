@@ -7,7 +7,6 @@ changes nothing (not even an article's "updated" date).
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from clinic_site.demo import sync
 from clinic_site.demo_art import Palette, cover
 from clinic_site.models import Clinician
+from clinic_site.practice import current as current_practice
 
 from .models import Article, Condition, Reference
 from .sanitize import sanitize_html
@@ -141,7 +141,7 @@ limit how a joint moves. Gentle work on the scar, once it has closed, helps it s
 
 
 def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
-    clinic = settings.CLINIC_NAME
+    clinic = current_practice().name
     return [
         {
             "slug": MYOFASCIAL_SLUG,

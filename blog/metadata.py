@@ -8,8 +8,8 @@ pages also carry a ``BreadcrumbList``. Built as data, serialised by the json_ld 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clinic_site.metadata import breadcrumbs, person, practice
 from clinic_site.siteurl import absolute_url
+from clinic_site.structured_data import breadcrumbs, person, publisher
 
 from .models import Article, Condition, Reference
 
@@ -41,7 +41,7 @@ def blog_posting(article: Article, conditions) -> dict:
         "dateModified": article.updated_at.isoformat(),
         "timeRequired": f"PT{article.reading_minutes}M",
         "author": [person(clinician) for clinician in authors],
-        "publisher": practice(),
+        "publisher": publisher(),
         "about": [{"@type": "MedicalCondition", "name": c.name} for c in conditions],
     }
     if article.cover_image:

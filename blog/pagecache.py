@@ -8,11 +8,11 @@ set on the response (``clinic_site.antispam``), not in the HTML.
 
 A reader with a session, a flash message or the like cookie, or a URL with a query string, gets the
 page rendered for them. The key holds two generations (clinic_site.generations): the site's, retired
-by the signals below whenever an article, reference, condition, clinician or location changes (any
-page may show them), and the article's own, retired by an explicit call after a like or a comment
-change on that article only. The pages also expire after ``BLOG_PAGE_CACHE_SECONDS`` so the view
-count stays fresh. The key never depends on the request's host: every absolute URL in the page comes
-from ``SITE_URL``.
+by the signals below whenever an article, its references, a condition, clinician, location, opening
+hours or the practice's record change (any page may show them), and the article's own, retired by an
+explicit call after a like or a comment change on that article only. The pages also expire after
+``BLOG_PAGE_CACHE_SECONDS`` so the view count stays fresh. The key never depends on the request's
+host: every absolute URL in the page comes from ``SITE_URL``.
 """
 
 import gzip
@@ -25,7 +25,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from clinic_site import generations
-from clinic_site.models import Clinician, Location
+from clinic_site.models import Clinician, Location, OpeningHours, Practice
 
 from .browser import COOKIE_NAME as BROWSER_COOKIE
 from .models import Article, Condition, Reference
@@ -69,10 +69,10 @@ def retire_article(slug: str) -> None:
 
 
 # Whatever an article page shows besides its likes and comments: the article, its references, the
-# related and recent articles, its people (authors, reviewer) and conditions, the footer's locations.
-# Likes and comments have no signal: their one path (blog.likes, comments.moderation) retires only
-# their own article's page.
-for _model in (Article, Condition, Clinician, Location, Reference):
+# related and recent articles, its people (authors, reviewer) and conditions, the footer's locations
+# and hours, the practice's name, logo and phone. Likes and comments have no signal: their one path
+# (blog.likes, comments.moderation) retires only their own article's page.
+for _model in (Article, Reference, Condition, Clinician, Location, OpeningHours, Practice):
     post_save.connect(retire_all, sender=_model, dispatch_uid=f"pagecache.save.{_model.__name__}")
     post_delete.connect(retire_all, sender=_model, dispatch_uid=f"pagecache.delete.{_model.__name__}")
 m2m_changed.connect(retire_all, sender=Article.conditions.through, dispatch_uid="pagecache.m2m")

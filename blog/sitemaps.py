@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from clinic_site.models import Clinician
+from clinic_site.models import Clinician, Location
 from clinic_site.siteurl import site_domain, site_protocol
 
 from .models import Article, Condition
@@ -51,9 +51,17 @@ class TeamSitemap(SiteSitemap):
         return Clinician.objects.on_team_page()
 
 
+class LocationSitemap(SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Location.objects.all()
+
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "articles": ArticleSitemap,
     "conditions": ConditionSitemap,
     "team": TeamSitemap,
+    "locations": LocationSitemap,
 }

@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from clinic_site import antispam
+from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
 
 from . import likes, pagecache, services
@@ -147,11 +147,11 @@ class ArticleFeed(Feed):
         return absolute_url(item.get_absolute_url())
 
     def title(self):
-        return _("Articles from %(name)s") % {"name": settings.CLINIC_NAME}
+        return _("Articles from %(name)s") % {"name": current_practice().name}
 
     def subtitle(self):
         return _("Patient education from the physical therapists of %(name)s.") % {
-            "name": settings.CLINIC_NAME
+            "name": current_practice().name
         }
 
     def items(self):

@@ -7,24 +7,94 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from solo.admin import SingletonModelAdmin
 
 from blog.uploads import cleaned_upload
 
-from .models import Clinician, Location
+from .models import Clinician, Location, OpeningHours, Practice
 from .signin import devices as signin_devices
 from .signin.models import Passkey
+
+# Staff photos and logos are at most this many pixels on their longer side once re-encoded.
+PHOTO_MAX_SIDE = 1200
+
+
+def reencoded(upload, *, max_side: int | None = PHOTO_MAX_SIDE):
+    """A fresh upload, checked and re-encoded by Pillow like every staff image (blog.uploads);
+    the file already stored passes as it is."""
+    if isinstance(upload, UploadedFile):
+        return cleaned_upload(upload, max_side=max_side)
+    return upload
+
+
+class PracticeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = [
+            "name", "logo", "introduction", "phone", "email", "reply_days", "emergency_number",
+            "privacy_contact", "privacy_email",
+        ]  # fmt: skip
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_logo(self):
+        return reencoded(self.cleaned_data.get("logo"))
+
+
+@admin.register(Practice)
+class PracticeAdmin(SingletonModelAdmin):
+    """The practice's one record: every page and email reads it, and a save shows at once."""
+
+    form = PracticeAdminForm
+    fieldsets = [
+        (None, {"fields": ["name", "logo", "introduction"]}),
+        (_("How patients reach you"), {"fields": ["phone", "email", "reply_days", "emergency_number"]}),
+        (_("Privacy"), {"fields": ["privacy_contact", "privacy_email"]}),
+    ]
+    view_on_site = True
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+    fields = ["weekday", "opens", "closes"]
+    verbose_name_plural = _("opening hours (a day without a row is closed; two rows for a break)")
+
+
+class LocationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = [
+            "name", "slug", "order", "street", "city", "region", "postal_code", "phone", "email",
+            "latitude", "longitude", "hours_note", "parking", "accessibility", "photo", "photo_alt",
+        ]  # fmt: skip
+        widgets = {
+            "parking": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_photo(self):
+        return reencoded(self.cleaned_data.get("photo"))
 
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "phone", "email", "order"]
+    form = LocationAdminForm
+    inlines = [OpeningHoursInline]
+    list_display = ["name", "city", "phone", "email", "has_coordinates", "order"]
     list_editable = ["order"]
     search_fields = ["name", "street", "city", "postal_code"]
     prepopulated_fields = {"slug": ["name"]}
     view_on_site = True
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "order"]}),
+        (_("Address and contact"), {"fields": ["street", "city", "region", "postal_code", "phone", "email"]}),
+        (_("On the map"), {"fields": ["latitude", "longitude"]}),
+        (_("Visiting"), {"fields": ["hours_note", "parking", "accessibility", "photo", "photo_alt"]}),
+    ]
 
-
-PHOTO_MAX_SIDE = 1200
+    @admin.display(boolean=True, description=_("on the map"))
+    def has_coordinates(self, location):
+        return location.latitude is not None
 
 
 class ClinicianAdminForm(forms.ModelForm):
@@ -37,11 +107,7 @@ class ClinicianAdminForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
     def clean_photo(self):
-        """A new photo passes the checks of article images and is stored re-encoded, scaled down."""
-        photo = self.cleaned_data.get("photo")
-        if isinstance(photo, UploadedFile):  # a fresh upload, not the file already stored
-            return cleaned_upload(photo, max_side=PHOTO_MAX_SIDE)
-        return photo
+        return reencoded(self.cleaned_data.get("photo"))
 
 
 @admin.register(Clinician)

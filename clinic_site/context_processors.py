@@ -1,16 +1,15 @@
-from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .models import Location
+from .practice import current
 
 
 def clinic(request):
-    """The practice's identity, for the header and footer of every page."""
+    """The practice (its record: name, logo, phone, promises) and its locations, for every page.
+
+    Both lazy: read only by a template that uses them (every page's header and footer do).
+    """
     return {
-        "clinic": {
-            "name": settings.CLINIC_NAME,
-            "email": settings.CLINIC_EMAIL,
-            "phone": settings.CLINIC_PHONE,
-        },
-        # Lazy: evaluated only by templates that iterate it (the footer).
+        "clinic": SimpleLazyObject(current),
         "clinic_locations": Location.objects.all(),
     }

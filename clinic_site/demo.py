@@ -4,7 +4,9 @@ Every function is idempotent: rows are found by slug or username and only touche
 from the demo, so running the seed twice changes nothing.
 """
 
-from django.conf import settings
+from datetime import time
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -12,9 +14,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 
-from . import roles
+from . import demo_clinics, icons, roles
 from .demo_art import Sitter, portrait
-from .models import Clinician, Location
+from .models import Clinician, Location, OpeningHours, Practice, Weekday
+from .practice import current
 
 
 def sync(model: type[models.Model], lookup: dict, values: dict, *, on_create: dict | None = None):
@@ -46,7 +49,18 @@ LOCATIONS = [
         "postal_code": "23510",
         "phone": "(757) 555-0142",
         "email": "harborpoint@tidewater-pt.example",
-        "hours": "Mon-Thu 7:00-19:00, Fri 7:00-15:00",
+        "latitude": Decimal("36.846812"),
+        "longitude": Decimal("-76.291536"),
+        "hours_note": "Closed on federal holidays. Early visits from 7:00 a.m. for people who work days.",
+        "parking": (
+            "The Mariner Street garage is across the road: bring your ticket to the front desk and we "
+            "validate two hours. Two short-stay spaces in front of the building are kept for our patients."
+        ),
+        "accessibility": (
+            "Step-free entrance from the street, automatic doors and a lift to the second floor. Our "
+            "treatment rooms, restroom and gym are on one level; the treatment tables lower to wheelchair "
+            "height. Service animals are welcome."
+        ),
         "order": 1,
     },
     {
@@ -58,10 +72,65 @@ LOCATIONS = [
         "postal_code": "23455",
         "phone": "(757) 555-0178",
         "email": "bayside@tidewater-pt.example",
-        "hours": "Mon-Fri 8:00-18:00, Sat 8:00-12:00",
+        "latitude": Decimal("36.908604"),
+        "longitude": Decimal("-76.092277"),
+        "hours_note": "Saturday mornings are for visits booked ahead.",
+        "parking": (
+            "Free parking in our own lot in front of the clinic, with two accessible spaces next to the "
+            "ramp. Bus route 36 stops at Shore Drive and Great Neck Road, a three-minute walk."
+        ),
+        "accessibility": (
+            "A gentle ramp with a handrail leads to the front door; everything is on the ground floor, "
+            "with an accessible restroom and a quiet room if you need a break."
+        ),
         "order": 2,
     },
 ]
+
+# weekday -> (opens, closes), per location: the Norfolk clinic opens early, Bayside on Saturday mornings.
+WEEK = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY]
+HOURS = {
+    "harbor-point": {**{day: (time(7), time(19)) for day in WEEK}, Weekday.FRIDAY: (time(7), time(15))},
+    "bayside": {
+        **{day: (time(8), time(18)) for day in [*WEEK, Weekday.FRIDAY]},
+        Weekday.SATURDAY: (time(8), time(12)),
+    },
+}
+
+PHOTO_ALT = {
+    "harbor-point": (
+        "Drawing of the clinic's shopfront on the ground floor of a three-storey brick building, under a "
+        "striped teal awning, with two planters by the glass door."
+    ),
+    "bayside": (
+        "Drawing of a white single-storey clapboard building with teal shutters, a ramp to the front "
+        "door and a parking lot in front, the bay behind it."
+    ),
+}
+
+# The demo's main line answers for both clinics; the privacy contact is the owner.
+PRACTICE = {
+    "phone": "(757) 555-0100",
+    "privacy_contact": "Maya Okafor, practice owner",
+    "privacy_email": "privacy@tidewater-pt.example",
+}
+
+
+def seed_practice() -> Practice:
+    """The demo's main number, privacy contact and, without a logo, a drawn one. Only fields still at
+    their first-run value are set: what the owner typed in the admin stays."""
+    practice = Practice.get_solo()
+    changed = False
+    for field, value in PRACTICE.items():
+        if getattr(practice, field) in ("", Practice._meta.get_field(field).get_default()):
+            setattr(practice, field, value)
+            changed = True
+    if not practice.logo:
+        practice.logo.save("logo.png", ContentFile(icons.draw_logo(practice.name)), save=False)
+        changed = True
+    if changed:
+        practice.save()
+    return practice
 
 
 # How each demo clinician's portrait is drawn (clinic_site.demo_art).
@@ -111,7 +180,7 @@ SITTERS = {
 
 
 def clinicians_data() -> list[dict]:
-    clinic = settings.CLINIC_NAME
+    clinic = current().name
     return [
         {
             "slug": "maya-okafor",
@@ -193,7 +262,14 @@ def seed_locations() -> dict[str, Location]:
     for data in LOCATIONS:
         values = dict(data)
         slug = values.pop("slug")
-        locations[slug], _, _ = sync(Location, {"slug": slug}, values)
+        location, _, _ = sync(Location, {"slug": slug}, values)
+        _seed_hours(location, HOURS[slug])
+        if not location.photo:
+            sign = current().name.split()[0] + " PT"
+            location.photo.save(f"{slug}.jpg", ContentFile(demo_clinics.clinic_photo(slug, sign)), save=False)
+            location.photo_alt = PHOTO_ALT[slug]
+            location.save()
+        locations[slug] = location
     return locations
 
 
@@ -203,6 +279,16 @@ def clinician_photo(slug: str) -> str:
     if default_storage.exists(name):
         return name
     return default_storage.save(name, ContentFile(portrait(SITTERS[slug])))
+
+
+def _seed_hours(location: Location, week: dict) -> None:
+    wanted = {(day.value, opens, closes) for day, (opens, closes) in week.items()}
+    present = set(location.opening_hours.values_list("weekday", "opens", "closes"))
+    if present == wanted:
+        return
+    location.opening_hours.all().delete()
+    for day, opens, closes in sorted(wanted):  # one by one: each save retires the cached pages
+        OpeningHours.objects.create(location=location, weekday=day, opens=opens, closes=closes)
 
 
 def seed_clinicians(locations: dict[str, Location]) -> dict[str, Clinician]:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "post_office",
     "csp",
+    "solo",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -177,6 +178,8 @@ LANGUAGE_CODE = "en-us"
 # per request. A practice that adds a language adds it here and puts that middleware back.
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our few changes to a language's formats (clinic_site/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["clinic_site.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -200,8 +203,9 @@ BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=VAR_DIR / "backups")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The practice itself. Locations and clinicians are data (admin, seed_demo); these are the
-# few facts a page needs before any data exists.
+# The practice itself is a row in the admin (clinic_site.models.Practice, read through
+# clinic_site.practice.current()). These variables are only its first run's values: the row is made
+# from them when it is missing, and after that the admin's values count (no restart).
 CLINIC_NAME = env.str("CLINIC_NAME", default="Tidewater Physical Therapy")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@tidewater-pt.example")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="(555) 010-2040")
@@ -423,6 +427,9 @@ SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG or MEDIA_ON_BUCKET)
 # per-process local-memory default they stay in the database, so that a logout in one gunicorn
 # worker is not undone by another worker's stale cache.
 _SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+# The practice's record is cached only in a shared cache, where saving it drops the one copy; a
+# per-process cache could not be told (clinic_site.practice).
+PRACTICE_CACHED = _SHARED_CACHE
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if _SHARED_CACHE else "django.contrib.sessions.backends.db"
 )
@@ -555,11 +562,19 @@ WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 ADMIN_PATH_PREFIXES = ["/admin/"]
 ADMIN_POST_ONLY_VIEWS = ["admin:resend"]
 
+
 # --- Staff sign-in (issue 11; clinic_site/signin/, README "Staff sign-in", SECURITY.md) ----------
 # A password, then a second factor (django-otp: an authenticator app or a single-use recovery
 # code) before any admin page. StaffSignInMiddleware is the one gate; a staff member without a
 # device enrols at first sign-in.
-OTP_TOTP_ISSUER = CLINIC_NAME
+# The practice's name at the time an app is set up (read from its record, not from CLINIC_NAME).
+# django-otp calls this setting with the device when it is callable.
+def OTP_TOTP_ISSUER(device):
+    from clinic_site.practice import otp_issuer
+
+    return otp_issuer(device)
+
+
 # Each wrong code doubles the wait before the next try on that device (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

@@ -1,25 +1,33 @@
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from blog.models import Article, Condition
 
-from .metadata import clinician_structured_data, team_structured_data
+from . import icons, structured_data
 from .models import Clinician, Location
+from .practice import current
 from .siteurl import absolute_url
+
+# What a visitor sees of a clinic's team: the clinicians, not the front desk.
+_CLINICAL_TEAM = Prefetch("clinicians", queryset=Clinician.objects.exclude(role=Clinician.Role.FRONT_DESK))
 
 
 class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
+        locations = list(Location.objects.prefetch_related("opening_hours"))
         return super().get_context_data(
             latest_articles=Article.objects.published().with_people()[:3],
             conditions=Condition.objects.all(),
-            locations=Location.objects.all(),
+            locations=locations,
+            structured_data=structured_data.practice_data(locations),
             **kwargs,
         )
 
@@ -29,10 +37,7 @@ class LocationsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            locations=Location.objects.prefetch_related(
-                Prefetch("clinicians", queryset=Clinician.objects.exclude(role=Clinician.Role.FRONT_DESK))
-            ),
-            **kwargs,
+            locations=Location.objects.prefetch_related(_CLINICAL_TEAM, "opening_hours"), **kwargs
         )
 
 
@@ -47,7 +52,7 @@ class TeamView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = team_structured_data(context["clinicians"])
+        context["structured_data"] = structured_data.team_data(context["clinicians"])
         return context
 
 
@@ -68,9 +73,53 @@ class TeamMemberView(DetailView):
         return super().get_context_data(
             written_articles=written,
             reviewed_articles=reviewed,
-            structured_data=clinician_structured_data(clinician),
+            structured_data=structured_data.clinician_data(clinician),
             **kwargs,
         )
+
+
+class LocationDetailView(DetailView):
+    template_name = "location_detail.html"
+    queryset = Location.objects.prefetch_related(_CLINICAL_TEAM, "opening_hours")
+    context_object_name = "location"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.location_data(self.object)
+        context["canonical_url"] = absolute_url(self.object.get_absolute_url())
+        return context
+
+
+ONE_YEAR = 60 * 60 * 24 * 365
+
+
+@require_safe
+def icon(request, version, name):
+    """A browser icon made from the logo (clinic_site.icons). The version names the logo it was made
+    from, so the file never changes under its URL: cached for a year. An old version's URL (a page
+    cached before the logo changed) is sent to the current one."""
+    if name not in icons.ICONS:
+        raise Http404("No such icon.")
+    practice = current()
+    if version != practice.icons_version:
+        return redirect("icon", practice.icons_version, name)
+    response = _icon_response(practice, name)
+    patch_cache_control(response, public=True, max_age=ONE_YEAR, immutable=True)
+    return response
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, where browsers and crawlers look without reading a page: the current icon, cached
+    for a day (the pages link the versioned one)."""
+    response = _icon_response(current(), "favicon.ico")
+    patch_cache_control(response, public=True, max_age=60 * 60 * 24)
+    return response
+
+
+def _icon_response(practice, name):
+    content_type = "image/x-icon" if name.endswith(".ico") else "image/png"
+    return FileResponse(icons.icon_file(practice, name), content_type=content_type)
 
 
 class PrivacyView(TemplateView):

@@ -13,6 +13,7 @@ from post_office import mail
 
 from blog.models import Article
 from clinic_site import antispam
+from clinic_site.practice import current as current_practice
 
 from .models import Inquiry, RoutingRule, is_inquiry_handler
 
@@ -85,14 +86,16 @@ def already_submitted(submission_token: str) -> Inquiry | None:
 
 def email_context(inquiry: Inquiry) -> dict:
     """All that an email about an inquiry may say. Nothing ties the patient to a health matter:
-    no condition, no article, nothing they typed, not even their name; the clinic they chose is fine."""
+    no condition, no article, nothing they typed, not even their name; the clinic they chose is fine.
+    The practice's name, phone and reply promise come from its record (clinic_site.practice)."""
+    practice = current_practice()
     return {
         "reference": inquiry.reference,
         "location_name": inquiry.location.name if inquiry.location else None,
         "admin_url": settings.SITE_URL.rstrip("/") + inquiry.get_admin_url(),
-        "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": settings.CLINIC_PHONE,
-        "response_days": settings.INQUIRIES_RESPONSE_DAYS,
+        "clinic_name": practice.name,
+        "clinic_phone": practice.phone,
+        "response_days": practice.reply_days,
     }
 
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
@@ -62,8 +61,5 @@ class ThanksView(TemplateView):
     template_name = "inquiries/thanks.html"
 
     def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "reference": self.request.session.get(SESSION_KEY),
-            "response_days": settings.INQUIRIES_RESPONSE_DAYS,
-        }
+        # The reply promise is the practice's (the "clinic" context: clinic_site.practice).
+        return {**super().get_context_data(**kwargs), "reference": self.request.session.get(SESSION_KEY)}

@@ -7,11 +7,11 @@ All text here is our own. The base set is idempotent (found again by article and
 import random
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from blog.demo import MYOFASCIAL_SLUG
 from blog.models import Article
+from clinic_site.practice import current as current_practice
 
 from . import threads
 from .models import Comment
@@ -93,6 +93,7 @@ def seed_comments(stdout=None, extra=0) -> int:
     target = _target_article()
     made = 0
     now = timezone.now()
+    practice = current_practice()
     # The conversations belong under the model article; the same words under every article would
     # look like what they are, copies.
     for article in [target] if target is not None else []:
@@ -103,8 +104,8 @@ def seed_comments(stdout=None, extra=0) -> int:
             for j, (r_name, r_email, r_body, staff) in enumerate(replies):
                 _reply, created = _ensure(
                     article,
-                    name=r_name or settings.CLINIC_NAME,
-                    email=r_email or settings.CLINIC_EMAIL,
+                    name=r_name or practice.name,
+                    email=r_email or practice.email,
                     body=r_body,
                     parent=comment,
                     staff=staff,

@@ -20,6 +20,7 @@ from post_office import mail
 from blog.models import Article
 from clinic_site import roles
 from clinic_site.models import Clinician, Location
+from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
 
 from . import spam, threads, verification
@@ -44,7 +45,7 @@ def comments_open(article: Article) -> bool:
 def reserved_names() -> list[str]:
     """Names only the clinic speaks under: its own, its locations' and its clinicians'."""
     return [
-        settings.CLINIC_NAME,
+        current_practice().name,
         *Location.objects.values_list("name", flat=True),
         *Clinician.objects.values_list("name", flat=True),
     ]
@@ -54,7 +55,8 @@ def is_reserved_address(email: str) -> bool:
     """The clinic's public addresses and its staff's, with or without a +tag: a reader may not sign
     with them."""
     mailbox = mailbox_of(email)
-    clinic = {settings.CLINIC_EMAIL, settings.DEFAULT_FROM_EMAIL}
+    practice = current_practice()
+    clinic = {practice.email, practice.privacy_email, settings.DEFAULT_FROM_EMAIL}
     if mailbox in {mailbox_of(address) for address in clinic if address}:
         return True
     domain = mailbox.partition("@")[2]
@@ -186,11 +188,12 @@ def delete_comments(comments) -> int:
 def reply_as_clinic(parent: Comment, *, by, body: str) -> Comment:
     """A staff reply, published at once under the clinic's name."""
     now = timezone.now()
+    practice = current_practice()
     reply = Comment.objects.create(
         article=parent.article,
         parent=parent,
-        name=settings.CLINIC_NAME,
-        email=settings.CLINIC_EMAIL,
+        name=practice.name,
+        email=practice.email,
         body=body,
         status=Comment.Status.APPROVED,
         is_staff_reply=True,
@@ -226,7 +229,7 @@ def notify_moderators(comment: Comment) -> int:
     commenter's request. Returns the number of emails queued.
     """
     context = {
-        "clinic_name": settings.CLINIC_NAME,
+        "clinic_name": current_practice().name,
         "pending": Comment.objects.pending().count(),
         "change_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
         "queue_url": absolute_url(reverse("admin:comments_comment_changelist") + "?status__exact=pending"),

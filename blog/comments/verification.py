@@ -19,6 +19,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from post_office import mail
 
 from clinic_site import antispam
+from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
 
 from .models import Comment, VerifiedAddress, normalize_email
@@ -68,7 +69,7 @@ def queue_confirmation(comment: Comment) -> bool:
     ):
         return False
     context = {
-        "clinic_name": settings.CLINIC_NAME,
+        "clinic_name": current_practice().name,
         "article_title": comment.article.title,
         "link": confirmation_link(comment),
         "days": settings.COMMENTS_CONFIRM_LINK_DAYS,

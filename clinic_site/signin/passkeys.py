@@ -19,6 +19,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from ..practice import current as current_practice
 from .models import Passkey
 
 CHALLENGE_SESSION_KEY = "signin_passkey_challenge"
@@ -54,7 +55,7 @@ def _take_challenge(session) -> bytes:
 def registration_options(user, session) -> str:
     options = webauthn.generate_registration_options(
         rp_id=rp_id(),
-        rp_name=settings.CLINIC_NAME,
+        rp_name=current_practice().name,
         user_id=str(user.pk).encode(),
         user_name=user.get_username(),
         exclude_credentials=_descriptors(user),

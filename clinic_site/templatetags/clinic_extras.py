@@ -1,6 +1,8 @@
 import re
+from datetime import datetime
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
 register = template.Library()
@@ -18,3 +20,16 @@ def signature_link(clinician) -> str:
     if clinician.show_on_team_page:
         return format_html('<a href="{}">{}</a>', clinician.get_absolute_url(), clinician.signature)
     return format_html("{}", clinician.signature)
+
+
+@register.filter
+def html_datetime(value) -> str:
+    """A moment for a ``<time datetime>`` attribute: ISO 8601 in the site's time zone, to the second.
+
+    Django's ``date:'c'`` writes microseconds, six digits, and HTML allows at most three.
+    """
+    if not isinstance(value, datetime):
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.isoformat(timespec="seconds")

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from clinic_site.siteurl import absolute_url
-from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory
+from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,8 @@ def test_sitemap_lists_the_team_page_and_only_the_clinicians_shown_on_it(client)
     assert absolute_url(reverse("team")) in urls
     assert absolute_url(shown.get_absolute_url()) in urls
     assert absolute_url(hidden.get_absolute_url()) not in urls
+
+
+def test_sitemap_lists_each_location_page(client):
+    location = LocationFactory(slug="bayside")
+    assert absolute_url(location.get_absolute_url()) in sitemap_urls(client)

@@ -23,6 +23,8 @@ PAGES = {
     "team": 200,
     "clinician": 200,
     "inquiry_new": 200,
+    "locations": 200,
+    "location": 200,
     "not_found": 404,
 }
 
@@ -67,6 +69,8 @@ def url_of(name, site_url, article):
         "team": reverse("team"),
         "clinician": article.author.get_absolute_url(),
         "inquiry_new": reverse("inquiries:new"),
+        "locations": reverse("locations"),
+        "location": reverse("location", args=["harbor"]),
         "not_found": "/no-such-page/",  # typed: no view may answer it
     }[name]
     return site_url + path

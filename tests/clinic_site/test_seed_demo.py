@@ -8,7 +8,7 @@ from PIL import Image
 from blog.demo import MYOFASCIAL_SLUG
 from blog.models import Article, Condition
 from clinic_site import roles
-from clinic_site.models import Clinician, Location
+from clinic_site.models import Clinician, Location, OpeningHours, Practice
 from inquiries.models import RoutingRule
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,37 @@ def test_the_demo_pictures_are_drawn_onto_the_bucket_once(media_bucket):
     seed()
     covers = set(Article.objects.exclude(cover_image="").values_list("cover_image", flat=True))
     photos = set(Clinician.objects.exclude(photo="").values_list("photo", flat=True))
-    assert covers and photos
-    assert media_bucket.keys() == covers | photos
+    clinics = set(Location.objects.exclude(photo="").values_list("photo", flat=True))
+    logo = {Practice.objects.get().logo.name}
+    assert covers and photos and clinics
+    drawn = covers | photos | clinics | logo
+    assert media_bucket.keys() == drawn
     seed()
-    assert media_bucket.keys() == covers | photos
+    assert media_bucket.keys() == drawn
+
+
+def test_seed_gives_the_practice_a_logo_and_the_clinics_photos_coordinates_and_hours():
+    seed()
+    practice = Practice.objects.get()
+    assert practice.logo and practice.logo_width > practice.logo_height
+    assert practice.privacy_contact
+    for location in Location.objects.all():
+        assert location.photo and location.photo_alt
+        assert location.latitude is not None and location.longitude is not None
+        assert location.parking and location.accessibility
+        assert location.opening_hours.count() >= 5
+
+
+def test_seed_keeps_what_the_owner_changed_in_the_practice_record():
+    Practice.objects.filter(pk=1).update(phone="(555) 999-0000")
+    seed()
+    assert Practice.objects.get().phone == "(555) 999-0000"
+
+
+def test_seeding_twice_changes_neither_the_hours_nor_the_photos():
+    seed()
+    hours = sorted(OpeningHours.objects.values_list("pk", flat=True))
+    photos = sorted(Location.objects.values_list("photo", flat=True))
+    seed()
+    assert sorted(OpeningHours.objects.values_list("pk", flat=True)) == hours
+    assert sorted(Location.objects.values_list("photo", flat=True)) == photos

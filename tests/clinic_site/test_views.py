@@ -1,4 +1,6 @@
 import re
+from datetime import time
+from decimal import Decimal
 
 import pytest
 from django.templatetags.static import static
@@ -7,12 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from clinic_site.models import Clinician
+from clinic_site.models import Clinician, OpeningHours, Practice, Weekday
 from clinic_site.siteurl import absolute_url
 from tests import jsonld
 from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, LocationFactory, photo_upload
 
 pytestmark = pytest.mark.django_db
+
+# Between the opening and closing times, and between days: the en dash of typeset ranges.
+EN_DASH = "\u2013"
 
 
 @pytest.fixture(autouse=True)
@@ -37,13 +42,88 @@ def test_home_has_one_h1(client):
 
 
 def test_locations_show_address_phone_hours_and_clinicians(client):
-    location = LocationFactory(phone="(555) 010-2040", hours="Mon to Fri, 8 to 6")
+    location = LocationFactory(phone="(555) 010-2040", hours_note="Closed on public holidays")
+    for day in (Weekday.MONDAY, Weekday.TUESDAY):
+        OpeningHours.objects.create(location=location, weekday=day, opens=time(7), closes=time(19))
     ClinicianFactory(name="Dana Reyes", credentials="PT, DPT").locations.add(location)
     content = client.get(reverse("locations")).content.decode()
     assert location.address in content
     assert 'href="tel:5550102040"' in content
-    assert "Mon to Fri, 8 to 6" in content
+    assert f"Monday {EN_DASH} Tuesday" in content
+    assert f"7:00 a.m. {EN_DASH} 7:00 p.m." in content
+    assert "Closed on public holidays" in content
     assert "Dana Reyes, PT, DPT" in content
+    assert f'href="{location.get_absolute_url()}"' in content
+
+
+def test_a_location_page_shows_its_phone_address_map_link_notes_and_hours(client):
+    location = LocationFactory(
+        slug="harbor",
+        phone="(757) 555-0142",
+        latitude=Decimal("36.846812"),
+        longitude=Decimal("-76.291536"),
+        parking="Validated parking in the garage across the road.",
+        accessibility="Step-free entrance and a lift.",
+    )
+    OpeningHours.objects.create(location=location, weekday=Weekday.FRIDAY, opens=time(7), closes=time(15))
+    response = client.get(reverse("location", args=["harbor"]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="tel:7575550142"' in content
+    assert location.street in content
+    assert (
+        'href="https://www.openstreetmap.org/?mlat=36.846812&amp;mlon=-76.291536#map=17/36.846812/-76.291536"'
+        in content
+    )
+    assert "Validated parking in the garage across the road." in content
+    assert "Step-free entrance and a lift." in content
+    assert f"7:00 a.m. {EN_DASH} 3:00 p.m." in content
+    assert re.search(r"<dt>Sunday</dt>\s*<dd>\s*Closed", content)
+
+
+def test_a_location_page_embeds_no_map_and_loads_nothing_from_elsewhere(client):
+    location = LocationFactory(latitude=Decimal("36.9"), longitude=Decimal("-76.1"))
+    content = client.get(location.get_absolute_url()).content.decode()
+    assert "<iframe" not in content
+    # The one openstreetmap.org URL is a link's target, never an image, a script or a frame.
+    assert re.findall(r'(?:src|srcset|action)="https?://', content) == []
+    assert content.count("openstreetmap.org") == 2  # the link, and hasMap in the structured data
+
+
+def test_an_unknown_location_is_a_404(client):
+    assert client.get(reverse("location", args=["nowhere"])).status_code == 404
+
+
+def test_every_page_shows_the_practice_phone_as_a_tel_link_in_the_header(client):
+    Practice.objects.filter(pk=1).update(phone="(757) 555-0100")
+    for url in (reverse("home"), reverse("blog:article_list"), reverse("privacy"), reverse("inquiries:new")):
+        content = client.get(url).content.decode()
+        header = content.split("</header>")[0]
+        assert 'href="tel:7575550100"' in header, url
+
+
+def test_the_home_page_says_what_the_practice_record_says(client):
+    Practice.objects.filter(pk=1).update(
+        name="Riverbend Physio", introduction="Hands-on care by the river since 1998.", phone="(555) 123-4567"
+    )
+    content = client.get(reverse("home")).content.decode()
+    assert '<h1 id="home-title">Riverbend Physio</h1>' in content
+    assert "Hands-on care by the river since 1998." in content
+    assert "Tidewater" not in content
+
+
+def test_the_privacy_notice_names_the_privacy_contact(client):
+    Practice.objects.filter(pk=1).update(
+        privacy_contact="Dana Reyes, owner", privacy_email="privacy@pt.example"
+    )
+    content = client.get(reverse("privacy")).content.decode()
+    assert "Your request goes to Dana Reyes, owner." in content
+    assert 'href="mailto:privacy@pt.example"' in content
+
+
+def test_the_inquiry_form_names_the_practice_emergency_number(client):
+    Practice.objects.filter(pk=1).update(emergency_number="112")
+    assert "In an emergency, call 112" in client.get(reverse("inquiries:new")).content.decode()
 
 
 def test_locations_leave_out_the_front_desk(client):

@@ -10,7 +10,8 @@ from inquiries import demo as inquiries_demo
 
 class Command(BaseCommand):
     help = (
-        "Fill the database with demo content (locations, clinicians, conditions, articles). "
+        "Fill the database with demo content (the practice's logo, locations with photos and hours, "
+        "clinicians, conditions, articles). "
         "Idempotent: running it again changes nothing. With --staff-password, also creates one "
         "demo staff account per role."
     )
@@ -33,6 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, staff_password=None, comments=0, **options):
         if comments < 0:
             raise CommandError("--comments takes a number of comments, 0 or more.")
+        clinic_demo.seed_practice()
         locations = clinic_demo.seed_locations()
         clinicians = clinic_demo.seed_clinicians(locations)
         conditions = blog_demo.seed_conditions()
