@@ -8,6 +8,8 @@ steps (tests/clinic_site/test_signin.py), or use ``password_only_login`` for a s
 the password and nothing more.
 """
 
+import socket
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -56,3 +58,22 @@ def _force_login_with_second_factor(self, user, backend=None):
 @pytest.fixture(autouse=True)
 def _staff_logins_have_a_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (taken from the system, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The shared cache is Redis, and Redis does not answer (nothing listens on its port)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic_site.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    yield
