@@ -147,12 +147,21 @@ PROD_ENV = DJANGO_DEBUG=false DJANGO_LOCAL_PREVIEW="$${DJANGO_LOCAL_PREVIEW:-tru
 	DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-true}" \
 	INQUIRIES_FALLBACK_USERNAME="$${INQUIRIES_FALLBACK_USERNAME:-owner}"
 WEB_CONCURRENCY ?= 2
+WEB_THREADS ?= 4
 
+# Several workers share the machine's file cache (CACHE_URL unset) or Redis; a local-memory cache
+# (CACHE_URL=locmemcache://...) is one per process, so then one worker serves, with threads.
+# gunicorn.conf.py runs the system checks and prints which cache the workers share.
 serve: $(VENV)/.runtime var/secret_key
 	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(PROD_ENV) $(BIN)/gunicorn clinic_site.wsgi:application \
-		--bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
+	@case "$${CACHE_URL:-}" in \
+		locmemcache:*) workers="--workers 1 --threads $(WEB_THREADS)"; \
+			echo "CACHE_URL is a local-memory cache: one worker with $(WEB_THREADS) threads serves.";; \
+		*) workers="--workers $(WEB_CONCURRENCY)";; \
+	esac; \
+	$(PROD_ENV) exec $(BIN)/gunicorn clinic_site.wsgi:application \
+		--bind 127.0.0.1:$(PORT) $$workers \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 check-deploy: $(VENV)/.runtime var/secret_key

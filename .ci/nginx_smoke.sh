@@ -101,7 +101,7 @@ changes = [  # (as written in the file, what it becomes here, how many times it 
     ("/etc/letsencrypt/live/pt.example/fullchain.pem", f"{env['TMP']}/cert.pem", 1),
     ("/etc/letsencrypt/live/pt.example/privkey.pem", f"{env['TMP']}/key.pem", 1),
     ("/var/log/nginx/", f"{env['TMP']}/", 2),
-    ("proxy_pass http://127.0.0.1:8000;", f"proxy_pass http://127.0.0.1:{env['APP_PORT']};", 1),
+    ("proxy_pass http://127.0.0.1:8000;", f"proxy_pass http://127.0.0.1:{env['APP_PORT']};", 3),
 ]
 for old, new, count in changes:
     if text.count(old) != count:
@@ -160,6 +160,11 @@ curl_() { curl -sS --max-time 20 --cacert "$tmp/cert.pem" --http2 -b "$tmp/jar" 
 # 5. Plain HTTP is sent to HTTPS.
 location=$(curl -sS -o /dev/null -w '%{redirect_url}' "http://$HOST:$HTTP_PORT/inquiries/new/")
 [ "$location" = "$SITE/inquiries/new/" ] || fail "http:// answered a redirect to '$location'"
+# ... but for the load balancer's probe, which answers over both, by the address alone.
+for url in "http://$HOST:$HTTP_PORT/healthz" "$SITE/healthz"; do
+    probe=$(curl -sS --max-time 10 --cacert "$tmp/cert.pem" -w ' %{http_code}' "$url" | tr '\n' ' ')
+    [ "$probe" = "database: ok cache: ok  200" ] || fail "$url answered '$probe'"
+done
 
 # 6. The form, over HTTP/2. The query string is a marker that no access log may contain.
 marker="smoke-query-$$"
@@ -230,6 +235,9 @@ if grep -q "$marker" "$tmp/clinic.access.log" "$tmp/serve.log"; then
 fi
 grep -q '"GET /inquiries/new/ HTTP/2.0" 200' "$tmp/clinic.access.log" ||
     fail "nginx's access log has no line for the form"
+if grep -q "/healthz" "$tmp/clinic.access.log" "$tmp/serve.log"; then
+    fail "the health probe reached an access log"
+fi
 
 say "ok: GET the form 200 over HTTP/2, POST 303 to /inquiries/thanks/, reference $reference, no query string in the logs"
 

@@ -4,14 +4,23 @@ View counts are first-party and cheap. A page view stores nothing about the read
 nothing that identifies them) and does not touch the article's row: it increments a counter in the
 cache, and the pending count reaches the database in one ``F()`` UPDATE every
 ``BLOG_VIEW_FLUSH_EVERY`` views, or when ``manage.py flush_view_counts`` runs. A cache restart can
-lose at most the pending views, which is an acceptable price for a visitor counter.
+lose at most the pending views, which is an acceptable price for a visitor counter. While the cache
+cannot be reached, each view goes straight to the database instead. A flush that fails (the database
+is down) leaves the views it was moving in the cache, for the next flush.
 """
+
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.db.models import F
 
+from clinic_site.cache import CacheUnavailable
+
 from .models import Article
+
+logger = logging.getLogger(__name__)
 
 # Words that mark the usual crawlers, link unfurlers and scripted clients. "headless" is left out on
 # purpose: our own browser tests run headless Chromium and must behave like a reader.
@@ -85,12 +94,21 @@ def record_cached_view(article_pk: int, request) -> bool:
 def _count_view(article: Article) -> None:
     key = _pending_key(article.pk)
     try:
-        pending = cache.incr(key)  # one cache round trip for nearly every view
-    except ValueError:  # the first pending view (or the counter was evicted)
-        pending = 1 if cache.add(key, 1, timeout=None) else cache.incr(key)
+        try:
+            pending = cache.incr(key)  # one cache round trip for nearly every view
+        except ValueError:  # the first pending view (or the counter was evicted)
+            pending = 1 if cache.add(key, 1, timeout=None) else cache.incr(key)
+    except CacheUnavailable:
+        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+        return
     # Each incr() returns a distinct value, so exactly one request sees the threshold and flushes.
     if pending == settings.BLOG_VIEW_FLUSH_EVERY:
-        _flush(article, pending)
+        try:
+            _flush(article, pending)
+        except DatabaseError:
+            # The views stay pending for the next flush; the page (maybe from the page cache) is
+            # served all the same.
+            logger.warning("View counts of article %s not flushed: the database did not answer.", article.pk)
 
 
 def pending_views(article: Article) -> int:
@@ -105,23 +123,35 @@ def displayed_view_count(article: Article) -> int:
 def _flush(article: Article, count: int) -> int:
     """Move up to ``count`` pending views into the database; returns how many moved.
 
-    ``decr`` is relative, so views counted meanwhile stay pending. If another flush took some of
-    the same views first, the counter goes below zero: give that part back and move only the rest.
+    The views leave the cache only with the database's commit: ``decr`` runs inside the transaction
+    that adds them to the article, and if the update or the commit fails they are given back (a
+    cache that cannot be reached rolls the update back instead). ``decr`` is relative, so views
+    counted meanwhile stay pending; if another flush took some of the same views first, the counter
+    goes below zero, and that part is given back and not moved.
     """
     if count <= 0:
         return 0
     key = _pending_key(article.pk)
+    taken = 0
     try:
-        left = cache.decr(key, count)
-    except ValueError:  # the counter is gone: nothing to move
-        return 0
-    if left < 0:
-        cache.incr(key, -left)
-        count += left
-    if count > 0:
-        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + count)
-        article.view_count += count
-    return max(count, 0)
+        with transaction.atomic():
+            try:
+                left = cache.decr(key, count)
+            except (ValueError, CacheUnavailable):  # the counter is gone, or the cache: nothing moves
+                return 0
+            taken = count
+            if left < 0:
+                cache.incr(key, -left)
+                taken += left
+            if taken > 0:
+                Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + taken)
+    except DatabaseError:
+        if taken > 0:
+            cache.incr(key, taken)
+        raise
+    if taken > 0:
+        article.view_count += taken
+    return max(taken, 0)
 
 
 def flush_view_counts() -> int:

@@ -8,6 +8,12 @@
 
 Each form declares one ``FormGuard`` with its own salt, rate-limit group and settings prefix, and
 keeps its own wording; the mechanisms live only here.
+
+With the shared cache unreachable (clinic_site.cache.CacheUnavailable), each mechanism has one rule,
+kept here: a rate limit lets the request through (it protects a convenience, and a patient must reach
+the clinic); a one-time token cannot be used up, which ``check_time_token`` says by returning False
+(the caller holds what it lets in); a per-address email allowance refuses (no one can be mailed
+over and over while nothing counts). README, Production, "When the cache is down".
 """
 
 import re
@@ -23,6 +29,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
+from .cache import CacheUnavailable
 from .security import client_ip
 
 HONEYPOT_FIELD = "website"
@@ -62,11 +69,12 @@ def make_time_token(*, salt: str, at: float | None = None) -> str:
 
 def check_time_token(
     token: str, *, salt: str, min_seconds: float, max_age: float, once: bool = False
-) -> None:
+) -> bool:
     """Raise TimeTrapError unless the form was shown between ``min_seconds`` and ``max_age`` ago.
 
     With ``once``, a token that passes is used up: the same token again is REPLAYED. What is used
-    up is kept in the shared cache until the token would have expired anyway.
+    up is kept in the shared cache until the token would have expired anyway. Returns False when
+    that could not be checked (the cache is down): the token passed everything else.
     """
     try:
         value = signing.loads(token or "", salt=salt)
@@ -83,8 +91,13 @@ def check_time_token(
     if once:
         if nonce is None:
             raise TimeTrapError(TimeTrapError.INVALID)
-        if not cache.add(f"antispam:used:{salt}:{nonce}", 1, int(max_age - age) + 60):
+        try:
+            fresh = cache.add(f"antispam:used:{salt}:{nonce}", 1, int(max_age - age) + 60)
+        except CacheUnavailable:
+            return False
+        if not fresh:
             raise TimeTrapError(TimeTrapError.REPLAYED)
+    return True
 
 
 def client_key(group, request) -> str:
@@ -93,8 +106,14 @@ def client_key(group, request) -> str:
 
 
 def rate_limited(request, *, group: str, rate: str) -> bool:
-    """Count this attempt and say whether the client has gone over ``rate`` (like ``"5/10m"``)."""
-    usage = get_usage(request, group=group, key=client_key, rate=rate, increment=True)
+    """Count this attempt and say whether the client has gone over ``rate`` (like ``"5/10m"``).
+
+    Without the cache nothing can be counted, and the attempt is let through.
+    """
+    try:
+        usage = get_usage(request, group=group, key=client_key, rate=rate, increment=True)
+    except CacheUnavailable:
+        return False
     return bool(usage and usage["should_limit"])
 
 
@@ -108,21 +127,28 @@ def address_allowance_left(*, group: str, address: str, per_day: int) -> bool:
     """Count one email to ``address`` under ``group``; False once it has had ``per_day`` today.
 
     Counted in the shared cache by a keyed hash of the address, so no address is stored there.
+    Without the cache nothing can be counted, and the answer is False.
     """
     digest = salted_hmac("clinic_site.antispam.address", _mailbox(address)).hexdigest()
     key = f"antispam:address:{group}:{digest}"
-    cache.add(key, 0, 60 * 60 * 24)
     try:
-        sent_today = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this one as the first
-        cache.set(key, 1, 60 * 60 * 24)
-        sent_today = 1
+        cache.add(key, 0, 60 * 60 * 24)
+        try:
+            sent_today = cache.incr(key)
+        except ValueError:  # evicted between add and incr: count this one as the first
+            cache.set(key, 1, 60 * 60 * 24)
+            sent_today = 1
+    except CacheUnavailable:
+        return False
     return sent_today <= per_day
 
 
 def at_rate_limit(request, *, group: str, rate: str) -> bool:
     """Whether the client has used up ``rate`` already, without counting this request."""
-    usage = get_usage(request, group=group, key=client_key, rate=rate, increment=False)
+    try:
+        usage = get_usage(request, group=group, key=client_key, rate=rate, increment=False)
+    except CacheUnavailable:  # nothing counted: not at the limit
+        return False
     return bool(usage and usage["count"] >= usage["limit"])
 
 
@@ -166,10 +192,10 @@ class FormGuard:
         """The signed time the form is shown (now, or ``at``), for its hidden field or a cookie."""
         return make_time_token(salt=self.salt, at=at)
 
-    def check_token(self, token: str, *, once: bool = False) -> None:
+    def check_token(self, token: str, *, once: bool = False) -> bool:
         """Raise TimeTrapError unless the form was shown between the two limits ago (and, with
-        ``once``, was not sent with this token before)."""
-        check_time_token(
+        ``once``, was not sent with this token before; False: that could not be checked)."""
+        return check_time_token(
             token, salt=self.salt, min_seconds=self.min_seconds, max_age=self.max_form_age, once=once
         )
 

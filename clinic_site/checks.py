@@ -32,3 +32,52 @@ def check_no_trusted_proxy_count(app_configs=None, **kwargs):
             id="clinic_site.E001",
         )
     ]
+
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@checks.register(checks.Tags.caches)
+def check_one_cache_for_all_workers(app_configs=None, **kwargs):
+    """Several gunicorn workers with a cache each would keep several truths: rate limits multiplied,
+    a moderated comment still served by another worker, view counts lost. Refused without DEBUG.
+
+    The worker count is ``WEB_WORKERS``: gunicorn.conf.py sets it from gunicorn's own ``--workers``
+    when gunicorn starts (and runs these checks then); ``manage.py check`` reads WEB_CONCURRENCY.
+    """
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or settings.WEB_WORKERS <= 1 or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        checks.Error(
+            f"The cache is kept in each process ({backend.rsplit('.', 1)[-1]}), but {settings.WEB_WORKERS} "
+            "gunicorn workers would serve the site.",
+            hint="Leave CACHE_URL unset for the machine's file cache (var/cache, shared by every process "
+            "on this machine), set CACHE_URL=redis://... (shared by several machines), or run one "
+            "worker with threads (--workers 1 --threads 4). See README.md, Production.",
+            id="clinic_site.E004",
+        )
+    ]
+
+
+def describe_cache(*, workers: int, threads: int) -> str:
+    """One line for the server's start: which cache the workers share, and what that allows."""
+    cache = settings.CACHES["default"]
+    backend = cache["BACKEND"]
+    if backend in PER_PROCESS_CACHES:
+        return (
+            f"Cache: local memory in the one worker process ({threads} threads); nothing is shared with "
+            "another process. Leave CACHE_URL unset for the machine's file cache, or set "
+            "CACHE_URL=redis://... for several workers."
+        )
+    served_by = f"{workers} worker{'s' if workers != 1 else ''}"
+    if backend == "diskcache.DjangoCache":
+        return (
+            f"Cache: the machine's file cache in {cache['LOCATION']}, shared by the {served_by} on this "
+            "machine; set CACHE_URL=redis://... for several machines."
+        )
+    name = backend.rsplit(".", 1)[-1]
+    return f"Cache: {name} (CACHE_URL), shared by the {served_by} and by any other machine using it."

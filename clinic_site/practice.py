@@ -1,12 +1,12 @@
 """The practice's record as every page, email and structured-data block reads it: ``current()``.
 
-One row (``Practice``, django-solo), made by migration 0004 from the CLINIC_* environment variables.
+One row (``Practice``, django-solo), made by migration 0005 from the CLINIC_* environment variables.
 Should it be missing (a flushed test database), ``current()`` answers with those defaults unsaved:
 reading never writes, so no GET changes the database. With
-a shared cache (Redis) it is read from the cache, one round trip, and dropped from it whenever the
-row is saved, so a change in the admin shows at once in every process. With the per-process
-local-memory cache it is read from the database (one primary-key query): another worker's copy
-could not be dropped. A cache that does not answer costs the database read, never the page.
+a shared cache (the machine's file cache, or Redis) it is read from the cache, one round trip, and
+dropped from it whenever the row is saved, so a change in the admin shows at once in every process.
+With a per-process local-memory cache it is read from the database (one primary-key query): another
+worker's copy could not be dropped. A cache that does not answer costs the database read, never the page.
 """
 
 import logging

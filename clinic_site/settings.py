@@ -1,7 +1,7 @@
 """Settings for the clinic site.
 
 This is the one place that reads the environment. Every variable has an embedded default that is
-safe for a first run on a laptop (SQLite and media under ``var/``, local-memory cache, console email); with
+safe for a first run on a laptop (SQLite, media and a file cache under ``var/``, console email); with
 ``DJANGO_DEBUG`` off the site refuses to start without a secret key and allowed hosts, and with
 anything a server must not run with (console or file mail, an ``http://`` SITE_URL, ``*`` in the
 allowed hosts) unless ``DJANGO_LOCAL_PREVIEW`` says this is a preview on this machine.
@@ -94,6 +94,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outside everything, WhiteNoise's static files and the cached article page included.
     "clinic_site.middleware.SiteHeadersMiddleware",
+    # /healthz, answered before the host check, the HTTPS redirect and sessions (clinic_site/health.py).
+    "clinic_site.health.HealthCheckMiddleware",
+    # A view that meets a database that is down or hung: the 503 page, which needs no database.
+    "clinic_site.health.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed on the way out (Django masks CSRF tokens per response, its BREACH defence).
@@ -149,9 +153,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down, or accepts connections and never answers, fails a request within a
+    # few seconds (the site's own error page) instead of holding a worker: connect_timeout bounds
+    # connecting, statement_timeout every query (migrations included: DATABASE_STATEMENT_TIMEOUT_SECONDS=0
+    # lifts it for a long one).
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=3))
+    _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=4) * 1000
+    _db_options["options"] = f"{_db_options.get('options', '')} -c statement_timeout={_statement_ms}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://clinic")}
+# One cache for every process that serves the site (rate limits, view counts, cached pages, session
+# reads). The default is the machine's own: diskcache's SQLite files under DJANGO_CACHE_DIR, shared by
+# every process on this machine, with an atomic increment. Several machines share Redis (CACHE_URL=
+# redis://...), through clinic_site.cache.RedisCache, which degrades instead of failing when Redis is
+# down. CACHE_URL=locmemcache://... keeps a cache per process: clinic_site.E004 refuses it, with DEBUG
+# off, when gunicorn runs more than one worker.
+CACHE_DIR = env.path("DJANGO_CACHE_DIR", default=VAR_DIR / "cache")
+if "CACHE_URL" in env:
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+    if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+        CACHES["default"]["BACKEND"] = "clinic_site.cache.RedisCache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(CACHE_DIR),
+            "SHARDS": 4,
+            # A read that cannot get its shard within this long is a miss; writes wait their turn.
+            "DATABASE_TIMEOUT": 0.1,
+            "OPTIONS": {"size_limit": env.int("DJANGO_CACHE_MAX_BYTES", default=512 * 1024 * 1024)},
+        }
+    }
+# The processes serving the site: gunicorn's worker count as gunicorn.conf.py sees it (it sets this
+# variable before the settings load), else WEB_CONCURRENCY as gunicorn would read it.
+WEB_WORKERS = env.int("WEB_CONCURRENCY", default=1)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -422,10 +459,10 @@ STORAGES = {
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG or MEDIA_ON_BUCKET)
 
 # Sessions: only staff log in, so every session is a staff session. It ends after 30 idle
-# minutes: the expiry is pushed forward on each request. With a shared cache (Redis via
-# CACHE_URL) reads come from the cache and writes go through to the database; with the
-# per-process local-memory default they stay in the database, so that a logout in one gunicorn
-# worker is not undone by another worker's stale cache.
+# minutes: the expiry is pushed forward on each request. With a shared cache (the machine's file
+# cache, or Redis) reads come from the cache and writes go through to the database; with a
+# per-process local-memory cache they stay in the database, so that a logout in one process is not
+# undone by another's stale copy.
 _SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 # The practice's record is cached only in a shared cache, where saving it drops the one copy; a
 # per-process cache could not be told (clinic_site.practice).

@@ -8,6 +8,7 @@ steps (tests/clinic_site/test_signin.py), or use ``password_only_login`` for a s
 the password and nothing more.
 """
 
+import socket
 import uuid
 
 import pytest
@@ -82,3 +83,22 @@ def media_bucket(settings, s3_endpoint):
     settings.SERVE_MEDIA = True
     yield bucket
     bucket.remove()
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (taken from the system, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The shared cache is Redis, and Redis does not answer (nothing listens on its port)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic_site.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    yield

@@ -45,6 +45,7 @@ class CommentForm(forms.Form):
         self.fresh_token = self.guard.make_token() if with_time_token else ""
         self.initial["started"] = self.fresh_token
         self.parent_comment = None
+        self.replay_unchecked = False
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -74,9 +75,11 @@ class CommentForm(forms.Form):
             )
         try:
             if self.cleaned_data.get("started") or self.request is None:
-                self.guard.check_token(self.cleaned_data.get("started", ""), once=True)
+                used_up = self.guard.check_token(self.cleaned_data.get("started", ""), once=True)
             else:
-                spam.check_page_shown(self.request)
+                used_up = spam.check_page_shown(self.request)
+            # The cache is down, so the form might be a copy sent again: a moderator decides.
+            self.replay_unchecked = not used_up
         except antispam.TimeTrapError as error:
             raise forms.ValidationError(FORM_TOKEN_MESSAGES[error.code], code=error.code) from error
         return cleaned

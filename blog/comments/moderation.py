@@ -19,6 +19,7 @@ from post_office import mail
 
 from blog.models import Article
 from clinic_site import roles
+from clinic_site.cache import CacheUnavailable
 from clinic_site.models import Clinician, Location
 from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
@@ -103,6 +104,7 @@ def submit_comment(
     body: str,
     parent: Comment | None = None,
     verified_browser: bool = False,
+    replay_unchecked: bool = False,
 ) -> Comment:
     """Save a reader's comment, pending or approved at once, and tell whoever needs to know.
 
@@ -110,6 +112,8 @@ def submit_comment(
     comments.verification) and nothing calls for a hold; otherwise it waits, the moderators are told,
     and a browser that has not confirmed the address gets a confirmation email sent to it. Raises
     CommentRejected for what is never accepted (links to blocked domains, closed comments).
+    ``replay_unchecked`` (the cache was down, so the form's one-time token could not be used up)
+    holds the comment for a moderator, whoever sent it.
     """
     if not comments_open(article):
         raise CommentRejected(_("Comments on this article are closed."))
@@ -124,6 +128,8 @@ def submit_comment(
 
     reserved_address = is_reserved_address(email)
     reasons = hold_reasons(name=name, email=email, body=body, reserved_address=reserved_address)
+    if replay_unchecked:
+        reasons.append(_("sent while the cache was down (a copy of an earlier form is possible)"))
     approved = not reasons and settings.COMMENTS_AUTO_APPROVE_VERIFIED and verified_browser
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -133,7 +139,7 @@ def submit_comment(
             email=email,
             body=body,
             status=Comment.Status.APPROVED if approved else Comment.Status.PENDING,
-            held_reason="; ".join(reasons),
+            held_reason="; ".join(reasons)[: Comment._meta.get_field("held_reason").max_length],
         )
         # The emails are rows of the mail queue, stored with the comment or not at all.
         if not approved:
@@ -240,7 +246,13 @@ def notify_moderators(comment: Comment) -> int:
     queued = 0
     for email in moderator_emails():
         # cache.add is atomic: only the first comment in a quiet period notifies this moderator.
-        if cache.add(_throttle_key(email), 1, settings.COMMENTS_NOTIFY_EVERY_MINUTES * 60):
+        # Without the cache the quiet period cannot be known: no email (the admin home shows the
+        # pending count, and the first comment after the outage notifies as usual).
+        try:
+            first_in_period = cache.add(_throttle_key(email), 1, settings.COMMENTS_NOTIFY_EVERY_MINUTES * 60)
+        except CacheUnavailable:
+            first_in_period = False
+        if first_in_period:
             mail.send(
                 [email], settings.DEFAULT_FROM_EMAIL, subject=subject, message=message, priority="medium"
             )

@@ -64,6 +64,7 @@ class CommentCreateView(FormView):
                 body=form.cleaned_data["body"],
                 parent=form.cleaned_data["parent"],
                 verified_browser=verification.browser_is_verified(self.request, email),
+                replay_unchecked=form.replay_unchecked,
             )
         except moderation.CommentRejected as rejection:
             form.add_error(None, rejection.message)

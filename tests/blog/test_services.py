@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import OperationalError, connection
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -160,3 +161,38 @@ def test_two_flushes_of_the_same_views_move_them_once():
     assert services._flush(Article.objects.get(pk=article.pk), 5) == 0
     assert stored_views(article) == 5
     assert services.pending_views(article) == 0
+
+
+def _fail_updates(execute, sql, params, many, context):
+    if sql.lstrip().upper().startswith("UPDATE"):
+        raise OperationalError("the database went away mid-flush (test)")
+    return execute(sql, params, many, context)
+
+
+def test_a_flush_the_database_refuses_keeps_the_views_in_the_cache_for_the_next():
+    article = ArticleFactory()
+    for _ in range(4):
+        services.record_view(article, reader_request())
+    with connection.execute_wrapper(_fail_updates), pytest.raises(OperationalError):
+        services.flush_view_counts()
+    assert (stored_views(article), services.pending_views(article)) == (0, 4)
+    assert services.flush_view_counts() == 4
+    assert (stored_views(article), services.pending_views(article)) == (4, 0)
+
+
+def test_a_threshold_flush_the_database_refuses_still_counts_the_view(settings):
+    settings.BLOG_VIEW_FLUSH_EVERY = 3
+    article = ArticleFactory()
+    services.record_view(article, reader_request())
+    services.record_view(article, reader_request())
+    with connection.execute_wrapper(_fail_updates):
+        assert services.record_view(article, reader_request()) is True
+    assert (stored_views(article), services.pending_views(article)) == (0, 3)
+
+
+@pytest.mark.usefixtures("cache_down")
+def test_with_the_cache_down_a_flush_moves_nothing_and_loses_nothing():
+    article = ArticleFactory()
+    services.record_view(article, reader_request())  # straight to the database
+    assert services.flush_view_counts() == 0
+    assert stored_views(article) == 1

@@ -60,13 +60,46 @@ def setting_in_fresh_process(name: str, **env_overrides: str) -> str:
     return in_fresh_process(f"from django.conf import settings; print(settings.{name})", **env_overrides)
 
 
-def test_sessions_stay_in_the_database_with_the_per_process_cache():
-    assert setting_in_fresh_process("SESSION_ENGINE") == "django.contrib.sessions.backends.db"
+def test_the_default_cache_is_the_machines_file_cache_under_var(tmp_path):
+    assert setting_in_fresh_process('CACHES["default"]["BACKEND"]') == "diskcache.DjangoCache"
+    location = setting_in_fresh_process('CACHES["default"]["LOCATION"]', DJANGO_CACHE_DIR=str(tmp_path))
+    assert location == str(tmp_path)
+
+
+def test_sessions_are_read_from_the_default_file_cache():
+    assert setting_in_fresh_process("SESSION_ENGINE") == "django.contrib.sessions.backends.cached_db"
+
+
+def test_sessions_stay_in_the_database_with_a_per_process_cache():
+    engine = setting_in_fresh_process("SESSION_ENGINE", CACHE_URL="locmemcache://one")
+    assert engine == "django.contrib.sessions.backends.db"
 
 
 def test_sessions_are_read_from_a_shared_redis_cache():
     engine = setting_in_fresh_process("SESSION_ENGINE", CACHE_URL="redis://127.0.0.1:6379/1")
     assert engine == "django.contrib.sessions.backends.cached_db"
+
+
+def test_redis_goes_through_the_backend_that_degrades_when_it_is_down():
+    backend = setting_in_fresh_process('CACHES["default"]["BACKEND"]', CACHE_URL="redis://127.0.0.1:6379/1")
+    assert backend == "clinic_site.cache.RedisCache"
+
+
+def test_postgresql_connections_and_statements_have_time_limits():
+    url = {"DATABASE_URL": "postgres://clinic@127.0.0.1:5432/clinic"}
+    options = setting_in_fresh_process('DATABASES["default"]["OPTIONS"]', **url)
+    assert options == "{'connect_timeout': 3, 'options': '-c statement_timeout=4000'}"
+    options = setting_in_fresh_process(
+        'DATABASES["default"]["OPTIONS"]',
+        DATABASE_CONNECT_TIMEOUT_SECONDS="2",
+        DATABASE_STATEMENT_TIMEOUT_SECONDS="0",
+        **url,
+    )
+    assert options == "{'connect_timeout': 2, 'options': '-c statement_timeout=0'}"
+
+
+def test_sqlite_keeps_its_lock_wait_and_no_postgresql_options():
+    assert setting_in_fresh_process('DATABASES["default"]["OPTIONS"]["timeout"]') == "20"
 
 
 def test_https_redirect_is_on_by_default_without_debug():

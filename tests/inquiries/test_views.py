@@ -251,3 +251,25 @@ def test_an_inquiry_whose_acknowledgement_is_withheld_is_still_stored_and_thanke
     assert Inquiry.objects.count() == 2
     assert Inquiry.objects.get(submission_token="b").reference in client.get(THANKS).content.decode()
     assert Email.objects.filter(to=["pat@example.com"]).count() == 1
+
+
+@pytest.mark.usefixtures("cache_down")
+def test_with_the_cache_down_every_inquiry_is_stored_and_thanked_but_no_acknowledgement_is_mailed(
+    client, form_data, settings
+):
+    """The rate limit cannot count (a patient must still reach the clinic), and the per-address
+    allowance cannot either, so no patient address is mailed while nothing counts."""
+    from post_office.models import Email
+
+    settings.INQUIRIES_RATE_LIMIT = "2/h"
+    references = []
+    for i in range(4):
+        response = client.post(NEW, form_data(submission_token=f"down{i}"))
+        assert response.status_code == 303
+        references.append(client.get(THANKS).content.decode())
+    assert Inquiry.objects.count() == 4
+    assert all(
+        inquiry.reference in page
+        for inquiry, page in zip(Inquiry.objects.order_by("pk"), references, strict=True)
+    )
+    assert not Email.objects.filter(to=["pat@example.com"]).exists()

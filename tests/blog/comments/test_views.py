@@ -349,10 +349,10 @@ def test_a_comment_sent_a_while_after_the_page_was_shown_is_accepted(client):
     assert Comment.objects.filter(article=article).exists()
 
 
-def _count_queries(client, url):
+def _count_queries(client, url, *, table=None):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return len(queries)
+    return len([q for q in queries if table is None or table in q["sql"]])
 
 
 def _thread(article, count):
@@ -377,9 +377,9 @@ def test_a_cached_thread_needs_no_comment_query(client):
     _thread(article, 20)
     # A query string makes the page render for this reader (no whole-page cache), thread included.
     url = article.get_absolute_url() + "?comment=pending"
-    cold = _count_queries(client, url)
-    warm = _count_queries(client, url)
-    assert warm == cold - 1
+    cold = _count_queries(client, url, table=Comment._meta.db_table)
+    warm = _count_queries(client, url, table=Comment._meta.db_table)
+    assert (cold, warm) == (1, 0)
 
 
 def test_the_comment_count_tag_counts_approved_comments_only():
