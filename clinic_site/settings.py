@@ -344,6 +344,11 @@ COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
 COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=15)
 # How long a rendered comment thread stays in the cache (it is also dropped on every change).
 COMMENTS_THREAD_CACHE_SECONDS = env.int("COMMENTS_THREAD_CACHE_SECONDS", default=60 * 60)
+# Top-level threads on one page of comments (a thread's replies stay on its page).
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=30)
+# A commenter may change or delete a comment from the browser that sent it for this long (the link in
+# the confirmation email works at any time).
+COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=15)
 
 # Inquiries (issue 4). Mail goes through django-post-office's database queue: the inquiry and its
 # emails commit in one transaction and `make worker` delivers them with the real backend above.
