@@ -92,11 +92,13 @@ lock-check: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
 
-# Delivers the mail queue (django-post-office) in a loop; failed sends are retried with backoff.
-# In production run it as a service with the same environment as the web process.
+# Background work: the task engine's worker (django-tasks-db, run by outbox's task_worker), which
+# delivers the mail queue one email per task, retries with backoff, takes back what dead workers held
+# and waits out database outages. It needs only the database; any number may run, on any machine. In
+# production run it as a service with the same environment as the web process (README, Mail queue).
 .PHONY: worker
 worker: $(VENV)/.runtime
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py mail_worker --sleep $${MAIL_WORKER_SLEEP:-15}
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py task_worker
 
 # --- Production (README.md, Production) ------------------------------------------------------
 # PostgreSQL for the second pass of the suite; pytest-django creates and drops test_clinic.

@@ -56,3 +56,43 @@ def _force_login_with_second_factor(self, user, backend=None):
 @pytest.fixture(autouse=True)
 def _staff_logins_have_a_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
+
+
+class MailWorker:
+    """The task worker (``manage.py task_worker``) run in the test's own process and database."""
+
+    def __init__(self, worker_id: str = "test-worker"):
+        from outbox.worker import Worker
+
+        self.worker = Worker(
+            queue_names=["default"],
+            excluded_queue_names=[],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+        )
+
+    def run(self) -> int:
+        """Run every task that is due, then return how many ran."""
+        before = self.worker._run_tasks
+        self.worker.next_recovery = 0.0  # recover first, as a worker does when it starts
+        self.worker.run()
+        return self.worker._run_tasks - before
+
+    @staticmethod
+    def make_due() -> None:
+        """The time of every waiting retry has come."""
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult
+        from post_office.models import Email
+
+        Email.objects.update(scheduled_time=None)
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+
+
+@pytest.fixture
+def mail_worker(db):
+    return MailWorker()
