@@ -45,11 +45,16 @@ class DatabaseWait:
         elif now - self.reported >= self.report_every:
             self.reported = now
             logger.warning("Database still unreachable after %d s (%s).", now - self.since, _first_line(exc))
+        self.drop_connections()
+        time.sleep(self.delay)
+        self.delay = min(self.delay * 2, self.longest_pause)
+
+    @staticmethod
+    def drop_connections() -> None:
+        """Connect afresh next time: a connection that failed may be half-open."""
         for connection in connections.all(initialized_only=True):
             with contextlib.suppress(*DATABASE_DOWN):  # a broken connection is dropped all the same
                 connection.close()
-        time.sleep(self.delay)
-        self.delay = min(self.delay * 2, self.longest_pause)
 
     def over(self) -> None:
         if self.since is not None:
