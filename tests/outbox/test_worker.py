@@ -67,6 +67,7 @@ def test_pauses_grow_to_thirty_seconds_and_are_reported_once_a_minute(monkeypatc
     assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 3  # at 0, 60 and 120 s
 
 
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_each_email_once(queue, mailoutbox):
     """Two real connections claiming from one queue at the same time (PostgreSQL's SKIP LOCKED)."""
