@@ -6,11 +6,13 @@ personal for that to be safe: its forms carry no CSRF token (the anonymous POST 
 request's origin instead, see ``clinic_site.origin``) and the time trap lives in the page-shown cookie
 set on the response (``clinic_site.antispam``), not in the HTML.
 
-A reader with a session, a flash message or the like cookie, or a URL with a query string, gets the
-page rendered for them. The key holds two generations (clinic_site.generations): the site's, retired
-by the signals below whenever an article, its references, a condition, clinician, location, opening
-hours or the practice's record change (any page may show them), and the article's own, retired by an
-explicit call after a like or a comment change on that article only. The pages also expire after
+A reader with a session, a flash message, the like cookie or a commenter's cookie (a confirmed
+address, a comment they may still change), or a URL with a query string (another page of comments
+among them), gets the page rendered for them. The key holds two generations
+(clinic_site.generations): the site's, retired by the signals below whenever an article, its
+references, a condition, clinician, location, opening hours or the practice's record change (any
+page may show them), and the article's own, retired by an explicit call after a like or a comment
+change on that article only. The pages also expire after
 ``BLOG_PAGE_CACHE_SECONDS`` so the view count stays fresh. The key never depends on the request's
 host: every absolute URL in the page comes from ``SITE_URL``.
 """
@@ -41,7 +43,17 @@ class CachedPage:
 
 
 def _personal_cookies() -> set[str]:
-    return {settings.SESSION_COOKIE_NAME, "messages", BROWSER_COOKIE}
+    # A commenter's cookies change what the comment section offers them: the reply-email checkbox
+    # (a confirmed address) and the links to change their recent comments (comments.authorship).
+    from blog.comments import authorship, verification
+
+    return {
+        settings.SESSION_COOKIE_NAME,
+        "messages",
+        BROWSER_COOKIE,
+        verification.COOKIE_NAME,
+        authorship.COOKIE_NAME,
+    }
 
 
 def is_cacheable_request(request) -> bool:

@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -15,6 +16,7 @@ from clinic_site.siteurl import absolute_url
 
 from . import likes, pagecache, services
 from .browser import browser_key, browser_token
+from .comments import threads
 from .metadata import article_structured_data, condition_structured_data
 from .models import Article, Condition
 
@@ -80,6 +82,10 @@ class ArticleDetailView(DetailView):
         token = browser_token(self.request)
         conditions = list(article.conditions.all())
         references = list(article.references.all())
+        try:
+            comment_page = threads.page(article, *threads.requested_page(self.request.GET))
+        except threads.PageNotFound as error:
+            raise Http404(_("There is no such page of comments.")) from error
         ask = {"article": article.slug}
         if conditions:
             ask["condition"] = conditions[0].slug
@@ -92,7 +98,9 @@ class ArticleDetailView(DetailView):
             related_articles=published.related_to(article)[:RELATED_ARTICLES],
             recent_articles=published.exclude(pk=article.pk)[:RECENT_ARTICLES],
             ask_query=urlencode(ask),
+            comment_page=comment_page,
             absolute_url=absolute_url(article.get_absolute_url()),
+            site_address=absolute_url("/"),
             cover_url=absolute_url(article.cover_image.url) if article.cover_image else "",
             structured_data=article_structured_data(article, conditions, references),
             **kwargs,

@@ -383,15 +383,25 @@ def migrate_to_this_release() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def hold_waiting_mail() -> None:
+    """Put the mail the backup lists as waiting on hold: it may have gone out after the backup was made."""
+    from outbox import services
+
+    services.hold_unsent()
+
+
 def forget_cached_state() -> None:
     """Empty the cache (pages, threads, view counts and sessions of the state before the restore)."""
     cache.clear()
 
 
-# Whatever must follow every restore, in order, runs from here and nowhere else. A step that keeps
-# mail already sent before the restore from going out again (emails queued in the restored database)
-# belongs in this list.
-POST_RESTORE_STEPS: list[Callable[[], None]] = [migrate_to_this_release, forget_cached_state]
+# Whatever must follow every restore, in order, runs from here and nowhere else: the schema first, then
+# the mail that must wait for a person (staff release or cancel it in the mail queue), then the cache.
+POST_RESTORE_STEPS: list[Callable[[], None]] = [
+    migrate_to_this_release,
+    hold_waiting_mail,
+    forget_cached_state,
+]
 
 
 def run_post_restore_steps() -> list[str]:

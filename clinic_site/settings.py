@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "ckeditor",
     "post_office",
+    # Background work: Django 6's tasks framework (backport) on the database; outbox delivers the mail.
+    "django_tasks",
+    "django_tasks_db",
+    "outbox",
     "csp",
     "solo",
     "axes",
@@ -344,18 +348,31 @@ COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
 COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=15)
 # How long a rendered comment thread stays in the cache (it is also dropped on every change).
 COMMENTS_THREAD_CACHE_SECONDS = env.int("COMMENTS_THREAD_CACHE_SECONDS", default=60 * 60)
+# Top-level threads on one page of comments (a thread's replies stay on its page).
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=30)
+# A commenter may change or delete a comment from the browser that sent it for this long (the link in
+# the confirmation email works at any time).
+COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=15)
 
-# Inquiries (issue 4). Mail goes through django-post-office's database queue: the inquiry and its
-# emails commit in one transaction and `make worker` delivers them with the real backend above.
+# Mail goes through django-post-office's outbox (an Email row, stored in the transaction that queues it)
+# and is delivered by the task engine: one django-tasks task per email, run by `make worker`
+# (outbox/; README, Mail queue) with the real backend above.
 POST_OFFICE = {
     "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
     "DEFAULT_PRIORITY": "medium",
     "MAX_RETRIES": env.int("MAIL_MAX_RETRIES", default=6),
-    # First retry after this long; the worker doubles it for each further attempt.
+    # First retry after this long; outbox doubles it for each further attempt.
     "RETRY_INTERVAL": timedelta(seconds=env.int("MAIL_RETRY_SECONDS", default=60)),
     "LOG_LEVEL": 1,
-    "LOCK_FILE_NAME": str(VAR_DIR / "post_office"),
+    # Every email gets its Message-ID when it is queued, and keeps it through every retry, so that a
+    # copy sent twice (a worker killed mid-send) is one message to the recipient's mail client.
+    "MESSAGE_ID_ENABLED": True,
+    "MESSAGE_ID_FQDN": urlsplit(SITE_URL).hostname or "localhost",
 }
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A delivery task still running this long after a worker claimed it is taken back (its worker is
+# dead) and the email, if still unsent, gets a new task. Longer than one SMTP exchange can take.
+MAIL_CLAIM_SECONDS = env.int("MAIL_CLAIM_SECONDS", default=300)
 # The inquiry handler (a staff account with an email address) given what no rule matches, and told
 # when the person a rule chose has no address. Required without DEBUG (inquiries.E001/E002). The
 # old INQUIRIES_FALLBACK_EMAIL (a bare address, by default the public mailbox) is no longer read.
@@ -669,5 +686,7 @@ LOGGING = {
         # console handler that works only with DEBUG on, so without this a 500 left no trace. The
         # line names the path, not the query string; the traceback shows no local variables.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # The worker: start, outages of the database, retries and recoveries (email ids, no addresses).
+        "outbox": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -6,13 +6,21 @@ requeue nor resend: both need the change permission, which their group does not 
 a POST (a button with a CSRF token), never a GET a link on another site could trigger. Under
 ``INQUIRIES_HANDLER_SCOPE=mine`` a handler sees only the emails of inquiries they may open (and
 those about no inquiry).
+
+Emails put on hold (``manage.py hold_queued_mail``, after a restore from backup) are counted above
+the list and marked in it; those who may change emails release them (they go out) or cancel them
+(never sent). Every action goes through ``outbox.services``, which gives the task engine its work.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from post_office import admin as post_office_admin
 from post_office.models import Email, Log
+
+from outbox import services as outbox
+from outbox.models import Delivery
 
 from .admin_audit import AccessLoggedAdminMixin
 from .models import Inquiry, InquiryAccessLog
@@ -26,16 +34,54 @@ def hidden_inquiries(user):
     return Inquiry.objects.exclude(pk__in=Inquiry.objects.visible_to(user).values("pk"))
 
 
+class HeldFilter(admin.SimpleListFilter):
+    title = _("on hold")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("On hold")), ("no", _("Not on hold"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(delivery__held_at__isnull=False)
+        if self.value() == "no":
+            return queryset.exclude(delivery__held_at__isnull=False)
+        return queryset
+
+
 @admin.register(Email)
 class EmailAdmin(AccessLoggedAdminMixin, post_office_admin.EmailAdmin):
     access_kind = InquiryAccessLog.Kind.EMAIL
-    actions = ["requeue"]
+    actions = ["requeue", "release_held", "cancel_held"]
+    list_display = [*post_office_admin.EmailAdmin.list_display, "on_hold"]
+    list_filter = [HeldFilter, *post_office_admin.EmailAdmin.list_filter]
+    readonly_fields = [*post_office_admin.EmailAdmin.readonly_fields, "on_hold", "hold_reason"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).select_related("delivery")
         if request.user.is_superuser:
             return queryset
         return queryset.exclude(inquiries__in=hidden_inquiries(request.user))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        first = fieldsets[0][1]
+        first["fields"] = [*first["fields"], ("on_hold", "hold_reason")]
+        return fieldsets
+
+    def changelist_view(self, request, extra_context=None):
+        held = Delivery.objects.held().filter(email__in=self.get_queryset(request)).count()
+        return super().changelist_view(request, {**(extra_context or {}), "held_count": held})
+
+    @admin.display(description=_("on hold since"))
+    def on_hold(self, obj):
+        delivery = getattr(obj, "delivery", None)
+        return delivery.held_at if delivery is not None and delivery.is_held else None
+
+    @admin.display(description=_("why it is on hold"))
+    def hold_reason(self, obj):
+        delivery = getattr(obj, "delivery", None)
+        return delivery.hold_reason if delivery is not None else ""
 
     def inquiry_of(self, obj):
         return obj.inquiries.first()
@@ -46,7 +92,20 @@ class EmailAdmin(AccessLoggedAdminMixin, post_office_admin.EmailAdmin):
 
     @admin.action(description=_("Requeue selected emails"), permissions=["change"])
     def requeue(self, request, queryset):
-        post_office_admin.requeue(self, request, queryset)
+        count = outbox.requeue(queryset)
+        self.message_user(request, ngettext("%d email requeued.", "%d emails requeued.", count) % count)
+
+    @admin.action(description=_("Release selected emails on hold (they are sent)"), permissions=["change"])
+    def release_held(self, request, queryset):
+        count = outbox.release(queryset)
+        self.message_user(
+            request, ngettext("%d email released.", "%d emails released.", count) % count, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Cancel selected emails on hold (never sent)"), permissions=["change"])
+    def cancel_held(self, request, queryset):
+        count = outbox.cancel(queryset, by=request.user)
+        self.message_user(request, ngettext("%d email cancelled.", "%d emails cancelled.", count) % count)
 
     def resend(self, request, pk):
         # post_office's own answers a GET; ours only a POST, and (in super) only with change permission.

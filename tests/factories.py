@@ -204,6 +204,29 @@ class EmailFactory(factory.django.DjangoModelFactory):
     message = "We have your inquiry."
 
 
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    """An email's delivery record (outbox), here on hold as after a restore."""
+
+    class Meta:
+        model = "outbox.Delivery"
+
+    email = factory.SubFactory(EmailFactory, status=2)  # queued
+    held_at = factory.LazyFunction(timezone.now)
+    hold_reason = "Held after a restore from backup."
+
+
+class TaskResultFactory(factory.django.DjangoModelFactory):
+    """A delivery task as django-tasks-db stores it."""
+
+    class Meta:
+        model = "django_tasks_database.DBTaskResult"
+
+    task_path = "outbox.tasks.deliver_email"
+    args_kwargs = factory.LazyFunction(lambda: {"args": [], "kwargs": {"email_id": 1}})
+    backend_name = "default"
+    run_after = factory.LazyFunction(timezone.now)
+
+
 class EmailLogFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "post_office.Log"

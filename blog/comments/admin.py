@@ -27,6 +27,8 @@ class CommentAdminForm(forms.ModelForm):
         status = cleaned.get("status", self.instance.status)
         if cleaned.get("clinic_reply") and status != Comment.Status.APPROVED:
             self.add_error("clinic_reply", _("Approve the comment before replying to it in public."))
+        elif cleaned.get("clinic_reply") and self.instance.is_removed:
+            self.add_error("clinic_reply", _("Its author removed this comment: reply to one of its replies."))
         return cleaned
 
 
@@ -58,6 +60,10 @@ class CommentAdmin(admin.ModelAdmin):
         "held_reason",
         "moderated_by",
         "moderated_at",
+        "published_at",
+        "edited_at",
+        "removed_at",
+        "notify_replies",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -65,6 +71,9 @@ class CommentAdmin(admin.ModelAdmin):
         if obj is not None:
             # A comment stays where it was posted.
             fields += ["article", "parent"]
+        if obj is not None and obj.is_removed:
+            # Its author took back name, address and words: there is nothing to correct.
+            fields += ["name", "email", "body"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -86,7 +95,19 @@ class CommentAdmin(admin.ModelAdmin):
             ),
             (
                 _("Moderation"),
-                {"fields": ["created_at", "like_count", "is_staff_reply", "moderated_by", "moderated_at"]},
+                {
+                    "fields": [
+                        "created_at",
+                        "published_at",
+                        "edited_at",
+                        "removed_at",
+                        "notify_replies",
+                        "like_count",
+                        "is_staff_reply",
+                        "moderated_by",
+                        "moderated_at",
+                    ]
+                },
             ),
         ]
         if obj is not None and self.has_add_permission(request):
@@ -100,6 +121,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
+        if obj.is_removed:
+            return _("(removed by its author)")
         return Truncator(obj.body).chars(80)
 
     @admin.display(description=_("in reply to"), ordering="parent__name")

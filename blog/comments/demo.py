@@ -83,6 +83,7 @@ def _ensure(article, *, name, email, body, parent=None, staff=False, when=None):
             "status": Comment.Status.APPROVED,
             "is_staff_reply": staff,
             "created_at": when or timezone.now(),
+            "published_at": when or timezone.now(),
         },
     )
     return comment, _created
@@ -127,6 +128,7 @@ def seed_comments(stdout=None, extra=0) -> int:
                     body=rng.choice(EXTRA_LINES),
                     status=Comment.Status.APPROVED,
                     created_at=now - timedelta(minutes=extra - n),
+                    published_at=now - timedelta(minutes=extra - n),
                 )
             )
         Comment.objects.bulk_create(new)

@@ -32,6 +32,13 @@ class CommentForm(forms.Form):
     )
     body = forms.CharField(label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Shown only to a browser that confirmed an address (the form's template decides), kept only for
+    # a comment sent from it under that address (comments.moderation).
+    notify_replies = forms.BooleanField(
+        label=_("Tell me by email when someone replies"),
+        required=False,
+        help_text=_("One email at most an hour, with a link to the reply; each email can turn them off."),
+    )
     # The honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
     website = antispam.honeypot_field()
     started = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -60,7 +67,7 @@ class CommentForm(forms.Form):
         parent_id = self.cleaned_data.get("parent")
         if parent_id is None:
             return None
-        parent = Comment.objects.approved().filter(article=self.article, pk=parent_id).first()
+        parent = Comment.objects.public().filter(article=self.article, pk=parent_id).first()
         if parent is None:
             raise forms.ValidationError(_("The comment you are replying to is not available."))
         self.parent_comment = parent
@@ -83,3 +90,10 @@ class CommentForm(forms.Form):
         except antispam.TimeTrapError as error:
             raise forms.ValidationError(FORM_TOKEN_MESSAGES[error.code], code=error.code) from error
         return cleaned
+
+
+class EditCommentForm(forms.Form):
+    """The author's own words, changed (comments.views.CommentEditView)."""
+
+    body = forms.CharField(label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
+    token = forms.CharField(widget=forms.HiddenInput, required=False)

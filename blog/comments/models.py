@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +11,13 @@ from blog.models import Article
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
-        """What readers see under an article."""
+        """What readers see under an article (a comment removed by its author among them, shown as
+        a placeholder while it has replies)."""
         return self.filter(status=Comment.Status.APPROVED)
+
+    def public(self):
+        """Approved comments that still have words: what the comment counts count."""
+        return self.approved().filter(removed_at__isnull=True)
 
     def pending(self):
         """The moderators' queue."""
@@ -62,6 +68,26 @@ class Comment(models.Model):
         verbose_name=_("moderated by"),
     )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("first published"),
+        null=True,
+        blank=True,
+        help_text=_("When readers could first see it; replies notify their parent's author only then."),
+    )
+    edited_at = models.DateTimeField(
+        _("edited by its author"), null=True, blank=True, help_text=_("Shown to readers as “edited”.")
+    )
+    removed_at = models.DateTimeField(
+        _("removed by its author"),
+        null=True,
+        blank=True,
+        help_text=_("Its name, address and words are erased; it stays as a placeholder above its replies."),
+    )
+    notify_replies = models.BooleanField(
+        _("author asked to hear of replies"),
+        default=False,
+        help_text=_("Honoured only for an address confirmed from the browser that sent the comment."),
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -74,12 +100,26 @@ class Comment(models.Model):
             models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
             models.Index(fields=["email", "status"], name="comment_email_status_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(removed_at__isnull=True)
+                | models.Q(name="", email="", body="", notify_replies=False),
+                name="comment_removed_keeps_nothing",
+            ),
+        ]
 
     def __str__(self):
+        if self.is_removed:
+            return _("Comment removed by its author on %(article)s") % {"article": self.article}
         return _("Comment by %(name)s on %(article)s") % {"name": self.name, "article": self.article}
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """Its own address, which redirects to the page of the thread that holds it (comments.views)."""
+        return reverse("comments:show", args=[self.pk])
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class CommentLike(models.Model):

@@ -1,7 +1,10 @@
 """The one place for the rules of comments: who gets in, who approves, who is told.
 
-The public view, the admin actions and the admin change form all call these functions. Each change
-that readers can see retires the article's thread and page once (``threads.retire``), after it is saved.
+The public views (posting, and an author changing or deleting their own comment), the admin actions
+and the admin change form all call these functions. Each change that readers can see retires the
+article's thread and page once (``threads.retire``), after it is saved. A comment's first publication,
+wherever it happens, is ``_first_published``: it is dated and the author of the comment it answers
+is told, if they asked (comments.subscriptions).
 """
 
 from datetime import timedelta
@@ -24,7 +27,7 @@ from clinic_site.models import Clinician, Location
 from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
 
-from . import spam, threads, verification
+from . import spam, subscriptions, threads, verification
 from .models import Comment, VerifiedAddress, mailbox_of
 
 
@@ -105,12 +108,14 @@ def submit_comment(
     parent: Comment | None = None,
     verified_browser: bool = False,
     replay_unchecked: bool = False,
+    notify_replies: bool = False,
 ) -> Comment:
     """Save a reader's comment, pending or approved at once, and tell whoever needs to know.
 
     Published at once only when ``verified_browser`` (the browser confirmed this address, see
     comments.verification) and nothing calls for a hold; otherwise it waits, the moderators are told,
-    and a browser that has not confirmed the address gets a confirmation email sent to it. Raises
+    and a browser that has not confirmed the address gets a confirmation email sent to it. The wish
+    to hear of replies (``notify_replies``) is kept only from a verified browser. Raises
     CommentRejected for what is never accepted (links to blocked domains, closed comments).
     ``replay_unchecked`` (the cache was down, so the form's one-time token could not be used up)
     holds the comment for a moderator, whoever sent it.
@@ -123,7 +128,9 @@ def submit_comment(
             _("Links to %(domains)s are not accepted. Please remove them and send your comment again.")
             % {"domains": ", ".join(domains)}
         )
-    if parent is not None and (parent.article_id != article.pk or parent.status != Comment.Status.APPROVED):
+    if parent is not None and (
+        parent.article_id != article.pk or parent.status != Comment.Status.APPROVED or parent.is_removed
+    ):
         raise CommentRejected(_("The comment you are replying to is not available."))
 
     reserved_address = is_reserved_address(email)
@@ -140,6 +147,7 @@ def submit_comment(
             body=body,
             status=Comment.Status.APPROVED if approved else Comment.Status.PENDING,
             held_reason="; ".join(reasons)[: Comment._meta.get_field("held_reason").max_length],
+            notify_replies=notify_replies and verified_browser,
         )
         # The emails are rows of the mail queue, stored with the comment or not at all.
         if not approved:
@@ -147,20 +155,34 @@ def submit_comment(
         if not verified_browser and not reserved_address:
             verification.queue_confirmation(comment)
         if approved:
+            _first_published(comment)
             transaction.on_commit(lambda: threads.retire(article))
     return comment
+
+
+def _first_published(comment: Comment) -> None:
+    """Readers see the comment for the first time: date it, and tell whom it answers (if they asked).
+    Called inside the transaction that publishes it, so the email is queued with it or not at all."""
+    if comment.published_at is not None:
+        return  # back from moderation after an edit: its parent's author has heard of it already
+    comment.published_at = timezone.now()
+    comment.save(update_fields=["published_at"])
+    subscriptions.queue_reply_notice(comment)
 
 
 def moderate(comment: Comment, status: str, *, by) -> Comment:
     """The one transition of a comment's status: stamps who and when (cleared back at pending)."""
     pending = status == Comment.Status.PENDING
-    comment.status = status
-    comment.moderated_by = None if pending else by
-    comment.moderated_at = None if pending else timezone.now()
-    comment.save(update_fields=["status", "moderated_by", "moderated_at"])
-    if status == Comment.Status.SPAM:
-        # Spam under a confirmed address: the address is trusted no more, in any browser.
-        VerifiedAddress.objects.of(comment.email).delete()
+    with transaction.atomic():
+        comment.status = status
+        comment.moderated_by = None if pending else by
+        comment.moderated_at = None if pending else timezone.now()
+        comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+        if status == Comment.Status.APPROVED:
+            _first_published(comment)
+        if status == Comment.Status.SPAM:
+            # Spam under a confirmed address: the address is trusted no more, in any browser.
+            VerifiedAddress.objects.of(comment.email).delete()
     threads.retire(comment.article)
     return comment
 
@@ -195,20 +217,87 @@ def reply_as_clinic(parent: Comment, *, by, body: str) -> Comment:
     """A staff reply, published at once under the clinic's name."""
     now = timezone.now()
     practice = current_practice()
-    reply = Comment.objects.create(
-        article=parent.article,
-        parent=parent,
-        name=practice.name,
-        email=practice.email,
-        body=body,
-        status=Comment.Status.APPROVED,
-        is_staff_reply=True,
-        moderated_by=by,
-        moderated_at=now,
-        created_at=now,
-    )
+    with transaction.atomic():
+        reply = Comment.objects.create(
+            article=parent.article,
+            parent=parent,
+            name=practice.name,
+            email=practice.email,
+            body=body,
+            status=Comment.Status.APPROVED,
+            is_staff_reply=True,
+            moderated_by=by,
+            moderated_at=now,
+            created_at=now,
+        )
+        _first_published(reply)
     threads.retire(parent.article)
     return reply
+
+
+def edit_by_author(comment: Comment, *, body: str, trusted: bool) -> Comment:
+    """The author changes the words of their comment (comments.authorship says who may).
+
+    The comment is marked edited. A published comment stays published only when its author would be
+    published at once (``trusted``: an address verified and proved by this browser's cookie or by the
+    emailed link, see the view) and the new words call for no hold; otherwise it goes back to the
+    moderators, who are told. Raises CommentRejected as a new comment would.
+    """
+    domains = spam.blocked_domains(body)
+    if domains:
+        raise CommentRejected(
+            _("Links to %(domains)s are not accepted. Please remove them and send your comment again.")
+            % {"domains": ", ".join(domains)}
+        )
+    reasons = hold_reasons(
+        name=comment.name, email=comment.email, body=body, reserved_address=is_reserved_address(comment.email)
+    )
+    was_public = comment.status == Comment.Status.APPROVED
+    stays_public = was_public and trusted and settings.COMMENTS_AUTO_APPROVE_VERIFIED and not reasons
+    with transaction.atomic():
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.held_reason = "; ".join(reasons)
+        fields = ["body", "edited_at", "held_reason"]
+        if was_public and not stays_public:
+            comment.status = Comment.Status.PENDING
+            comment.moderated_by = comment.moderated_at = None
+            fields += ["status", "moderated_by", "moderated_at"]
+        comment.save(update_fields=fields)
+        if was_public and not stays_public:
+            notify_moderators(comment)
+    if was_public:
+        threads.retire(comment.article)
+    return comment
+
+
+def remove_by_author(comment: Comment) -> None:
+    """The author deletes their comment. With replies waiting or published under it, it stays as a
+    placeholder ("removed by its author": no name, no address, no words); without, it goes, and so
+    does a placeholder above it that is left with no replies."""
+    was_public = comment.status == Comment.Status.APPROVED
+    live = [Comment.Status.PENDING, Comment.Status.APPROVED]
+    with transaction.atomic():
+        if comment.replies.filter(status__in=live).exists():
+            comment.name = comment.email = comment.body = comment.held_reason = ""
+            comment.notify_replies = False
+            comment.removed_at = timezone.now()
+            comment.save(
+                update_fields=["name", "email", "body", "held_reason", "notify_replies", "removed_at"]
+            )
+        else:
+            parent = comment.parent
+            comment.delete()
+            while (
+                parent is not None
+                and parent.is_removed
+                and not parent.replies.filter(status__in=live).exists()
+            ):
+                above = parent.parent
+                parent.delete()
+                parent = above
+    if was_public:
+        threads.retire(comment.article)
 
 
 def moderator_emails() -> list[str]:

@@ -1,8 +1,9 @@
 """Commenters prove their address: a signed link by email, confirmed with a button, remembered by a cookie.
 
 A comment sent from a browser that has not confirmed its author's address waits for a moderator, and
-the address gets an email (the article's title and a link, never the comment) at most
-``COMMENTS_CONFIRMATIONS_PER_DAY`` times a day per mailbox (+tags count as the same mailbox; the count
+the address gets an email (the article's title, the link, and a link to change or delete the comment
+(comments.authorship); never the comment) at most ``COMMENTS_CONFIRMATIONS_PER_DAY`` times a day per
+mailbox (+tags count as the same mailbox; the count
 is kept in the cache, shared between processes only when the cache is). A link confirms the address
 it was sent to, and only while its comment is pending or approved: marking a comment spam revokes its
 address. The link opens a page with a button: mail scanners that follow links confirm nothing.
@@ -22,6 +23,7 @@ from clinic_site import antispam
 from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
 
+from . import authorship
 from .models import Comment, VerifiedAddress, normalize_email
 
 LINK_SALT = "comments.confirm-address"
@@ -72,6 +74,7 @@ def queue_confirmation(comment: Comment) -> bool:
         "clinic_name": current_practice().name,
         "article_title": comment.article.title,
         "link": confirmation_link(comment),
+        "edit_link": authorship.edit_link(comment),
         "days": settings.COMMENTS_CONFIRM_LINK_DAYS,
     }
     mail.send(
@@ -100,11 +103,16 @@ def remember(response, email: str) -> None:
     )
 
 
+def browser_verified_address_key(request) -> str | None:
+    """The keyed hash of the address this browser confirmed, if it holds the cookie."""
+    return request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+
+
 def is_verified(email: str) -> bool:
     return VerifiedAddress.objects.of(email).exists()
 
 
 def browser_is_verified(request, email: str) -> bool:
     """Whether this browser confirmed ``email`` (its cookie names it) and the address is still verified."""
-    held = request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+    held = browser_verified_address_key(request)
     return bool(held) and constant_time_compare(held, _address_key(email)) and is_verified(email)

@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView, View
 from django.views.generic.edit import FormView
 
 from blog import likes
@@ -12,8 +15,8 @@ from blog.models import Article
 from clinic_site.http import HttpResponseSeeOther
 from clinic_site.origin import same_origin_only
 
-from . import moderation, threads, verification
-from .forms import CommentForm
+from . import authorship, moderation, subscriptions, threads, verification
+from .forms import CommentForm, EditCommentForm
 from .models import Comment
 
 
@@ -52,7 +55,8 @@ class CommentCreateView(FormView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", None)
-        return super().get_context_data(article=self.article, **kwargs)
+        offer = bool(verification.browser_verified_address_key(self.request))
+        return super().get_context_data(article=self.article, offer_reply_emails=offer, **kwargs)
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
@@ -65,6 +69,7 @@ class CommentCreateView(FormView):
                 parent=form.cleaned_data["parent"],
                 verified_browser=verification.browser_is_verified(self.request, email),
                 replay_unchecked=form.replay_unchecked,
+                notify_replies=form.cleaned_data["notify_replies"],
             )
         except moderation.CommentRejected as rejection:
             form.add_error(None, rejection.message)
@@ -72,11 +77,14 @@ class CommentCreateView(FormView):
         url = self.article.get_absolute_url()
         if comment.status == Comment.Status.APPROVED:
             messages.success(self.request, gettext("Thanks — your comment is published."))
-            return HttpResponseSeeOther(f"{url}#comment-{comment.pk}")
-        # The same answer whoever the address belongs to: only this browser's own cookie (never the
-        # address typed) can make the outcome differ, so a post reveals nothing about who has commented.
-        messages.success(self.request, gettext("Thanks — your comment is awaiting moderation."))
-        return HttpResponseSeeOther(f"{url}?comment=pending#comments")
+            response = HttpResponseSeeOther(comment.get_absolute_url())
+        else:
+            # The same answer whoever the address belongs to: only this browser's own cookie (never the
+            # address typed) can make the outcome differ, so a post reveals nothing about who has commented.
+            messages.success(self.request, gettext("Thanks — your comment is awaiting moderation."))
+            response = HttpResponseSeeOther(f"{url}?comment=pending#comments")
+        authorship.remember(self.request, response, comment)
+        return response
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -131,3 +139,127 @@ class ConfirmAddressView(TemplateView):
         response = HttpResponseSeeOther(f"{self.comment.article.get_absolute_url()}#comments")
         verification.remember(response, self.comment.email)
         return response
+
+
+class CommentShowView(View):
+    """``/blog/comments/<id>/``, the address of a comment (in emails, the admin's "view on site"):
+    redirects to the page of its article's thread that holds it, at its anchor."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        comment = get_object_or_404(
+            Comment.objects.approved()
+            .filter(article__in=Article.objects.published())
+            .select_related("article"),
+            pk=kwargs["pk"],
+        )
+        number = threads.page_number_of(comment)
+        if number is None:  # a placeholder with nothing under it any more
+            raise Http404("This comment is not shown.")
+        query = threads.page_query(number, threads.Order.OLDEST)
+        return HttpResponseRedirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
+
+
+class OwnCommentMixin:
+    """The author's own comment: from the browser that sent it (for COMMENTS_EDIT_MINUTES) or with the
+    token of the emailed link; anyone else gets a page that says how to get there, with a 403."""
+
+    refused_template = "comments/own_comment_refused.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.comment = get_object_or_404(Comment.objects.select_related("article"), pk=kwargs["pk"])
+        self.token = request.POST.get("token") or request.GET.get("token", "")
+        self.by_link = authorship.token_may_change(self.token, self.comment)
+        if not (self.by_link or authorship.browser_may_change(request, self.comment)):
+            return self.response_class(
+                request=request,
+                template=[self.refused_template],
+                context={"article": self.comment.article, "minutes": settings.COMMENTS_EDIT_MINUTES},
+                status=403,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            comment=self.comment,
+            article=self.comment.article,
+            token=self.token if self.by_link else "",
+            **kwargs,
+        )
+
+    def trusted(self) -> bool:
+        """Whether the author would be published at once: an address verified and proved here."""
+        email = self.comment.email
+        if self.by_link:
+            return verification.is_verified(email)
+        return verification.browser_is_verified(self.request, email)
+
+
+@method_decorator(never_cache, name="dispatch")
+class CommentEditView(OwnCommentMixin, FormView):
+    form_class = EditCommentForm
+    template_name = "comments/comment_edit.html"
+
+    def get_initial(self):
+        return {"body": self.comment.body, "token": self.token if self.by_link else ""}
+
+    def form_valid(self, form):
+        try:
+            comment = moderation.edit_by_author(
+                self.comment, body=form.cleaned_data["body"], trusted=self.trusted()
+            )
+        except moderation.CommentRejected as rejection:
+            form.add_error("body", rejection.message)
+            return self.form_invalid(form)
+        if comment.status == Comment.Status.APPROVED:
+            messages.success(self.request, gettext("Your comment is changed."))
+            return HttpResponseSeeOther(comment.get_absolute_url())
+        messages.success(
+            self.request, gettext("Your comment is changed. It will appear once a moderator has read it.")
+        )
+        return HttpResponseSeeOther(f"{comment.article.get_absolute_url()}?comment=pending#comments")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@method_decorator(never_cache, name="dispatch")
+class CommentDeleteView(OwnCommentMixin, TemplateView):
+    """GET asks "delete it?"; the POST (a button, CSRF-checked) deletes."""
+
+    template_name = "comments/comment_delete.html"
+    http_method_names = ["get", "head", "post"]
+
+    def post(self, request, *args, **kwargs):
+        article = self.comment.article
+        moderation.remove_by_author(self.comment)
+        messages.success(request, gettext("Your comment is deleted."))
+        return HttpResponseSeeOther(f"{article.get_absolute_url()}#comments")
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class UnsubscribeView(TemplateView):
+    """The link in a reply email, and its ``List-Unsubscribe`` header. A GET (mail scanners follow
+    links) only shows a button; a POST, from that button or from a mail client's one-click
+    unsubscribe (RFC 8058, which carries no CSRF token: the signed token is the proof), stops the
+    emails at once."""
+
+    template_name = "comments/unsubscribe.html"
+    http_method_names = ["get", "head", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.token = request.POST.get("token") or request.GET.get("token", "")
+        found = subscriptions.read_token(self.token)
+        if found is None:
+            return self.render_to_response({"invalid": True}, status=400)
+        self.address, self.article_id = found
+        self.article = Article.objects.filter(pk=self.article_id).first() if self.article_id else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(token=self.token, article=self.article, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        subscriptions.unsubscribe(self.address, self.article_id)
+        return self.render_to_response(self.get_context_data(done=True))

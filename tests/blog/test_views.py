@@ -519,3 +519,14 @@ def test_article_and_condition_pages_carry_breadcrumbs(client, settings):
         "https://pt.example/conditions/",
         "https://pt.example/conditions/sciatica/",
     ]
+
+
+def test_a_printed_article_carries_the_clinic_and_its_own_address(client, settings):
+    article = ArticleFactory(slug="printed")
+    html = client.get(article.get_absolute_url()).content.decode()
+    block = html[html.index('<div class="print-only print-source">') :]
+    block = block[: block.index("</div>")]
+    assert settings.CLINIC_NAME in block
+    assert settings.CLINIC_PHONE in block
+    assert settings.SITE_URL.rstrip("/") + "/" in block
+    assert f"{settings.SITE_URL.rstrip('/')}/blog/printed/" in block

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import ArticleFactory, EmailFactory, InquiryFactory, StaffFactory
+from tests.factories import ArticleFactory, DeliveryFactory, EmailFactory, InquiryFactory, StaffFactory
 
 from .support import log_in_to_admin, take_screenshots
 
@@ -22,6 +22,7 @@ def test_the_admin_renders_and_runs_without_inline_script_or_style(page, site_ur
     article = ArticleFactory()
     inquiry = InquiryFactory()
     email = EmailFactory()
+    held = DeliveryFactory().email  # on hold, as after a restore
     log_in_to_admin(page, site_url, "owner", PASSWORD)
     pages = {
         "admin-index": reverse("admin:index"),
@@ -29,6 +30,8 @@ def test_the_admin_renders_and_runs_without_inline_script_or_style(page, site_ur
         "admin-inquiry-list": reverse("admin:inquiries_inquiry_changelist"),
         "admin-inquiry-change": reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]),
         "admin-email-change": reverse("admin:post_office_email_change", args=[email.pk]),
+        "admin-email-list-held": reverse("admin:post_office_email_changelist"),
+        "admin-email-held": reverse("admin:post_office_email_change", args=[held.pk]),
         "admin-article-history": reverse("admin:blog_article_history", args=[article.pk]),
     }
     for name, url in pages.items():

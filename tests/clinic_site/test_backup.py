@@ -13,10 +13,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from post_office import mail
+from post_office.models import STATUS, Email
 
 from blog.models import Article
 from clinic_site import backup
 from inquiries.models import Inquiry
+from outbox.models import Delivery
 from tests.factories import ArticleFactory, CommentFactory, InquiryFactory
 
 # pg_dump and psql read committed rows from their own connections. Each test ends by emptying the
@@ -131,6 +134,16 @@ def test_a_restore_first_backs_up_the_state_it_replaces(backup_dir):
     assert stat.S_IMODE(os.stat(safety).st_mode) == 0o600
     restore(safety, "--no-safety-backup")
     assert Inquiry.objects.filter(reference="INQ-AFTR-BKUP").exists()
+
+
+def test_mail_waiting_in_the_backup_is_held_after_a_restore_and_mail_sent_is_left_alone():
+    waiting = mail.send(["patient@example.com"], "clinic@example.com", subject="Your reference", message="-")
+    sent = mail.send(["other@example.com"], "clinic@example.com", subject="Your reference", message="-")
+    Email.objects.filter(pk=sent.pk).update(status=STATUS.sent)
+    archive = back_up()
+    restore(archive, "--no-safety-backup")
+    assert set(Delivery.objects.held().values_list("email_id", flat=True)) == {waiting.pk}
+    assert Email.objects.get(pk=sent.pk).status == STATUS.sent
 
 
 def test_the_cache_is_emptied_after_a_restore():

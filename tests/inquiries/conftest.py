@@ -18,11 +18,6 @@ def _mail_settings(settings, tmp_path):
     settings.SITE_URL = "https://clinic.example"
 
 
-@pytest.fixture
-def lockfile(tmp_path):
-    return str(tmp_path / "post_office")
-
-
 def started_ago(seconds: int) -> str:
     return InquiryForm.guard.make_token(at=time.time() - seconds)
 

@@ -62,9 +62,11 @@ def test_purge_is_idempotent(aged):
     assert Inquiry.objects.count() == 2
 
 
-def test_mail_worker_once_delivers_the_queue(lockfile, mailoutbox, desk):
+def test_the_task_worker_in_batch_mode_delivers_the_queue(mailoutbox, desk, monkeypatch):
     submit_inquiry(name="A", email="a@example.com", symptoms="s", duration="d", submission_token="t")
-    call_command("mail_worker", "--once", "--lockfile", lockfile)
+    # It would drop the test's open transaction as a connection left outside autocommit.
+    monkeypatch.setattr("outbox.worker.close_old_connections", lambda: None)
+    call_command("task_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
     assert Email.objects.filter(status=STATUS.sent).count() == 2
     assert len(mailoutbox) == 2
 
@@ -97,7 +99,7 @@ def test_handlers_group_has_exactly_its_permissions(handlers_group):
     }
 
 
-def test_purging_an_inquiry_deletes_its_emails_and_their_delivery_logs(aged, lockfile, desk):
+def test_purging_an_inquiry_deletes_its_emails_and_their_delivery_logs(aged, desk):
     """Before: the purge left the acknowledgement (patient's address and reference) in the queue."""
     from post_office.models import Log
 

@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from post_office.models import STATUS
+from post_office.models import STATUS, Email
 
 from tests.factories import EmailFactory
 
@@ -72,3 +72,73 @@ def test_a_handler_sees_no_resend_button(client, handler, sent_email):
     client.force_login(handler)
     html = client.get(reverse("admin:post_office_email_change", args=[sent_email.pk])).content.decode()
     assert reverse("admin:resend", args=[sent_email.pk]) not in html
+
+
+# Emails on hold after a restore (manage.py hold_queued_mail)
+
+
+@pytest.fixture
+def held_emails(db):
+    from tests.factories import DeliveryFactory
+
+    return [DeliveryFactory().email for _ in range(2)]
+
+
+def test_the_mail_queue_counts_and_marks_the_held_emails(client, handler, held_emails):
+    client.force_login(handler)
+    response = client.get(reverse("admin:post_office_email_changelist"))
+    html = response.content.decode()
+    assert "2 emails are on hold and will not be sent until someone releases them." in html
+    held_only = client.get(reverse("admin:post_office_email_changelist") + "?held=yes")
+    assert set(held_only.context["cl"].result_list) == set(held_emails)
+
+
+def test_no_hold_notice_when_nothing_is_held(client, handler, sent_email):
+    client.force_login(handler)
+    assert (
+        "on hold and will not be sent"
+        not in client.get(reverse("admin:post_office_email_changelist")).content.decode()
+    )
+
+
+def test_a_held_email_says_why_on_its_page(client, handler, held_emails):
+    client.force_login(handler)
+    html = client.get(reverse("admin:post_office_email_change", args=[held_emails[0].pk])).content.decode()
+    assert "Held after a restore from backup." in html
+
+
+def test_a_handler_can_neither_release_nor_cancel(client, handler, held_emails, mail_worker, mailoutbox):
+    client.force_login(handler)
+    changelist = reverse("admin:post_office_email_changelist")
+    html = client.get(changelist).content.decode()
+    assert '<option value="release_held">' not in html
+    for action in ("release_held", "cancel_held"):
+        client.post(changelist, {"action": action, "_selected_action": [e.pk for e in held_emails]})
+    mail_worker.run()
+    assert mailoutbox == []
+    assert all(Email.objects.get(pk=e.pk).delivery.is_held for e in held_emails)
+
+
+def test_the_owner_releases_held_emails_and_they_go_once(
+    client, superuser, held_emails, mail_worker, mailoutbox
+):
+    client.force_login(superuser)
+    changelist = reverse("admin:post_office_email_changelist")
+    assert '<option value="release_held">' in client.get(changelist).content.decode()
+    response = client.post(changelist, {"action": "release_held", "_selected_action": [held_emails[0].pk]})
+    assert response.status_code == 302
+    mail_worker.run()
+    assert len(mailoutbox) == 1
+    assert Email.objects.get(pk=held_emails[0].pk).status == STATUS.sent
+    assert Email.objects.get(pk=held_emails[1].pk).delivery.is_held
+
+
+def test_the_owner_cancels_held_emails_and_they_never_go(
+    client, superuser, held_emails, mail_worker, mailoutbox
+):
+    client.force_login(superuser)
+    changelist = reverse("admin:post_office_email_changelist")
+    client.post(changelist, {"action": "cancel_held", "_selected_action": [e.pk for e in held_emails]})
+    mail_worker.run()
+    assert mailoutbox == []
+    assert set(Email.objects.values_list("status", flat=True)) == {STATUS.failed}

@@ -4,7 +4,6 @@ from django.db import transaction
 from django.urls import reverse
 from post_office.models import STATUS, Email
 
-from inquiries.management.commands.mail_worker import deliver_once
 from inquiries.models import Inquiry
 from inquiries.services import route_inquiry, submit_inquiry
 from tests.factories import (
@@ -317,11 +316,11 @@ def test_another_address_still_gets_its_acknowledgement(settings):
 
 
 def test_a_broken_mail_server_loses_nothing_and_the_worker_delivers_later(
-    settings, lockfile, mailoutbox, desk
+    settings, mail_worker, mailoutbox, desk
 ):
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": BROKEN}, "MAX_RETRIES": 3}
     inquiry = submit()
-    deliver_once(lockfile)
+    mail_worker.run()
     assert Inquiry.objects.filter(pk=inquiry.pk).exists()
     assert Email.objects.filter(status=STATUS.requeued).count() == 2
     assert mailoutbox == []
@@ -330,28 +329,28 @@ def test_a_broken_mail_server_loses_nothing_and_the_worker_delivers_later(
         **settings.POST_OFFICE,
         "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
     }
-    Email.objects.update(scheduled_time=None)  # the retry time has come
-    deliver_once(lockfile)
+    mail_worker.make_due()
+    mail_worker.run()
     assert Email.objects.filter(status=STATUS.sent).count() == 2
     assert sorted(m.to[0] for m in mailoutbox) == ["front-desk@clinic.example", "quentin@example.com"]
 
 
-def test_retries_back_off(settings, lockfile):
+def test_retries_back_off(settings, mail_worker):
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": BROKEN}, "MAX_RETRIES": 5}
     submit()
     delays = []
     for _attempt in range(3):
-        Email.objects.update(scheduled_time=None)
-        deliver_once(lockfile)
+        mail_worker.make_due()
+        mail_worker.run()
         email = Email.objects.first()
         delays.append(email.scheduled_time - email.last_updated)
     assert delays[0] < delays[1] < delays[2]
 
 
-def test_after_max_retries_the_email_is_failed_and_kept(settings, lockfile, desk):
+def test_after_max_retries_the_email_is_failed_and_kept(settings, mail_worker, desk):
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": BROKEN}, "MAX_RETRIES": 0}
     submit()
-    deliver_once(lockfile)
+    mail_worker.run()
     assert Email.objects.filter(status=STATUS.failed).count() == 2
     assert Inquiry.objects.count() == 1
 

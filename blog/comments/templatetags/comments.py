@@ -1,9 +1,10 @@
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
-from .. import threads
+from .. import authorship, threads, verification
 from ..forms import CommentForm
 from ..models import Comment
 from ..moderation import comments_open
@@ -24,29 +25,39 @@ def comment_text(text):
 
 @register.simple_tag
 def comment_count(article):
-    """The number of approved comments (from the same cache as the thread)."""
+    """The number of public comments (from the same cache as the thread's first page)."""
     return threads.approved_count(article)
 
 
 @register.inclusion_tag("comments/_comments.html", takes_context=True)
-def article_comments(context, article):
-    """The thread of approved comments and the form, for an article page."""
+def article_comments(context, article, comment_page=None):
+    """A page of the thread of approved comments, and the form, for an article page.
+
+    What depends on the browser (its recent comments to change, the reply-email checkbox for a
+    confirmed address) is shown only to a request that carries the cookie it depends on, which the
+    page cache never serves nor stores (blog.pagecache).
+    """
     request = context.get("request")
     params = request.GET if request is not None else {}
     reply_to = None
     wanted = params.get("reply_to", "")
     if wanted.isascii() and wanted.isdecimal():
-        reply_to = Comment.objects.approved().filter(article=article, pk=int(wanted)).first()
+        reply_to = Comment.objects.public().filter(article=article, pk=int(wanted)).first()
     # The page may be cached whole (blog.pagecache): its form has no timestamp of its own; the
     # page's response sets the page-shown cookie instead.
     form = CommentForm(
         article=article, initial={"parent": reply_to.pk if reply_to else None}, with_time_token=False
     )
+    comment_page = comment_page or threads.page(article)
     return {
         "article": article,
         "request": request,
-        "thread_html": threads.thread_html(article),
-        "count": threads.approved_count(article),
+        "comment_page": comment_page,
+        "count": comment_page.count,
+        "my_comments": authorship.recent_in_browser(request, article) if request is not None else [],
+        "offer_reply_emails": request is not None
+        and bool(verification.browser_verified_address_key(request)),
+        "settings_edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "comments_open": comments_open(article),
         "form": form,
         "reply_to": reply_to,

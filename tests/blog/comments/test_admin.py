@@ -165,3 +165,24 @@ def test_the_pending_count_is_not_shown_to_staff_without_comment_access(client):
 def test_a_plain_user_cannot_reach_the_comment_admin(client):
     client.force_login(UserFactory())
     assert client.get(reverse(CHANGELIST)).status_code == 302
+
+
+def test_a_comment_removed_by_its_author_renders_read_only_and_takes_no_clinic_reply(mod_client):
+    removed = CommentFactory(name="", email="", body="", removed_at=timezone.now())
+    CommentFactory(article=removed.article, parent=removed)
+    url = reverse("admin:comments_comment_change", args=[removed.pk])
+    response = mod_client.get(url)
+    assert response.status_code == 200
+    assert 'name="body"' not in response.content.decode()
+    assert "(removed by its author)" in mod_client.get(reverse(CHANGELIST)).content.decode()
+    answer = mod_client.post(url, {"status": "approved", "clinic_reply": "Hello?"})
+    assert answer.status_code == 200
+    assert "Its author removed this comment" in answer.content.decode()
+    assert not Comment.objects.filter(parent=removed, is_staff_reply=True).exists()
+
+
+def test_the_change_page_shows_edits_and_the_wish_to_hear_of_replies(mod_client):
+    comment = CommentFactory(edited_at=timezone.now(), notify_replies=True)
+    html = mod_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    assert "edited by its author" in html.lower()
+    assert "author asked to hear of replies" in html.lower()

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from blog.comments.models import Comment
 from blog.comments.threads import build_tree
@@ -15,9 +16,9 @@ def test_approved_and_pending_querysets():
     assert list(Comment.objects.pending()) == [pending]
 
 
-def test_a_comment_links_to_its_place_on_the_article():
+def test_a_comment_has_an_address_of_its_own():
     comment = CommentFactory()
-    assert comment.get_absolute_url() == f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.get_absolute_url() == reverse("comments:show", args=[comment.pk])
 
 
 def test_a_comment_names_its_author_and_article():

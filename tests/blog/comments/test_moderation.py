@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-from post_office import mail
 from post_office.models import Email
 
 from blog.comments import moderation
@@ -136,7 +135,7 @@ def test_moderators_are_emailed_about_a_pending_comment(django_capture_on_commit
 
 
 def test_the_moderator_email_is_queued_not_sent_during_the_request(
-    settings, django_capture_on_commit_callbacks, mailoutbox
+    settings, django_capture_on_commit_callbacks, mailoutbox, mail_worker
 ):
     settings.POST_OFFICE = {
         **settings.POST_OFFICE,
@@ -146,7 +145,7 @@ def test_the_moderator_email_is_queued_not_sent_during_the_request(
     with django_capture_on_commit_callbacks(execute=True):
         submit()
     assert mailoutbox == []
-    mail.send_queued()
+    mail_worker.run()
     assert ["mod@example.com"] in [m.to for m in mailoutbox]
 
 

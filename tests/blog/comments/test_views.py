@@ -34,6 +34,7 @@ def test_a_new_comment_waits_for_moderation(client):
     assert response["Location"] == f"{article.get_absolute_url()}?comment=pending#comments"
     assert Comment.objects.get().status == Comment.Status.PENDING
     assert "A quiet thank-you note" not in page(client, article)
+    assert "A quiet thank-you note" not in Client().get(article.get_absolute_url()).content.decode()
 
 
 def test_after_posting_the_page_says_the_comment_awaits_moderation(client):
@@ -48,7 +49,10 @@ def test_a_verified_commenter_lands_on_their_published_comment(client):
     confirm_address(client, "ana@example.com")
     response = post_comment(client, article, body="Second visit")
     comment = Comment.objects.get(body="Second visit")
-    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert response["Location"] == reverse("comments:show", args=[comment.pk])
+    assert (
+        client.get(response["Location"])["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    )
     assert "Second visit" in page(client, article)
 
 
@@ -349,10 +353,10 @@ def test_a_comment_sent_a_while_after_the_page_was_shown_is_accepted(client):
     assert Comment.objects.filter(article=article).exists()
 
 
-def _count_queries(client, url, *, table=None):
+def _count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return len([q for q in queries if table is None or table in q["sql"]])
+    return len(queries)
 
 
 def _thread(article, count):
@@ -372,14 +376,19 @@ def test_200_comments_take_as_many_queries_as_2(client):
     )
 
 
+def _comment_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if '"comments_comment"' in query["sql"]]
+
+
 def test_a_cached_thread_needs_no_comment_query(client):
     article = ArticleFactory()
     _thread(article, 20)
     # A query string makes the page render for this reader (no whole-page cache), thread included.
     url = article.get_absolute_url() + "?comment=pending"
-    cold = _count_queries(client, url, table=Comment._meta.db_table)
-    warm = _count_queries(client, url, table=Comment._meta.db_table)
-    assert (cold, warm) == (1, 0)
+    assert len(_comment_queries(client, url)) == 2  # the thread's shape, then the page's comments
+    assert _comment_queries(client, url) == []
 
 
 def test_the_comment_count_tag_counts_approved_comments_only():

@@ -1,0 +1,41 @@
+"""manage.py hold_queued_mail: after a restore, nothing goes out again without a person deciding."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from post_office.models import STATUS, Email
+
+from outbox.models import Delivery
+
+pytestmark = pytest.mark.django_db
+
+
+def hold(*args):
+    out = StringIO()
+    call_command("hold_queued_mail", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_holds_every_email_not_yet_sent_and_says_how_many(queue, mail_worker, mailoutbox):
+    sent, *waiting = queue(3)
+    Email.objects.filter(pk=sent.pk).update(status=STATUS.sent)
+    output = hold()
+    assert output.startswith("2 emails put on hold")
+    mail_worker.run()
+    assert mailoutbox == []
+    assert Delivery.objects.held().get(email=waiting[0]).hold_reason.startswith("Held after a restore")
+
+
+def test_it_holds_emails_queued_before_deliveries_existed(queue):
+    """A backup from before this release has queued emails with no delivery record."""
+    queue()
+    Delivery.objects.all().delete()
+    assert hold("--reason", "Restored from the Monday backup").startswith("1 emails put on hold")
+    assert Delivery.objects.held().get().hold_reason == "Restored from the Monday backup"
+
+
+def test_running_it_again_holds_nothing_more(queue):
+    queue()
+    hold()
+    assert hold().startswith("0 emails put on hold")
