@@ -42,6 +42,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -216,6 +217,8 @@ class FakeSMTP:
         self.messages: list[tuple[str, str]] = []
         self.server = None
         self.changed = threading.Event()
+        # Called with the sender's port after a message is taken and before the sender is told so.
+        self.taken = None
 
     def deliveries(self, subject_prefix: str) -> list[str]:
         with self.lock:
@@ -268,6 +271,8 @@ class FakeSMTP:
                     time.sleep(self.delay)
                 with self.lock:
                     self.messages.append((str(message["Message-ID"]), str(message["Subject"])))
+                if self.taken is not None:  # the message is the server's now; the sender has no answer yet
+                    self.taken(conn.client_address[1])
                 write(b"250 queued\r\n")
             elif verb == b"QUIT":
                 write(b"221 bye\r\n")
@@ -838,10 +843,29 @@ def check_upload(editor: Browser, s3) -> None:
     )
 
 
-def delivered_once(smtp: FakeSMTP, prefix: str, count: int, *, timeout: float) -> list[str]:
-    """Wait until ``count`` distinct messages of ``prefix`` arrived; return every delivery."""
+def holds_port(pid: int, port: int) -> bool:
+    """Whether process ``pid`` has the TCP socket whose local port is ``port`` (Linux /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    with contextlib.suppress(OSError):
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}") in inodes for fd in os.listdir(f"/proc/{pid}/fd"))
+    return False
+
+
+def delivered(site: "Site", smtp: FakeSMTP, prefix: str, count: int, *, timeout: float) -> list[str]:
+    """Wait until ``count`` distinct messages of ``prefix`` arrived and all ``count`` emails are marked
+    sent (an email whose sender died after handing it over arrives before it is marked, and is sent
+    again once its claim expires); return every delivery, duplicates included."""
     wait_for(
-        f"{count} emails '{prefix}'", lambda: len(set(smtp.deliveries(prefix))) >= count, timeout=timeout
+        f"{count} emails '{prefix}' delivered and marked sent",
+        lambda: len(set(smtp.deliveries(prefix))) >= count and site.emails(prefix) == {"0": count},
+        timeout=timeout,
+        every=0.5,
     )
     time.sleep(0.5)  # a late duplicate would show now
     return smtp.deliveries(prefix)
@@ -850,14 +874,24 @@ def delivered_once(smtp: FakeSMTP, prefix: str, count: int, *, timeout: float) -
 def check_mail_with_a_killed_worker(site: Site, smtp: FakeSMTP) -> None:
     prefix = f"two-nodes mail {secrets.token_hex(3)}"
     site.queue_mail(prefix, 100)
-    smtp.delay = 0.05  # each handover takes a moment, so a kill lands in the middle of one
     workers = {node: site.start_worker(node) for node in NODE_PORTS}
-    wait_for("the first 30 deliveries", lambda: len(smtp.deliveries(prefix)) >= 30, timeout=60, every=0.05)
-    workers["A"].send_signal(signal.SIGKILL)
-    workers["A"].wait(5)
-    killed_after = len(smtp.deliveries(prefix))
-    deliveries = delivered_once(smtp, prefix, 100, timeout=90)
-    smtp.delay = 0.0
+    killed = threading.Event()
+    killed_after = []
+
+    def kill_a_mid_handover(port: int) -> None:
+        # From the 30th message on, the first one worker A hands over: the mail server has it and
+        # A dies before hearing so, the one case in which a message can arrive twice.
+        if killed.is_set() or len(smtp.deliveries(prefix)) < 30 or not holds_port(workers["A"].pid, port):
+            return
+        workers["A"].send_signal(signal.SIGKILL)
+        workers["A"].wait(5)
+        killed_after.append(len(smtp.deliveries(prefix)))
+        killed.set()
+
+    smtp.taken = kill_a_mid_handover
+    wait_for("worker A killed mid-handover", killed.is_set, timeout=90, every=0.05)
+    smtp.taken = None
+    deliveries = delivered(site, smtp, prefix, 100, timeout=90)
     distinct = set(deliveries)
     states = site.emails(prefix)
     check(
@@ -866,10 +900,22 @@ def check_mail_with_a_killed_worker(site: Site, smtp: FakeSMTP) -> None:
         f"states {states}",
     )
     check(workers["B"].poll() is None, "worker B stopped")
+    finished = sql(
+        site.database,
+        "SELECT worker_ids->>-1, count(*) FROM django_tasks_database_dbtaskresult "
+        "WHERE status = 'SUCCESSFUL' GROUP BY 1",
+    )
+    expired = sql(
+        site.database,
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE exception_class_path LIKE %s",
+        ("%ClaimExpired",),
+    )[0][0]
+    check(len(finished) == 2, f"mail: delivery tasks finished by {len(finished)} workers, not both")
     ok(
-        f"mail: 100 queued, worker A killed (kill -9) after {killed_after} deliveries; "
+        f"mail: 100 queued, worker A killed (kill -9) while handing over message {killed_after[0]}; "
         f"100 distinct Message-IDs delivered in {len(deliveries)} deliveries "
-        f"({len(deliveries) - 100} twice), 100 marked sent"
+        f"({len(deliveries) - 100} twice), 100 marked sent; tasks finished per worker "
+        f"{sorted(count for _worker, count in finished)}, {expired} claim(s) of the dead worker taken back"
     )
     site.stop_workers()
 
@@ -1017,26 +1063,36 @@ def check_database_out(site: Site, cluster: PostgresCluster, smtp: FakeSMTP, *, 
             os.kill(pid, signal.SIGSTOP)
     began = time.monotonic()
     try:
-        probes = [Browser().get(node, "/healthz", timeout=20) for node in NODE_PORTS]
+        # Each node gets as many requests at a time as it has gunicorn workers (sync workers: one
+        # request each; more would wait in line behind a worker that waits for the database).
+        jobs = {node: [] for node in NODE_PORTS}
+        for node in NODE_PORTS:
+            jobs[node].append(("probe", lambda node=node: Browser().get(node, "/healthz", timeout=20)))
+            jobs[node] += [("page", lambda node=node: Browser().get(node, cached, timeout=20))] * 3
+            for path in ("/locations/", f"{cached}?uncached=1"):
+                jobs[node].append(
+                    ("failing", lambda node=node, path=path: Browser().get(node, path, timeout=20))
+                )
+        for n, (node, patient, fields) in enumerate(forms):
+            jobs[node].append(("failing", lambda a=(node, patient, fields, 100 + n): send_inquiry(*a)[0]))
+        jobs["B"].append(("failing", lambda: reader.post("B", f"/blog/{slugs[2]}/like/", {}, timeout=20)))
+        pools = {node: ThreadPoolExecutor(max_workers=int(WORKERS_PER_NODE)) for node in NODE_PORTS}
+        futures = [(kind, pools[node].submit(job)) for node in NODE_PORTS for kind, job in jobs[node]]
+        answers = [(kind, future.result()) for kind, future in futures]
+        for pool in pools.values():
+            pool.shutdown()
+        probes = [response for kind, response in answers if kind == "probe"]
+        pages = [response for kind, response in answers if kind == "page"]
+        failing = [response for kind, response in answers if kind == "failing"]
         check(
             all(p.status == 503 and p.text.startswith("database: unreachable") for p in probes),
             f"database {how}: /healthz answered {[(p.status, p.text) for p in probes]}",
         )
-        pages = [Browser().get(node, cached, timeout=20) for node in NODE_PORTS for _ in range(3)]
         check(
             all(page.status == 200 for page in pages),
             f"database {how}: the cached article answered {[p.status for p in pages]}",
         )
-        failing = [
-            Browser().get(node, path, timeout=20)
-            for node in NODE_PORTS
-            for path in ("/locations/", f"{cached}?uncached=1")
-        ]
-        failing += [
-            send_inquiry(node, patient, fields, 100 + n)[0] for n, (node, patient, fields) in enumerate(forms)
-        ]
-        failing.append(reader.post("B", f"/blog/{slugs[2]}/like/", {}, timeout=20))
-        slow = max(response.seconds for response in [*probes, *failing])
+        slow = max(response.seconds for response in [*probes, *pages, *failing])
         check(
             all(r.status == 503 and "it was not saved" in r.text for r in failing),
             f"database {how}: uncached pages and posts answered {[r.status for r in failing]}",
@@ -1067,7 +1123,7 @@ def check_database_out(site: Site, cluster: PostgresCluster, smtp: FakeSMTP, *, 
         f"database {how}: something refused with the 503 page was stored",
     )
     ok(f"database {how}: back after {away:.0f} s; of {len(forms)} inquiries and 1 like refused, 0 stored")
-    deliveries = delivered_once(smtp, prefix, 10, timeout=90)
+    deliveries = delivered(site, smtp, prefix, 10, timeout=90)
     check(
         site.emails(prefix) == {"0": 10} and len(deliveries) - len(set(deliveries)) <= len(NODE_PORTS),
         f"database {how}: deliveries {len(deliveries)}, states {site.emails(prefix)}",
@@ -1100,7 +1156,7 @@ def check_mail_server_out(site: Site, smtp: FakeSMTP, *, how: str) -> None:
         f"mail server {how}: {early} delivered, {tries} failed attempts logged, states {states}",
     )
     smtp.set("up")
-    deliveries = delivered_once(smtp, prefix, 10, timeout=90)
+    deliveries = delivered(site, smtp, prefix, 10, timeout=90)
     check(
         site.emails(prefix) == {"0": 10} and len(deliveries) == 10,
         f"mail server {how}: {len(deliveries)} deliveries after it came back, states {site.emails(prefix)}",
