@@ -11,7 +11,8 @@ one that does not hold stops the run with "FAILED: ...".
 1. The two nodes (the shared PostgreSQL server, a fresh database; Redis, one database number; the S3
    server, moto_server): health, load balancing, a comment rejected through A is gone from B's next
    response, likes sent to both add up, an image uploaded through A is served by B, one mail worker
-   per node delivers each of 100 emails once, even with one of them killed (kill -9) mid-run.
+   per node delivers each of 100 emails once, even with one of them killed (kill -9) mid-handover;
+   node A killed, nginx sends every request to B.
 2. Faults (the same nodes, restarted on a throwaway PostgreSQL cluster and a throwaway redis-server
    that this script may stop): Redis stopped, the database stopped, the database hung (SIGSTOP), the
    mail server stopped, the mail server hung; each counting accepted against stored against delivered.
@@ -1392,6 +1393,9 @@ def cleanup() -> None:
 
 
 def _terminate(signum, frame):
+    # Once: a second signal during the clean-up below must not cut it short.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
