@@ -14,8 +14,8 @@ one that does not hold stops the run with "FAILED: ...".
    per node delivers each of 100 emails once, even with one of them killed (kill -9) mid-handover;
    node A killed, nginx sends every request to B.
 2. Faults (the same nodes, restarted on a throwaway PostgreSQL cluster and a throwaway redis-server
-   that this script may stop): Redis stopped, the database stopped, the database hung (SIGSTOP), the
-   mail server stopped, the mail server hung; each counting accepted against stored against delivered.
+   that this script may stop): the database stopped and hung (SIGSTOP), Redis stopped and hung, the
+   mail server stopped and hung; each counting accepted against stored against delivered.
 
 Everything it starts runs in its own process group, written to $TWO_NODES_TMP/pgids for the shell's
 trap, and is stopped by this script on the way out. Standard library, plus psycopg, boto3 and Pillow
@@ -1040,6 +1040,32 @@ def check_cache_down(site: Site, redis: "ThrowawayRedis") -> None:
     ok("Redis back: /healthz on A and B reports the cache ok again")
 
 
+def check_cache_hung(site: Site, redis: "ThrowawayRedis") -> None:
+    """Redis frozen (SIGSTOP): it takes connections and never answers. Each process gives up after a
+    second (socket timeouts) and leaves the cache alone for a few seconds."""
+    slugs = published_slugs(site)
+    pid = PROCESSES.running["redis"].pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        check_health("Redis hung", cache="unreachable")
+        pages = [
+            Browser().get(node, path) for node in NODE_PORTS for path in ("/", f"/blog/{slugs[1]}/", "/blog/")
+        ]
+        slow = max(page.seconds for page in pages)
+        check(
+            all(page.status == 200 for page in pages) and slow < 3,
+            f"Redis hung: pages answered {[page.status for page in pages]}, slowest {slow:.1f} s",
+        )
+        ok(f"Redis hung: {len(pages)}/{len(pages)} pages served by A and B, slowest {slow:.2f} s")
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_for(
+        "the cache back on both nodes",
+        lambda: all(Browser().get(node, "/healthz").text.endswith("cache: ok\n") for node in NODE_PORTS),
+        timeout=20,
+    )
+
+
 def check_database_out(site: Site, cluster: PostgresCluster, smtp: FakeSMTP, *, how: str) -> None:
     """The database stopped ("down") or frozen ("hung") for a while, and back."""
     slugs = published_slugs(site)
@@ -1373,6 +1399,7 @@ def main() -> int:
     check_database_out(site, cluster, smtp, how="down")
     check_database_out(site, cluster, smtp, how="hung")
     check_cache_down(site, redis)
+    check_cache_hung(site, redis)
     check_mail_server_out(site, smtp, how="down")
     check_mail_server_out(site, smtp, how="hung")
     say(f"all {CHECKS} checks passed in {time.monotonic() - STARTED:.0f} s")
