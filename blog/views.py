@@ -80,9 +80,8 @@ class ArticleDetailView(DetailView):
         token = browser_token(self.request)
         conditions = list(article.conditions.all())
         references = list(article.references.all())
+        # The form pre-selects the article's primary condition itself (inquiries.forms).
         ask = {"article": article.slug}
-        if conditions:
-            ask["condition"] = conditions[0].slug
         return super().get_context_data(
             is_preview=not article.is_public,
             conditions=conditions,

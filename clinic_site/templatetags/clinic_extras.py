@@ -3,6 +3,8 @@ import re
 from django import template
 from django.utils.html import format_html
 
+from clinic_site.durations import format_duration
+
 register = template.Library()
 
 
@@ -18,3 +20,9 @@ def signature_link(clinician) -> str:
     if clinician.show_on_team_page:
         return format_html('<a href="{}">{}</a>', clinician.get_absolute_url(), clinician.signature)
     return format_html("{}", clinician.signature)
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta as people read it ("3 h 10 min"): clinic_site.durations.format_duration."""
+    return format_duration(value)

@@ -81,7 +81,7 @@ def test_changelist_shows_the_columns(client, handler, inquiry):
     html = client.get(pages(inquiry)["changelist"]).content.decode()
     assert inquiry.reference in html
     assert "Sciatica" in html
-    assert "5 h 00 min" in html
+    assert ">5 h<" in html
 
 
 @pytest.mark.parametrize("query", ["status=new", "assigned=me", "assigned=nobody", "open=yes", "open=no"])
@@ -137,7 +137,7 @@ def test_actions_close_and_spam(client, handler, inquiry, action, status):
     inquiry.refresh_from_db()
     assert inquiry.status == status
     assert inquiry.closed_at is not None
-    assert inquiry.first_response_at is not None
+    assert inquiry.first_response_at is None  # closing or sorting out spam answers nobody
 
 
 def test_opening_the_change_page_is_logged(client, handler, inquiry):
@@ -170,6 +170,10 @@ def change_form_data(inquiry, **overrides):
     data = {
         "status": inquiry.status,
         "assignee": inquiry.assignee_id or "",
+        "booked_for_0": "",
+        "booked_for_1": "",
+        "booked_location": "",
+        "reply": "",
         "notes-TOTAL_FORMS": "1",
         "notes-INITIAL_FORMS": "0",
         "notes-MIN_NUM_FORMS": "0",
@@ -202,9 +206,9 @@ def test_existing_notes_are_read_only(client, handler, inquiry):
 
 def test_status_change_in_the_form_records_first_response(client, handler, inquiry):
     client.force_login(handler)
-    client.post(pages(inquiry)["change"], change_form_data(inquiry, status="booked"))
+    client.post(pages(inquiry)["change"], change_form_data(inquiry, status="contacted"))
     inquiry.refresh_from_db()
-    assert inquiry.status == "booked"
+    assert inquiry.status == "contacted"
     assert inquiry.first_response_at is not None
 
 
@@ -213,8 +217,13 @@ def test_every_patient_field_is_shown_read_only_on_the_change_page(client, handl
     response = client.get(pages(inquiry)["change"])
     admin_form = response.context["adminform"]
     shown = {name for _title, options in admin_form.fieldsets for name in options["fields"]}
-    assert set(Inquiry.PATIENT_FIELDS) <= shown
-    assert set(Inquiry.PATIENT_FIELDS) <= set(admin_form.readonly_fields)
+    # The days and times are shown as words, not as the codes they are stored as.
+    as_shown = {
+        f"{name}_display" if name in ("preferred_days", "preferred_times") else name
+        for name in Inquiry.PATIENT_FIELDS
+    }
+    assert as_shown <= shown
+    assert as_shown <= set(admin_form.readonly_fields)
     assert not set(Inquiry.PATIENT_FIELDS) & set(admin_form.form.fields)
 
 
@@ -235,7 +244,7 @@ def test_index_summary_for_handlers(client, handler):
     html = client.get(reverse("admin:index")).content.decode()
     assert "Open inquiries" in html
     assert "<td>4</td>" in html
-    assert "3.0 h" in html
+    assert "<td>3 h</td>" in html
 
 
 def test_index_summary_hidden_from_other_staff(client, editor):
