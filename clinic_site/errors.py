@@ -9,6 +9,7 @@ whoever holds it. Django's report shows the query string three times (the URL, t
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.http import HttpRequest
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 HIDDEN_QUERY_PARAMETERS = frozenset({"token"})
@@ -18,7 +19,8 @@ SUBSTITUTE = SafeExceptionReporterFilter.cleansed_substitute
 
 def hide_in_query(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode([(key, SUBSTITUTE if key in HIDDEN_QUERY_PARAMETERS else value) for key, value in pairs])
+    masked = [(key, SUBSTITUTE if key in HIDDEN_QUERY_PARAMETERS else value) for key, value in pairs]
+    return urlencode(masked, safe="*")
 
 
 def hide_in_url(url: str) -> str:
@@ -32,6 +34,11 @@ class TokenHidingReporterFilter(SafeExceptionReporterFilter):
         if meta.get("QUERY_STRING"):
             meta["QUERY_STRING"] = hide_in_query(meta["QUERY_STRING"])
         return meta
+
+    def cleanse_special_types(self, request, value):
+        if isinstance(value, HttpRequest):  # its repr is the full path, query string included
+            return f"<{type(value).__name__}: {value.method} {hide_in_url(value.get_full_path())!r}>"
+        return super().cleanse_special_types(request, value)
 
     def get_safe_cookies(self, request):
         cookies = super().get_safe_cookies(request)

@@ -2,8 +2,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
+from django.template.defaultfilters import linebreaks_filter
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -273,7 +274,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
                         if message.from_clinic
                         else _("The patient"),
                         date_format(message.created_at, "DATETIME_FORMAT"),
-                        linebreaks(message.body, autoescape=True),
+                        linebreaks_filter(message.body, autoescape=True),  # escaped, then safe
                     )
                     for message in messages_
                 ),

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import F
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
 
 from clinic_site.siteurl import absolute_url
 
@@ -48,6 +49,7 @@ def _open_inquiries():
     return Inquiry.objects.exclude(status=Inquiry.Status.SPAM)
 
 
+@sensitive_variables("token")
 def issue_link(inquiry: Inquiry) -> str:
     """A new link to the inquiry's thread (the absolute URL for an email); older links are used up."""
     Inquiry.objects.filter(pk=inquiry.pk).update(link_generation=F("link_generation") + 1)
@@ -66,6 +68,7 @@ def _unpack(value) -> tuple[int, int] | None:
     return None
 
 
+@sensitive_variables("token", "value")
 def check_link(token: str) -> LinkCheck:
     """The inquiry a link opens, or why it opens nothing."""
     try:

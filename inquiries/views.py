@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import FormView, TemplateView
 
 from clinic_site import antispam
@@ -105,6 +105,7 @@ class ThreadView(TemplateView):
     def unavailable(self, problem, status=400):
         return self.render("inquiries/thread_unavailable.html", status=status, problem=problem)
 
+    @method_decorator(sensitive_variables("check"))
     def get(self, request, *args, **kwargs):
         if "token" in request.GET:
             check = secure_links.check_link(request.GET["token"])
@@ -142,6 +143,7 @@ class ThreadView(TemplateView):
         )
         return private(HttpResponseSeeOther(reverse("inquiries:thread") + "#conversation"))
 
+    @method_decorator(sensitive_variables("token"))
     def open(self, token):
         check = secure_links.check_link(token)
         if check.inquiry is None:
