@@ -33,6 +33,8 @@ class TokenHidingReporterFilter(SafeExceptionReporterFilter):
         meta = super().get_safe_request_meta(request)
         if meta.get("QUERY_STRING"):
             meta["QUERY_STRING"] = hide_in_query(meta["QUERY_STRING"])
+        if meta.get("HTTP_REFERER"):  # the page with the link's token posts its own form
+            meta["HTTP_REFERER"] = hide_in_url(meta["HTTP_REFERER"])
         return meta
 
     def cleanse_special_types(self, request, value):

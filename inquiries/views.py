@@ -75,14 +75,16 @@ class ThanksView(TemplateView):
 
 
 # Secure replies: the patient's side (inquiries.secure_links). Every page here is no-store (as all of
-# /inquiries/), noindex, sent with no referrer, and works without JavaScript.
+# /inquiries/), noindex, sends no referrer to another site, and works without JavaScript.
+# "same-origin" rather than "no-referrer": under no-referrer browsers send "Origin: null" with the
+# page's own form posts, and Django's CSRF check refuses them. Our own logs keep no referrer.
 THREAD_SENSITIVE_FIELDS = ("token", "body", "email", "reference")
 
 
 def private(response):
     """Headers for the pages a secure link leads to: nothing kept, indexed, or passed on."""
     add_never_cache_headers(response)
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -37,3 +37,10 @@ def test_a_view_frame_holding_the_request_shows_its_path_without_the_token(setti
     request = RequestFactory().get("/inquiries/thread/", {"token": "SECRET-TOKEN-VALUE"})
     report = report_for(request)
     assert "/inquiries/thread/?token=********************" in report
+
+
+def test_a_referer_carrying_the_token_is_masked():
+    request = RequestFactory().post(
+        "/inquiries/thread/", HTTP_REFERER="https://clinic.example/inquiries/thread/?token=SECRET-TOKEN-VALUE"
+    )
+    assert "SECRET-TOKEN-VALUE" not in report_for(request)

@@ -392,11 +392,11 @@ def test_a_broken_link_is_a_400_with_a_way_on(client):
 
 
 @pytest.mark.parametrize("url", ["link", THREAD, NEW_LINK, reverse("inquiries:new_link_sent")])
-def test_thread_pages_are_private_no_store_noindex_no_referrer(client, replied, url):
+def test_thread_pages_are_private_no_store_noindex_no_referrer_elsewhere(client, replied, url):
     _inquiry, link = replied
     response = client.get(link if url == "link" else url)
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
     assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
 
@@ -405,7 +405,7 @@ def test_the_opened_thread_page_is_private_too(client, replied):
     _inquiry, link = replied
     for response in (open_thread(client, link), client.get(THREAD)):
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_thread_page_has_no_inline_script_or_style(client, replied):
