@@ -6,6 +6,7 @@ from django.template.defaultfilters import linebreaks_filter
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -156,6 +157,7 @@ class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
 @admin.register(Inquiry)
 class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
     form = InquiryAdminForm
+    view_on_site = False  # an inquiry has no public page (get_absolute_url is this admin page)
     list_display = [
         "reference",
         "received_at",
@@ -245,7 +247,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
         if obj.status == Inquiry.Status.BOOKED and obj.booked_for:
             where = obj.booked_location.name if obj.booked_location else ""
             return _("Booked %(when)s %(where)s") % {
-                "when": date_format(obj.booked_for, "M j, H:i"),
+                "when": date_format(localtime(obj.booked_for), "M j, H:i"),
                 "where": where,
             }
         if obj.asks_about_appointment:
@@ -273,7 +275,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
                         )
                         if message.from_clinic
                         else _("The patient"),
-                        date_format(message.created_at, "DATETIME_FORMAT"),
+                        date_format(localtime(message.created_at), "DATETIME_FORMAT"),
                         linebreaks_filter(message.body, autoescape=True),  # escaped, then safe
                     )
                     for message in messages_

@@ -412,3 +412,12 @@ def test_the_access_log_lists_patients_as_the_actor(client, superuser, inquiry):
     response = client.get(pages(inquiry)["access_log"] + "?actor=patient")
     assert response.status_code == 200
     assert "Opened the secure link" in response.content.decode()
+
+
+def test_the_conversation_shows_local_times_and_no_view_on_site(client, handler, inquiry, settings):
+    sent = timezone.make_aware(timezone.datetime(2031, 3, 4, 23, 30), timezone.get_fixed_timezone(-300))
+    InquiryMessageFactory(inquiry=inquiry, author=handler, body="Late reply", created_at=sent)
+    client.force_login(handler)
+    html = client.get(pages(inquiry)["change"]).content.decode()
+    assert "March 4, 2031, 11:30 p.m." in html  # America/New_York, not UTC's March 5
+    assert "View on site" not in html
