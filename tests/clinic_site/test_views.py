@@ -102,6 +102,13 @@ def test_every_page_shows_the_practice_phone_as_a_tel_link_in_the_header(client)
         assert 'href="tel:7575550100"' in header, url
 
 
+def test_every_page_footer_names_the_practice_emergency_number_as_a_tel_link(client):
+    Practice.objects.filter(pk=1).update(emergency_number="112")
+    for url in (reverse("home"), reverse("team"), reverse("locations"), reverse("inquiries:new")):
+        footer = client.get(url).content.decode().split("<footer")[1]
+        assert 'In a medical emergency, call <a href="tel:112">112</a>.' in footer, url
+
+
 def test_the_home_page_says_what_the_practice_record_says(client):
     Practice.objects.filter(pk=1).update(
         name="Riverbend Physio", introduction="Hands-on care by the river since 1998.", phone="(555) 123-4567"
