@@ -7,11 +7,11 @@
 # form says `noindex` on purpose (a private form has no business in a search engine), so its SEO
 # score may miss only the `is-crawlable` audit; any other SEO audit failing there still fails.
 #
-# Everything lives in a temporary directory (a throwaway SQLite database and media folder, the
-# reports). The site's port is LIGHTHOUSE_APP_PORT (8130). LIGHTHOUSE_BIN points at a lighthouse
-# executable; without it the script installs lighthouse@12.2.3 from npm into the temporary
-# directory. CHROME_PATH (default /usr/bin/chromium) is the browser; LIGHTHOUSE_REPORTS=DIR keeps
-# the JSON and HTML reports there. It takes about three minutes on two cores.
+# Everything lives in a temporary directory: a throwaway SQLite database, media folder and cache,
+# and the reports. The site's port is LIGHTHOUSE_APP_PORT (8130). LIGHTHOUSE_BIN points at a
+# lighthouse executable; without it the script installs lighthouse@12.2.3 from npm into the
+# temporary directory. CHROME_PATH (default /usr/bin/chromium) is the browser; LIGHTHOUSE_REPORTS=DIR
+# keeps the JSON and HTML reports there. It takes about five minutes on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,8 +65,8 @@ fi
 # SITE_URL is this port, so canonical links and structured data point at the pages audited.
 # Lighthouse fetches robots.txt itself, without the extra header below, so the HTTP-to-HTTPS
 # redirect (the TLS proxy's job in production) is off here; every page still gets the header.
-export DATABASE_URL="sqlite:///$tmp/db.sqlite3" DJANGO_MEDIA_ROOT="$tmp/media" DJANGO_SERVE_MEDIA=true \
-    DJANGO_LOCAL_PREVIEW=true DJANGO_ALLOWED_HOSTS="$HOST,localhost" SITE_URL="$SITE" \
+export DATABASE_URL="sqlite:///$tmp/db.sqlite3" DJANGO_MEDIA_ROOT="$tmp/media" DJANGO_CACHE_DIR="$tmp/cache" \
+    DJANGO_SERVE_MEDIA=true DJANGO_LOCAL_PREVIEW=true DJANGO_ALLOWED_HOSTS="$HOST,localhost" SITE_URL="$SITE" \
     DJANGO_SECURE_SSL_REDIRECT=false INQUIRIES_FALLBACK_USERNAME=owner
 env -u CACHE_URL PORT="$APP_PORT" WEB_CONCURRENCY=2 setsid make --no-print-directory serve \
     >"$tmp/serve.log" 2>&1 </dev/null &
