@@ -11,7 +11,7 @@
 # and the reports. The site's port is LIGHTHOUSE_APP_PORT (8130). LIGHTHOUSE_BIN points at a
 # lighthouse executable; without it the script installs lighthouse@12.2.3 from npm into the
 # temporary directory. CHROME_PATH (default /usr/bin/chromium) is the browser; LIGHTHOUSE_REPORTS=DIR
-# keeps the JSON and HTML reports there. It takes about five minutes on two cores.
+# keeps the JSON and HTML reports there. It takes three to five minutes on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
