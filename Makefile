@@ -187,6 +187,12 @@ check-deploy: $(VENV)/.runtime var/secret_key
 audit: $(VENV)/.dev
 	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt
 
+# Lighthouse's accessibility, best-practices and SEO scores of eight public pages as a phone and a
+# desktop, under make serve with the demo content (.ci/lighthouse.sh; README.md, Lighthouse).
+.PHONY: lighthouse
+lighthouse: $(VENV)/.runtime
+	bash .ci/lighthouse.sh
+
 # The article page against nginx serving the same HTML (tests/bench/run_bench.py; settings in its docstring).
 .PHONY: bench
 bench: $(VENV)/.dev
