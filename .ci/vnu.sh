@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The Nu HTML Checker (vnu.jar, npm package vnu-jar, run with Debian's Java) over every public page
-# as `make serve` renders it with the demo content: home, blog, an article, conditions and one
-# condition, locations and each location, team pages when the site has them, privacy, the inquiry
-# form, its error state (sent empty) and its thank-you page, and the 404 page. Any error fails.
+# as `make serve` renders it with the demo content: home, blog, each article, conditions and one
+# condition, locations and each location, the team page and each clinician's, privacy, the inquiry
+# form, its error state (sent empty) and its thank-you page, the 404 page and the page a form gets
+# when the CSRF check refuses it. Any error fails.
 #
-# Everything lives in a temporary directory (a throwaway SQLite database and media folder); the
-# port is VNU_APP_PORT (8120). VNU_JAR points at a vnu.jar; without it the script installs vnu-jar
-# from npm into the temporary directory.
+# Everything lives in a temporary directory: a throwaway SQLite database, media folder and cache
+# (so no rate-limit count or cached page of an earlier run carries over: a second run within the
+# hour used to get 429 for the error state). The port is VNU_APP_PORT (8120). VNU_JAR points at a
+# vnu.jar; without it the script installs vnu-jar from npm into the temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,8 +57,8 @@ fi
 
 # The site as in production (DEBUG off, gunicorn) with the demo content, media served by Django.
 # The time trap is shortened so the thank-you page is one second away, not three.
-export DATABASE_URL="sqlite:///$tmp/db.sqlite3" DJANGO_MEDIA_ROOT="$tmp/media" DJANGO_SERVE_MEDIA=true \
-    DJANGO_LOCAL_PREVIEW=true DJANGO_ALLOWED_HOSTS="$HOST,localhost" INQUIRIES_MIN_SECONDS=1 \
+export DATABASE_URL="sqlite:///$tmp/db.sqlite3" DJANGO_MEDIA_ROOT="$tmp/media" DJANGO_CACHE_DIR="$tmp/cache" \
+    DJANGO_SERVE_MEDIA=true DJANGO_LOCAL_PREVIEW=true DJANGO_ALLOWED_HOSTS="$HOST,localhost" INQUIRIES_MIN_SECONDS=1 \
     INQUIRIES_FALLBACK_USERNAME=owner
 env -u CACHE_URL PORT="$APP_PORT" WEB_CONCURRENCY=1 setsid make --no-print-directory serve \
     >"$tmp/serve.log" 2>&1 </dev/null &
@@ -88,20 +90,27 @@ links() {  # PATH PATTERN: the site's own links on a page that match the pattern
 }
 
 pages=(/ /blog/ /conditions/ /locations/ /privacy/ /inquiries/new/)
-pages+=("$(links /blog/ '/blog/[a-z0-9-]+/' | grep -v '^/blog/feed/$' | head -n 1)")
+# Every article on the blog's first page: each has its own cover, review line and references.
+mapfile -t article_pages < <(links /blog/ '/blog/[a-z0-9-]+/' | grep -v '^/blog/feed/$')
+[ "${#article_pages[@]}" -gt 0 ] || fail "no article linked from /blog/"
+pages+=("${article_pages[@]}")
 pages+=("$(links /conditions/ '/conditions/[a-z0-9-]+/' | head -n 1)")
 mapfile -t location_pages < <(links /locations/ '/locations/[a-z0-9-]+/')
 [ "${#location_pages[@]}" -gt 0 ] || fail "no location page linked from /locations/"
 pages+=("${location_pages[@]}")
-# The team pages, once the site has them.
+# The team page and every clinician's page, once the site has them.
 if [ "$(curl_ -o /dev/null -w '%{http_code}' "$SITE/team/")" = 200 ]; then
-    pages+=(/team/ "$(links /team/ '/team/[a-z0-9-]+/' | head -n 1)")
+    mapfile -t clinician_pages < <(links /team/ '/team/[a-z0-9-]+/')
+    [ "${#clinician_pages[@]}" -gt 0 ] || fail "no clinician page linked from /team/"
+    pages+=(/team/ "${clinician_pages[@]}")
 fi
 for page in "${pages[@]}"; do
     [ -n "$page" ] || fail "a page to check was not found (see the list above)"
     save "$page" 200 >/dev/null
 done
 save /no-such-page/ 404 >/dev/null
+# The page a form gets when the CSRF check refuses it (here: sent without its token).
+save /inquiries/new/ 403 -H "Origin: https://$HOST:$APP_PORT" --data-urlencode "name=No Token" >/dev/null
 
 # The inquiry form: sent empty (its error state), then filled in (the thank-you page).
 form=$(save /inquiries/new/ 200)
@@ -123,7 +132,7 @@ save /inquiries/thanks/ 200 >/dev/null
 grep -q 'INQ-' "$tmp"/pages/*thanks* || fail "the thank-you page shows no reference"
 
 count=$(find "$tmp/pages" -name '*.html' | wc -l)
-say "checking $count pages: ${pages[*]} /no-such-page/ and the inquiry form's error and thank-you states"
+say "checking $count pages: ${pages[*]} /no-such-page/, the CSRF refusal and the inquiry form's error and thank-you states"
 if ! java -jar "$jar" --errors-only --format gnu "$tmp"/pages/*.html 2>"$tmp/vnu.txt"; then
     sed "s|$tmp/pages/||" "$tmp/vnu.txt" >&2
     fail "the Nu HTML Checker found errors"

@@ -21,8 +21,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "summary", "body", "cover_image", "cover_alt",
-            "author", "co_author", "conditions", "reviewer", "reviewed_on", "review_interval_months",
-            "status", "published_at",
+            "author", "co_author", "conditions", "primary_condition", "reviewer", "reviewed_on",
+            "review_interval_months", "status", "published_at",
         ]  # fmt: skip
         widgets = {"body": ArticleBodyWidget(), "summary": forms.Textarea(attrs={"rows": 3})}
 
@@ -38,6 +38,22 @@ class ArticleAdminForm(forms.ModelForm):
         if "reviewer" in self.fields:
             # Only those who may review are offered; Article.clean() holds to the same rule.
             self.fields["reviewer"].queryset = Clinician.objects.clinical_reviewers()
+        if "primary_condition" in self.fields:
+            self.fields["primary_condition"].empty_label = _("The first of its conditions")
+
+    def clean(self):
+        cleaned = super().clean()
+        primary, conditions = cleaned.get("primary_condition"), cleaned.get("conditions")
+        # The many-to-many is saved after the model, so Article.clean() cannot see it: checked here.
+        if primary is not None and conditions is not None and primary not in conditions:
+            self.add_error(
+                "primary_condition",
+                forms.ValidationError(
+                    _("Choose one of the conditions the article discusses (or leave it empty)."),
+                    code="primary_not_discussed",
+                ),
+            )
+        return cleaned
 
 
 class StateListFilter(admin.SimpleListFilter):
@@ -102,7 +118,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (_("Cover image"), {"fields": ["cover_image", "cover_alt"]}),
-        (_("People and topics"), {"fields": ["author", "co_author", "conditions"]}),
+        (_("People and topics"), {"fields": ["author", "co_author", "conditions", "primary_condition"]}),
         (
             _("Clinical review"),
             {
@@ -125,6 +141,10 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["reading_minutes", "view_count", "like_count", "updated_at", "created_at"]},
         ),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.ensure_primary_condition()  # now that its conditions are saved
 
     @admin.display(description=_("review due"), ordering="review_due_on")
     def review_due(self, article):

@@ -320,6 +320,11 @@ def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condit
         )
         if set(article.conditions.all()) != set(tagged):
             article.conditions.set(tagged)
+        # The first condition listed is what the article is mainly about (sciatica, not back pain).
+        primary = tagged[0] if tagged else None
+        if article.primary_condition_id != (primary.pk if primary else None):
+            Article.objects.filter(pk=article.pk).update(primary_condition=primary)
+            article.primary_condition = primary
         seed_review(article, review, clinicians)
         seed_references(article, references)
         articles.append(article)

@@ -174,6 +174,20 @@ class Article(models.Model):
     conditions = models.ManyToManyField(
         Condition, related_name="articles", blank=True, verbose_name=_("conditions discussed")
     )
+    # One of ``conditions`` (the admin form checks it; empty means the first of them, which
+    # ensure_primary_condition writes): what "Ask the clinic about this" pre-selects, and so routes by.
+    primary_condition = models.ForeignKey(
+        Condition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="primary_for_articles",
+        verbose_name=_("primary condition"),
+        help_text=_(
+            "The condition a patient asking from this article is most likely writing about; one of "
+            "the conditions discussed. Empty: the first of them."
+        ),
+    )
     reviewer = models.ForeignKey(
         Clinician,
         on_delete=models.PROTECT,
@@ -269,6 +283,17 @@ class Article(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def ensure_primary_condition(self) -> None:
+        """After its conditions are saved: keep the primary condition if it is still one of them,
+        else take the first of them (or none)."""
+        conditions = self.conditions.order_by("order", "name")
+        if self.primary_condition_id and conditions.filter(pk=self.primary_condition_id).exists():
+            return
+        first = conditions.first()
+        if (first.pk if first else None) != self.primary_condition_id:
+            self.primary_condition = first
+            type(self).objects.filter(pk=self.pk).update(primary_condition=first)
 
     @property
     def is_public(self) -> bool:

@@ -82,13 +82,12 @@ class ArticleDetailView(DetailView):
         token = browser_token(self.request)
         conditions = list(article.conditions.all())
         references = list(article.references.all())
+        # The form pre-selects the article's primary condition itself (inquiries.forms).
         try:
             comment_page = threads.page(article, *threads.requested_page(self.request.GET))
         except threads.PageNotFound as error:
             raise Http404(_("There is no such page of comments.")) from error
         ask = {"article": article.slug}
-        if conditions:
-            ask["condition"] = conditions[0].slug
         return super().get_context_data(
             is_preview=not article.is_public,
             conditions=conditions,

@@ -228,7 +228,7 @@ _RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
 def check_rates(app_configs=None, **kwargs):
     """A rate that django-ratelimit cannot read would fail every submission: refuse to start instead."""
     names = [f"{prefix}_RATE_LIMIT" for prefix in GUARDED_FORMS]
-    names += ["INQUIRIES_FAILED_RATE_LIMIT", "LIKES_RATE_LIMIT"]
+    names += ["INQUIRIES_FAILED_RATE_LIMIT", "INQUIRIES_LINK_RATE_LIMIT", "LIKES_RATE_LIMIT"]
     return [
         checks.Error(
             f"{name} {getattr(settings, name, None)!r} is not a rate like '5/h' or '10/15m'.",

@@ -248,7 +248,7 @@ def clinicians_data() -> list[dict]:
             "name": "Sam Patel",
             "credentials": "",
             "role": Clinician.Role.FRONT_DESK,
-            "title": "Front desk coordinator",
+            "title": "Patient care coordinator",
             "bio": "Sam answers your questions, books visits and checks your insurance before you come in.",
             "order": 5,
             "locations": ["harbor-point", "bayside"],

@@ -10,12 +10,15 @@ request for a new version makes them.
 
 import hashlib
 import io
+import logging
 import math
 from functools import cache
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+logger = logging.getLogger(__name__)
 
 # The site's colours (static/css/site.css): deep teal and a sea-green accent on white.
 TEAL = (11, 93, 107)
@@ -156,10 +159,14 @@ def build_icons(practice) -> str:
     Called on the first request for an icon of a new version, so a new logo costs one Pillow run.
     """
     version = practice.icons_version
+    mark = None
     if practice.logo:
-        with practice.logo.open("rb") as logo:
-            mark = mark_from_logo(logo)
-    else:
+        try:
+            with practice.logo.open("rb") as logo:
+                mark = mark_from_logo(logo)
+        except (OSError, ValueError):  # gone from the storage, or not an image Pillow can read
+            logger.warning("The practice's logo could not be read; its icons show the default mark.")
+    if mark is None:
         mark = draw_mark(512)
     for name, content in render_icons(mark).items():
         path = icon_path(version, name)

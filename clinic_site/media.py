@@ -25,7 +25,8 @@ def serve_media(request, path: str):
     try:
         # Opening checks that the file is there (a HEAD request on a bucket); nothing is read yet.
         file = default_storage.open(path, "rb")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, SuspiciousOperation):
+    except (OSError, ValueError, SuspiciousOperation):
+        # Missing, a folder, a name the file system refuses (a NUL byte, too long), or outside media.
         raise Http404 from None
     content_type, _encoding = mimetypes.guess_type(path)
     if content_type in INLINE_TYPES:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
+from .fields import SizedImageField
+
 
 def _default_name() -> str:
     return settings.CLINIC_NAME
@@ -46,7 +48,7 @@ class Practice(SingletonModel):
     """
 
     name = models.CharField(_("name"), max_length=120, default=_default_name)
-    logo = models.ImageField(
+    logo = SizedImageField(
         _("logo"),
         upload_to="practice/",
         blank=True,
@@ -164,7 +166,7 @@ class Location(models.Model):
         blank=True,
         help_text=_("Step-free entrance, lifts, restrooms, anything a visitor should know."),
     )
-    photo = models.ImageField(
+    photo = SizedImageField(
         _("photo"), upload_to="locations/", blank=True, width_field="photo_width", height_field="photo_height"
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -347,7 +349,7 @@ class Clinician(models.Model):
         default=False,
         help_text=_("Their page at /team/, and links to it from the articles they wrote or reviewed."),
     )
-    photo = models.ImageField(
+    photo = SizedImageField(
         _("photo"),
         upload_to="team/",
         blank=True,

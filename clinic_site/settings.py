@@ -396,6 +396,12 @@ INQUIRIES_MAX_FORM_AGE_SECONDS = env.int(
 )
 INQUIRIES_RETENTION_DAYS = env.int("INQUIRIES_RETENTION_DAYS", default=365)
 INQUIRIES_RESPONSE_DAYS = env.int("INQUIRIES_RESPONSE_DAYS", default=2)
+# Secure replies (inquiries.secure_links): how long the link in a "there is news" email works (only
+# the newest link of an inquiry works at all); requests for a new link per client and period, and
+# new links sent to one address a day (counted by a keyed hash, like the acknowledgements).
+INQUIRIES_LINK_DAYS = env.int("INQUIRIES_LINK_DAYS", default=14)
+INQUIRIES_LINK_RATE_LIMIT = env.str("INQUIRIES_LINK_RATE_LIMIT", default="5/h")
+INQUIRIES_NEW_LINKS_PER_ADDRESS_PER_DAY = env.int("INQUIRIES_NEW_LINKS_PER_ADDRESS_PER_DAY", default=3)
 
 # --- Production posture (issue 5) -------------------------------------------------------------
 # Everything below assumes a TLS-terminating proxy (nginx) in front of gunicorn; README.md, Production.
@@ -673,6 +679,11 @@ except ValueError as error:
 # The count of proxies it replaces could be wrong without anything noticing (too high: forged
 # addresses are believed; too low: every client shares the proxy's). clinic_site.E001 refuses it.
 TRUSTED_PROXY_COUNT_SET = "DJANGO_TRUSTED_PROXY_COUNT" in env
+
+# Error reports mask signed-link tokens in query strings (the comment and inquiry links) and the open
+# inquiry thread's cookie, as they mask the sensitive POST parameters each view names.
+DEFAULT_EXCEPTION_REPORTER = "clinic_site.errors.TokenHidingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic_site.errors.TokenHidingReporterFilter"
 
 LOGGING = {
     "version": 1,

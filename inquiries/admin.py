@@ -1,12 +1,24 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import admin_mail  # noqa: F401  (the mail queue's admin, in place of post_office's own)
+from clinic_site.durations import format_duration
+
+from . import (
+    admin_mail,  # noqa: F401  (the mail queue's admin, in place of post_office's own)
+    services,
+)
 from .admin_audit import AccessLoggedAdminMixin
 from .models import (
+    MAX_TEXT_LENGTH,
     Inquiry,
     InquiryAccessLog,
     InquiryNote,
@@ -80,6 +92,54 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AppointmentFilter(admin.SimpleListFilter):
+    title = _("appointment")
+    parameter_name = "appointment"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("requested", _("Asked for one, not booked")),
+            ("booked", _("Booked")),
+            ("no", _("Did not ask")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "requested":
+            return queryset.filter(wants_appointment=True).exclude(status=Inquiry.Status.BOOKED)
+        if self.value() == "booked":
+            return queryset.filter(status=Inquiry.Status.BOOKED)
+        if self.value() == "no":
+            return queryset.filter(wants_appointment=False).exclude(status=Inquiry.Status.BOOKED)
+        return queryset
+
+
+class InquiryAdminForm(forms.ModelForm):
+    """Status, assignee and booking, and the reply box: a reply is stored with the inquiry and the
+    patient is emailed only that there is news (services.send_reply)."""
+
+    reply = forms.CharField(
+        label=_("Reply to the patient"),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_(
+            "Plain text, sent when you save. The patient reads it behind a secure link; their email "
+            "says only that there is news on their reference."
+        ),
+    )
+
+    class Meta:
+        model = Inquiry
+        fields = ["status", "assignee", "booked_for", "booked_location"]
+        widgets = {"booked_for": AdminSplitDateTime}
+        field_classes = {"booked_for": forms.SplitDateTimeField}
+        help_texts = {
+            "booked_for": _("Date and time of the appointment; needed to mark the inquiry booked."),
+            "booked_location": _("Needed to mark the inquiry booked."),
+        }
+
+
 class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
     model = InquiryNote
     extra = 1
@@ -96,40 +156,132 @@ class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
 
 @admin.register(Inquiry)
 class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
+    form = InquiryAdminForm
+    view_on_site = False  # an inquiry has no public page (get_absolute_url is this admin page)
     list_display = [
         "reference",
         "received_at",
         "location",
         "condition_name",
+        "appointment",
         "status",
         "assignee",
         "first_response_display",
     ]
-    list_filter = [OpenFilter, "status", AssignedFilter, "location", "condition", "assignee"]
-    list_select_related = ["location", "condition", "assignee"]
+    list_filter = [
+        OpenFilter,
+        "status",
+        AppointmentFilter,
+        AssignedFilter,
+        "location",
+        "condition",
+        "assignee",
+    ]
+    list_select_related = ["location", "condition", "assignee", "booked_location"]
     search_fields = ["=reference", "name", "email"]
     date_hierarchy = "received_at"
     ordering = ["-received_at"]
     actions = ["assign_to_me", "mark_contacted", "close", "mark_spam"]
     inlines = [InquiryNoteInline]
+    # The appointment questions as staff read them (the days and times are stored as codes).
+    APPOINTMENT_DISPLAY = [
+        "preferred_days_display" if name == "preferred_days" else
+        "preferred_times_display" if name == "preferred_times" else name
+        for name in Inquiry.APPOINTMENT_FIELDS
+    ]  # fmt: skip
     fieldsets = [
         (
             _("Handling"),
             {"fields": ["reference", "status", "assignee", "received_at", "first_response_at", "closed_at"]},
         ),
+        (
+            _("Conversation"),
+            {
+                "fields": ["conversation", "reply"],
+                "description": _(
+                    "What the clinic and the patient wrote to each other through the patient's secure link."
+                ),
+            },
+        ),
+        (_("Booking"), {"fields": ["booked_for", "booked_location"]}),
         (_("Patient"), {"fields": Inquiry.CONTACT_FIELDS}),
+        (_("Appointment request"), {"fields": APPOINTMENT_DISPLAY}),
         (_("What they told us"), {"fields": (*Inquiry.HEALTH_FIELDS, "source_article", "consent_at")}),
     ]
-    # What the patient wrote stays as they wrote it; staff work status, assignee and notes.
+    # What the patient wrote stays as they wrote it; staff work status, assignee, booking, notes
+    # and replies.
     readonly_fields = [
         "reference",
         "received_at",
         "first_response_at",
         "closed_at",
-        *Inquiry.PATIENT_FIELDS,
+        "conversation",
+        *Inquiry.CONTACT_FIELDS,
+        *APPOINTMENT_DISPLAY,
+        *Inquiry.HEALTH_FIELDS,
         "source_article",
         "consent_at",
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        # Only those who may change this inquiry get the reply box (INQUIRIES_HANDLER_SCOPE included:
+        # an inquiry they may not change never reaches its page).
+        if self.has_change_permission(request, obj):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "reply"]})
+            for name, options in self.fieldsets
+        ]
+
+    @admin.display(description=_("days that suit"))
+    def preferred_days_display(self, obj):
+        return ", ".join(obj.preferred_day_labels) or "—"
+
+    @admin.display(description=_("times of day that suit"))
+    def preferred_times_display(self, obj):
+        return ", ".join(obj.preferred_time_labels) or "—"
+
+    @admin.display(description=_("appointment"), ordering="booked_for")
+    def appointment(self, obj):
+        """At a glance: booked (when, where), asked for (which days and times), or nothing."""
+        if obj.status == Inquiry.Status.BOOKED and obj.booked_for:
+            where = obj.booked_location.name if obj.booked_location else ""
+            return _("Booked %(when)s %(where)s") % {
+                "when": date_format(localtime(obj.booked_for), "M j, H:i"),
+                "where": where,
+            }
+        if obj.asks_about_appointment:
+            wishes = [", ".join(obj.preferred_day_labels), ", ".join(obj.preferred_time_labels)]
+            wishes = " · ".join(part for part in wishes if part)
+            return _("Asked: %(wishes)s") % {"wishes": wishes} if wishes else _("Asked")
+        return "—"
+
+    @admin.display(description=_("messages"))
+    def conversation(self, obj):
+        messages_ = list(obj.messages.select_related("author")) if obj.pk else []
+        if not messages_:
+            return _("No messages yet.")
+        return format_html(
+            '<ol class="inquiry-conversation">{}</ol>',
+            format_html_join(
+                "",
+                '<li id="message-{}"><p><strong>{}</strong> · {}</p>{}</li>',
+                (
+                    (
+                        message.pk,
+                        (
+                            _("%(clinic)s, by %(author)s")
+                            % {"clinic": _("The clinic"), "author": message.author or _("a deleted account")}
+                        )
+                        if message.from_clinic
+                        else _("The patient"),
+                        date_format(localtime(message.created_at), "DATETIME_FORMAT"),
+                        linebreaks_filter(message.body, autoescape=True),  # escaped, then safe
+                    )
+                    for message in messages_
+                ),
+            ),
+        )
 
     @admin.display(description=_("condition"), ordering="condition__name")
     def condition_name(self, obj):
@@ -138,10 +290,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("time to first response"), ordering="first_response_at")
     def first_response_display(self, obj):
         wait = obj.time_to_first_response
-        if wait is None:
-            return "—"
-        hours, remainder = divmod(int(wait.total_seconds()), 3600)
-        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": remainder // 60}
+        return "—" if wait is None else format_duration(wait)
 
     # Inquiries only come from patients, through the form.
     def has_add_permission(self, request):
@@ -161,12 +310,27 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        newly_booked = False
         if change and "status" in form.changed_data:
             # Through the one transition method, so first-response and closed times are stamped.
             new_status = obj.status
             obj.status = form.initial["status"]
             obj.apply_status(new_status)
+            newly_booked = new_status == Inquiry.Status.BOOKED
+        rebooked = obj.status == Inquiry.Status.BOOKED and {"booked_for", "booked_location"} & set(
+            form.changed_data
+        )
         super().save_model(request, obj, form, change)
+        # The admin runs this in one transaction with the form: the message and its email or neither.
+        if newly_booked or rebooked:
+            services.confirm_booking(inquiry=obj, author=request.user)
+            self.message_user(request, _("The patient is told of the appointment through a secure reply."))
+        reply = form.cleaned_data.get("reply")
+        if reply:
+            services.send_reply(inquiry=obj, author=request.user, body=reply)
+            self.message_user(
+                request, _("Your reply is stored; the patient is emailed that there is news (nothing more).")
+            )
 
     def save_formset(self, request, form, formset, change):
         notes = formset.save(commit=False)
@@ -239,8 +403,10 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 class InquiryAccessLogAdmin(admin.ModelAdmin):
     """The audit trail: superusers read it; nobody, superusers included, adds, edits or deletes it."""
 
-    list_display = ["at", "username", "action", "kind", "reference", "result_count", "references_shown"]
-    list_filter = ["action", "kind", "at"]
+    list_display = [
+        "at", "actor", "username", "action", "kind", "reference", "result_count", "references_shown",
+    ]  # fmt: skip
+    list_filter = ["actor", "action", "kind", "at"]
     search_fields = ["=reference", "references", "=username"]
     date_hierarchy = "at"
     actions = None

@@ -1,5 +1,7 @@
 import secrets
+from urllib.parse import urlencode
 
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
@@ -10,7 +12,7 @@ from blog.models import Article, Condition
 from clinic_site import antispam
 from clinic_site.models import Location
 
-from .models import Inquiry
+from .models import MAX_TEXT_LENGTH, Inquiry
 
 NO_LINE_BREAKS = _("Please keep this on one line (no line breaks).")
 # The shared time trap's verdicts, in this form's words and error codes.
@@ -60,6 +62,39 @@ class InquiryForm(forms.ModelForm):
         label=_("Which clinic suits you?"),
         help_text=_("Where you would prefer to be seen."),
     )
+    preferred_days = forms.MultipleChoiceField(
+        choices=Inquiry.Weekday.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Which days suit you?"),
+    )
+    preferred_times = forms.MultipleChoiceField(
+        choices=Inquiry.DayPart.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("What time of day?"),
+    )
+    patient_history = forms.ChoiceField(
+        choices=Inquiry.PatientHistory.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        label=_("Have you been to us before?"),
+    )
+    payment = forms.ChoiceField(
+        choices=Inquiry.Payment.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        label=_("How would you pay?"),
+    )
+    referral = forms.ChoiceField(
+        choices=Inquiry.Referral.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        label=_("Do you have a referral from a doctor?"),
+        help_text=_(
+            "You do not need one to ask: in most states you can see a physical therapist without a referral."
+        ),
+    )
     consent = forms.BooleanField(
         required=True,
         label=_("I agree that the clinic stores these details to answer my inquiry."),
@@ -83,6 +118,8 @@ class InquiryForm(forms.ModelForm):
             "symptoms": _("What are your symptoms?"),
             "duration": _("How long have you had them?"),
             "treatments_tried": _("What have you tried so far? (optional)"),
+            "wants_appointment": _("I would like an appointment"),
+            "insurance": _("Your insurance (optional)"),
         }
         help_texts = {
             "name": _("So we know how to address you."),
@@ -92,6 +129,8 @@ class InquiryForm(forms.ModelForm):
             "symptoms": _("In a few sentences: where it hurts, what makes it better or worse."),
             "duration": _("For example: two weeks, since March, on and off for years."),
             "treatments_tried": _("For example: rest, ice, medication, another therapist."),
+            "wants_appointment": _("We will suggest a time that fits what you tell us below."),
+            "insurance": _("The insurer's name is enough; no member or policy numbers, please."),
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -117,10 +156,11 @@ class InquiryForm(forms.ModelForm):
         params = self.request.GET if self.request is not None else {}
         article = self._published_article(params.get("article", ""))
         if article is not None:
+            self.source_article = article
             self.initial["article"] = article.slug
-            first = article.conditions.order_by("order", "name").first()
-            if first is not None:
-                self.initial["condition"] = first.slug
+            primary = article.primary_condition or article.conditions.order_by("order", "name").first()
+            if primary is not None:
+                self.initial["condition"] = primary.slug
         condition_slug = params.get("condition", "")
         if condition_slug and Condition.objects.filter(slug=condition_slug).exists():
             self.initial["condition"] = condition_slug
@@ -129,7 +169,17 @@ class InquiryForm(forms.ModelForm):
     def _published_article(slug: str) -> Article | None:
         if not slug:
             return None
-        return Article.objects.published().filter(slug=slug).first()
+        return Article.objects.published().select_related("primary_condition").filter(slug=slug).first()
+
+    @property
+    def attached_article(self) -> Article | None:
+        """The article the inquiry will carry: from the link (a fresh form) or from the form sent."""
+        return self.source_article
+
+    def removal_query(self) -> str:
+        """The query string of the same fresh form without the article (the condition stays)."""
+        condition = self.initial.get("condition")
+        return urlencode({"condition": condition}) if condition else ""
 
     def _build_helper(self) -> FormHelper:
         helper = FormHelper(self)
@@ -139,6 +189,17 @@ class InquiryForm(forms.ModelForm):
         helper.form_show_errors = True
         helper.layout = Layout(
             Fieldset(_("About you"), *Inquiry.CONTACT_FIELDS),
+            Fieldset(
+                _("An appointment (optional)"),
+                "wants_appointment",
+                "location",
+                InlineCheckboxes("preferred_days"),
+                InlineCheckboxes("preferred_times"),
+                InlineRadios("patient_history"),
+                InlineRadios("payment"),
+                "insurance",
+                InlineRadios("referral"),
+            ),
             Fieldset(_("About your condition"), *Inquiry.HEALTH_FIELDS),
             "consent",
             Field("website", wrapper_class="inquiry-trap"),
@@ -157,6 +218,20 @@ class InquiryForm(forms.ModelForm):
 
     def clean_phone(self):
         return reject_line_breaks(self.cleaned_data["phone"]).strip()
+
+    def clean_preferred_days(self):
+        return self._in_order(self.cleaned_data["preferred_days"], Inquiry.Weekday)
+
+    def clean_preferred_times(self):
+        return self._in_order(self.cleaned_data["preferred_times"], Inquiry.DayPart)
+
+    @staticmethod
+    def _in_order(chosen, choices) -> str:
+        """Several choices as the model keeps them: comma-separated, in the week's or day's order."""
+        return ",".join(value for value in choices.values if value in set(chosen))
+
+    def clean_insurance(self):
+        return reject_line_breaks(self.cleaned_data["insurance"]).strip()
 
     def clean_duration(self):
         return reject_line_breaks(self.cleaned_data["duration"]).strip()
@@ -208,3 +283,44 @@ class InquiryForm(forms.ModelForm):
         for field in Inquiry.PATIENT_FIELDS:
             kwargs[field] = data[field]
         return kwargs
+
+
+class AnswerForm(forms.Form):
+    """The patient's answer on their secure thread: plain text, bounded like the inquiry itself."""
+
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Plain text. The clinic reads it in its private system; it is not sent by email."),
+        error_messages={"required": _("Please write your answer before sending it.")},
+    )
+
+
+REFERENCE_PATTERN = r"^\s*[Ii][Nn][Qq]-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}\s*$"
+
+
+class NewLinkForm(forms.Form):
+    """Ask for a new secure link: the inquiry's address and reference; the answer never says
+    whether they matched (views.NewLinkView)."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("The address you gave in your inquiry."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    reference = forms.RegexField(
+        regex=REFERENCE_PATTERN,
+        max_length=20,
+        label=_("Your reference"),
+        help_text=_("Like INQ-7KQ2-M9XD, from the page after your inquiry or its acknowledgement email."),
+        error_messages={"invalid": _("A reference looks like INQ-7KQ2-M9XD.")},
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    website = antispam.honeypot_field()
+
+    def clean_email(self):
+        return reject_line_breaks(self.cleaned_data["email"])
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()

@@ -99,22 +99,33 @@ class InquiryQuerySet(models.QuerySet):
         )
 
     def median_first_response(self, *, days: int = 30) -> timedelta | None:
-        """Median time from receipt to first response, over inquiries received in the last ``days``."""
+        """Median time from receipt to first response, over inquiries received in the last ``days``;
+        spam is left out (it was never answered, only sorted)."""
         since = timezone.now() - timedelta(days=days)
-        pairs = self.filter(received_at__gte=since, first_response_at__isnull=False).values_list(
-            "received_at", "first_response_at"
-        )
+        answered = self.filter(received_at__gte=since, first_response_at__isnull=False)
+        pairs = answered.exclude(status=Inquiry.Status.SPAM).values_list("received_at", "first_response_at")
         waits = [responded - received for received, responded in pairs]
         return median(waits) if waits else None
 
 
 class Inquiry(models.Model):
-    # What the patient tells us, in the form's order: who they are, how to reach them and where they
-    # would like to be seen; then their health details. The form, the service, the view's
+    # What the patient tells us, in the form's order: who they are and how to reach them; where and
+    # when they would like to be seen (all optional; insurance is personal, so these are kept out of
+    # emails like the rest); then their health details. The form, the service, the view's
     # sensitive POST parameters and the admin's read-only fields are all derived from these.
-    CONTACT_FIELDS = ("name", "email", "phone", "preferred_contact", "location")
+    CONTACT_FIELDS = ("name", "email", "phone", "preferred_contact")
+    APPOINTMENT_FIELDS = (
+        "wants_appointment",
+        "location",
+        "preferred_days",
+        "preferred_times",
+        "patient_history",
+        "payment",
+        "insurance",
+        "referral",
+    )
     HEALTH_FIELDS = ("condition", "symptoms", "duration", "treatments_tried")
-    PATIENT_FIELDS = CONTACT_FIELDS + HEALTH_FIELDS
+    PATIENT_FIELDS = CONTACT_FIELDS + APPOINTMENT_FIELDS + HEALTH_FIELDS
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -140,6 +151,32 @@ class Inquiry(models.Model):
         PHONE = "phone", _("Phone")
         EITHER = "either", _("Either is fine")
 
+    class Weekday(models.TextChoices):
+        MONDAY = "mon", _("Monday")
+        TUESDAY = "tue", _("Tuesday")
+        WEDNESDAY = "wed", _("Wednesday")
+        THURSDAY = "thu", _("Thursday")
+        FRIDAY = "fri", _("Friday")
+        SATURDAY = "sat", _("Saturday")
+
+    class DayPart(models.TextChoices):
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+        EVENING = "evening", _("Evening")
+
+    class PatientHistory(models.TextChoices):
+        NEW = "new", _("New patient")
+        RETURNING = "returning", _("Returning patient")
+
+    class Payment(models.TextChoices):
+        INSURANCE = "insurance", _("With insurance")
+        SELF_PAY = "self_pay", _("Paying myself")
+
+    class Referral(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        NOT_SURE = "not_sure", _("Not sure")
+
     reference = models.CharField(_("reference"), max_length=14, unique=True, editable=False)
     submission_token = models.CharField(
         _("submission token"),
@@ -156,6 +193,7 @@ class Inquiry(models.Model):
     preferred_contact = models.CharField(
         _("preferred contact"), max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
     )
+    wants_appointment = models.BooleanField(_("would like an appointment"), default=False)
     location = models.ForeignKey(
         "clinic_site.Location",
         on_delete=models.SET_NULL,
@@ -165,6 +203,16 @@ class Inquiry(models.Model):
         verbose_name=_("location"),
         help_text=_("Empty means either clinic."),
     )
+    # Several of Weekday / DayPart, comma-separated in the week's and the day's order (the form
+    # writes them; preferred_day_labels and preferred_time_labels read them).
+    preferred_days = models.CharField(_("days that suit"), max_length=30, blank=True)
+    preferred_times = models.CharField(_("times of day that suit"), max_length=30, blank=True)
+    patient_history = models.CharField(
+        _("new or returning"), max_length=10, choices=PatientHistory.choices, blank=True
+    )
+    payment = models.CharField(_("payment"), max_length=10, choices=Payment.choices, blank=True)
+    insurance = models.CharField(_("insurance"), max_length=120, blank=True)
+    referral = models.CharField(_("has a referral"), max_length=10, choices=Referral.choices, blank=True)
     condition = models.ForeignKey(
         "blog.Condition",
         on_delete=models.SET_NULL,
@@ -195,9 +243,22 @@ class Inquiry(models.Model):
         related_name="assigned_inquiries",
         verbose_name=_("assignee"),
     )
+    # The appointment staff booked; required to mark an inquiry booked (Inquiry.clean, the admin form).
+    booked_for = models.DateTimeField(_("appointment"), null=True, blank=True)
+    booked_location = models.ForeignKey(
+        "clinic_site.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="booked_inquiries",
+        verbose_name=_("appointment at"),
+    )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Which secure link is the valid one (inquiries.secure_links): issuing a link moves it on, and
+    # every older link is used up.
+    link_generation = models.PositiveIntegerField(_("secure link number"), default=0, editable=False)
     # The emails queued about this inquiry (notification, acknowledgement): they go when it goes.
     emails = models.ManyToManyField(
         "post_office.Email", blank=True, editable=False, related_name="inquiries", verbose_name=_("emails")
@@ -212,6 +273,7 @@ class Inquiry(models.Model):
         indexes = [
             models.Index(fields=["status", "-received_at"], name="inquiry_status_recv_idx"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status_idx"),
+            models.Index(fields=["wants_appointment", "status"], name="inquiry_appointment_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -258,6 +320,46 @@ class Inquiry(models.Model):
     def get_admin_url(self) -> str:
         return reverse("admin:inquiries_inquiry_change", args=[self.pk])
 
+    # Staff reach an inquiry only through the admin; there is no public page of it.
+    get_absolute_url = get_admin_url
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.BOOKED:
+            missing = {}
+            if self.booked_for is None:
+                missing["booked_for"] = ValidationError(
+                    _("To mark the inquiry booked, give the appointment's date and time."), code="booking"
+                )
+            if self.booked_location_id is None:
+                missing["booked_location"] = ValidationError(
+                    _("To mark the inquiry booked, say at which clinic."), code="booking"
+                )
+            if missing:
+                raise ValidationError(missing)
+
+    @staticmethod
+    def _labels(stored: str, choices) -> list[str]:
+        chosen = set(filter(None, stored.split(",")))
+        return [str(label) for value, label in choices.choices if value in chosen]
+
+    @property
+    def preferred_day_labels(self) -> list[str]:
+        return self._labels(self.preferred_days, self.Weekday)
+
+    @property
+    def preferred_time_labels(self) -> list[str]:
+        return self._labels(self.preferred_times, self.DayPart)
+
+    @property
+    def asks_about_appointment(self) -> bool:
+        """Said they would like an appointment, or answered any of the appointment questions."""
+        return self.wants_appointment or any(
+            getattr(self, name)
+            for name in self.APPOINTMENT_FIELDS
+            if name not in ("wants_appointment", "location")
+        )
+
     @property
     def time_to_first_response(self) -> timedelta | None:
         if self.first_response_at is None:
@@ -276,9 +378,10 @@ class Inquiry(models.Model):
         if new_status == self.status:
             return []
         changed = ["status"]
-        if self.status == self.Status.NEW and self.first_response_at is None:
-            self.first_response_at = now
-            changed.append("first_response_at")
+        # A first response is the clinic reaching the patient: contacting them, booking them (or a
+        # secure reply, services.send_reply). Closing or marking spam answers nobody.
+        if new_status in (self.Status.CONTACTED, self.Status.BOOKED):
+            changed += self.stamp_first_response(now)
         if new_status.is_final:
             self.closed_at = now
             changed.append("closed_at")
@@ -288,6 +391,13 @@ class Inquiry(models.Model):
         self.status = new_status
         return changed
 
+    def stamp_first_response(self, now=None) -> list[str]:
+        """Record the first response now unless there was one; return the fields that changed."""
+        if self.first_response_at is not None:
+            return []
+        self.first_response_at = now or timezone.now()
+        return ["first_response_at"]
+
     def move_to(self, new_status: str) -> bool:
         changed = self.apply_status(new_status)
         if changed:
@@ -296,9 +406,6 @@ class Inquiry(models.Model):
 
     def mark_contacted(self) -> bool:
         return self.move_to(self.Status.CONTACTED)
-
-    def mark_booked(self) -> bool:
-        return self.move_to(self.Status.BOOKED)
 
     def close(self) -> bool:
         return self.move_to(self.Status.CLOSED)
@@ -334,6 +441,61 @@ class InquiryNote(models.Model):
 
     def __str__(self):
         return _("Note on %(reference)s") % {"reference": self.inquiry.reference}
+
+
+class InquiryMessage(models.Model):
+    """One message of an inquiry's written conversation: a secure reply from the clinic, or the
+    patient's answer through their link (inquiries.secure_links). Plain text, never edited; shown
+    on the inquiry's admin page and, behind the patient's link, on ``/inquiries/thread/``."""
+
+    class Sender(models.TextChoices):
+        CLINIC = "clinic", _("The clinic")
+        PATIENT = "patient", _("The patient")
+
+    inquiry = models.ForeignKey(
+        Inquiry, on_delete=models.CASCADE, related_name="messages", verbose_name=_("inquiry")
+    )
+    sender = models.CharField(_("from"), max_length=10, choices=Sender.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiry_messages",
+        verbose_name=_("written by"),
+        help_text=_("The staff member, for the clinic's replies."),
+    )
+    body = models.TextField(_("message"), max_length=MAX_TEXT_LENGTH)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["inquiry", "created_at"], name="inquirymessage_thread_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sender__in=["clinic", "patient"]), name="inquirymessage_sender_valid"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), MAX_TEXT_LENGTH),
+                name="inquirymessage_body_max_length",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sender="clinic") | models.Q(author__isnull=True),
+                name="inquirymessage_patient_has_no_staff_author",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Message on %(reference)s") % {"reference": self.inquiry.reference}
+
+    def get_absolute_url(self):
+        return self.inquiry.get_admin_url() + f"#message-{self.pk}"
+
+    @property
+    def from_clinic(self) -> bool:
+        return self.sender == self.Sender.CLINIC
 
 
 class RoutingRuleQuerySet(models.QuerySet):
@@ -434,10 +596,12 @@ class RoutingRule(models.Model):
 
 
 class InquiryAccessLog(models.Model):
-    """Who looked at patient data in the admin, when, and which inquiries it concerned.
+    """Who looked at patient data, when, and which inquiries it concerned.
 
-    One row per look: an inquiry opened or changed, a list of inquiries (with how many matched and
-    the references on the page; a search is marked, its words are never kept), an admin action, a
+    Staff in the admin, and patients behind their secure link (``actor`` is then ``patient``,
+    with no user: each opening of the link, each view of the conversation, each answer). One row
+    per look: an inquiry opened or changed, a list of inquiries (with how many matched and the
+    references on the page; a search is marked, its words are never kept), an admin action, a
     deletion, the mail queue's lists and messages. Keeps the username and references if the user
     or the inquiry is later deleted.
     """
@@ -449,6 +613,12 @@ class InquiryAccessLog(models.Model):
         SEARCHED = "searched", _("Searched")
         ACTED = "acted", _("Ran an action")
         DELETED = "deleted", _("Deleted")
+        OPENED = "opened", _("Opened the secure link")
+        ANSWERED = "answered", _("Answered")
+
+    class Actor(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        PATIENT = "patient", _("The patient")
 
     class Kind(models.TextChoices):
         INQUIRY = "inquiry", _("Inquiry")
@@ -462,7 +632,8 @@ class InquiryAccessLog(models.Model):
         related_name="inquiry_access_logs",
         verbose_name=_("user"),
     )
-    username = models.CharField(_("username"), max_length=150)
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    actor = models.CharField(_("who"), max_length=10, choices=Actor.choices, default=Actor.STAFF)
     inquiry = models.ForeignKey(
         Inquiry,
         on_delete=models.SET_NULL,
@@ -494,7 +665,21 @@ class InquiryAccessLog(models.Model):
         indexes = [models.Index(fields=["username", "-at"], name="accesslog_user_at_idx")]
 
     def __str__(self):
-        return f"{self.username} {self.action} {self.reference or self.kind}"
+        who = self.username if self.actor == self.Actor.STAFF else self.Actor.PATIENT.label
+        return f"{who} {self.action} {self.reference or self.kind}"
+
+    @classmethod
+    def record_patient(cls, *, inquiry: Inquiry, action: str) -> "InquiryAccessLog":
+        """The patient, through their secure link, opened or read or answered their inquiry."""
+        return cls.objects.create(
+            user=None,
+            username="",
+            actor=cls.Actor.PATIENT,
+            inquiry=inquiry,
+            reference=inquiry.reference,
+            action=action,
+            kind=cls.Kind.INQUIRY,
+        )
 
     @classmethod
     def record(

@@ -1,4 +1,8 @@
-"""Multi-step writes for inquiries: submit (save, route, queue mail) in one transaction."""
+"""Multi-step writes for inquiries, each in one transaction: submit (save, route, queue mail), the
+clinic's secure replies and bookings, the patient's answers, and new links on request.
+
+No email says what anyone wrote: the patient is told only that there is news on their reference,
+with a link (inquiries.secure_links); staff are told the reference and the admin page."""
 
 import logging
 from dataclasses import dataclass
@@ -7,7 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_variables
 from post_office import mail
 
@@ -15,7 +20,8 @@ from blog.models import Article
 from clinic_site import antispam
 from clinic_site.practice import current as current_practice
 
-from .models import Inquiry, RoutingRule, is_inquiry_handler
+from . import secure_links
+from .models import Inquiry, InquiryMessage, RoutingRule, is_inquiry_handler
 
 logger = logging.getLogger(__name__)
 
@@ -182,3 +188,105 @@ def submit_inquiry(*, source_article: Article | None = None, submission_token: s
             raise
         return existing
     return inquiry
+
+
+# Secure replies (inquiries.secure_links): what the clinic and the patient write stays in the
+# database; the emails only say there is something to read.
+
+
+def _news_context(inquiry: Inquiry) -> dict:
+    return {
+        **email_context(inquiry),
+        "link": secure_links.issue_link(inquiry),
+        "link_days": settings.INQUIRIES_LINK_DAYS,
+        "thread_minutes": secure_links.THREAD_MINUTES,
+    }
+
+
+def _tell_patient(inquiry: Inquiry, template: str) -> None:
+    """Queue the patient an email with a fresh link (older links are used up) and nothing else."""
+    _queue(inquiry, [inquiry.email], template, _news_context(inquiry))
+
+
+@sensitive_variables("body")
+def send_reply(*, inquiry: Inquiry, author, body: str) -> InquiryMessage:
+    """The clinic answers in writing: store the reply, count it as the first response if it is
+    one, and email the patient that there is news on their reference (with a new link)."""
+    with transaction.atomic():
+        message = InquiryMessage.objects.create(
+            inquiry=inquiry, sender=InquiryMessage.Sender.CLINIC, author=author, body=body.strip()
+        )
+        changed = inquiry.stamp_first_response(message.created_at)
+        if changed:
+            inquiry.save(update_fields=changed)
+        _tell_patient(inquiry, "news")
+    return message
+
+
+def booking_text(inquiry: Inquiry) -> str:
+    """The secure reply that tells the patient their appointment (date, time, clinic and address)."""
+    when = timezone.localtime(inquiry.booked_for)
+    location = inquiry.booked_location
+    return gettext(
+        "Your appointment is booked for %(date)s at %(time)s at %(clinic)s, %(address)s. "
+        "If that does not suit you, answer here or call us on %(phone)s."
+    ) % {
+        "date": formats.date_format(when, "l, F j, Y"),
+        "time": formats.time_format(when, "TIME_FORMAT"),
+        "clinic": location.name,
+        "address": location.address,
+        "phone": location.phone or current_practice().phone,
+    }
+
+
+def confirm_booking(*, inquiry: Inquiry, author) -> InquiryMessage:
+    """After staff booked the inquiry (status, date, time and clinic saved): tell the patient
+    through a secure reply; the email says only that there is news."""
+    return send_reply(inquiry=inquiry, author=author, body=booking_text(inquiry))
+
+
+def _staff_for(inquiry: Inquiry) -> list[str]:
+    assignee = inquiry.assignee
+    if assignee is not None and is_inquiry_handler(assignee) and assignee.email:
+        return [assignee.email]
+    return _staff_to_tell()
+
+
+@sensitive_variables("body")
+def receive_answer(*, inquiry: Inquiry, body: str) -> InquiryMessage:
+    """The patient answered through their link: store it and tell the assignee (or the fallback
+    handler) the reference and where to read it, never the answer."""
+    with transaction.atomic():
+        message = InquiryMessage.objects.create(
+            inquiry=inquiry, sender=InquiryMessage.Sender.PATIENT, body=body.strip()
+        )
+        staff = _staff_for(inquiry)
+        if staff:
+            _queue(inquiry, staff, "answer", email_context(inquiry))
+        else:
+            logger.error(
+                "Inquiry %s: no staff account with an address to tell of an answer.", inquiry.reference
+            )
+    return message
+
+
+def new_link_allowed(address: str) -> bool:
+    return antispam.address_allowance_left(
+        group="inquiries.new-links", address=address, per_day=settings.INQUIRIES_NEW_LINKS_PER_ADDRESS_PER_DAY
+    )
+
+
+@sensitive_variables("email")
+def send_new_link(*, email: str, reference: str) -> None:
+    """Someone asked for a new link with an address and a reference. If they belong to one
+    inquiry (not spam), a new link goes to the inquiry's own address, within its daily allowance.
+    Returns nothing: the caller answers the same whether or not anything was sent."""
+    inquiry = (
+        Inquiry.objects.exclude(status=Inquiry.Status.SPAM)
+        .filter(reference=reference.strip().upper(), email__iexact=email.strip())
+        .first()
+    )
+    if inquiry is None or not new_link_allowed(inquiry.email):
+        return
+    with transaction.atomic():
+        _tell_patient(inquiry, "new_link")

@@ -1,13 +1,19 @@
+from django.conf import settings
+from django.contrib import messages
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
-from django.views.decorators.debug import sensitive_post_parameters
+from django.utils.translation import gettext
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import FormView, TemplateView
 
+from clinic_site import antispam
 from clinic_site.http import HttpResponseSeeOther
 
-from .forms import InquiryForm
-from .models import Inquiry
-from .services import already_submitted, submit_inquiry
+from . import secure_links
+from .forms import AnswerForm, InquiryForm, NewLinkForm
+from .models import Inquiry, InquiryAccessLog
+from .services import already_submitted, receive_answer, send_new_link, submit_inquiry
 
 SESSION_KEY = "inquiries_reference"
 # Masked in error reports: everything the patient typed, and the article that led them to write.
@@ -63,3 +69,123 @@ class ThanksView(TemplateView):
     def get_context_data(self, **kwargs):
         # The reply promise is the practice's (the "clinic" context: clinic_site.practice).
         return {**super().get_context_data(**kwargs), "reference": self.request.session.get(SESSION_KEY)}
+
+
+# Secure replies: the patient's side (inquiries.secure_links). Every page here is no-store (as all of
+# /inquiries/), noindex, sends no referrer to another site, and works without JavaScript.
+# "same-origin" rather than "no-referrer": under no-referrer browsers send "Origin: null" with the
+# page's own form posts, and Django's CSRF check refuses them. Our own logs keep no referrer.
+THREAD_SENSITIVE_FIELDS = ("token", "body", "email", "reference")
+
+
+def private(response):
+    """Headers for the pages a secure link leads to: nothing kept, indexed, or passed on."""
+    add_never_cache_headers(response)
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@method_decorator(sensitive_post_parameters(*THREAD_SENSITIVE_FIELDS), name="dispatch")
+class ThreadView(TemplateView):
+    """``/inquiries/thread/``. With ``?token=`` (the link in the email): a page with one button.
+    The button's POST opens the thread in this browser for 30 minutes and redirects here without
+    the token; then GET shows the conversation and a box to answer, whose POST stores the answer."""
+
+    template_name = "inquiries/thread.html"
+    http_method_names = ["get", "head", "post"]
+
+    def render(self, template, status=200, **context):
+        context.setdefault("new_link_form", NewLinkForm())
+        context.setdefault("minutes", secure_links.THREAD_MINUTES)
+        context.setdefault("link_days", settings.INQUIRIES_LINK_DAYS)
+        return private(self.response_class(self.request, template, context, status=status).render())
+
+    def unavailable(self, problem, status=400):
+        return self.render("inquiries/thread_unavailable.html", status=status, problem=problem)
+
+    @method_decorator(sensitive_variables("check"))
+    def get(self, request, *args, **kwargs):
+        if "token" in request.GET:
+            check = secure_links.check_link(request.GET["token"])
+            if check.inquiry is None:
+                return self.unavailable(check.problem)
+            return self.render("inquiries/thread_open.html", token=request.GET["token"])
+        inquiry = secure_links.thread_inquiry(request)
+        if inquiry is None:
+            return self.unavailable("closed", status=403)
+        InquiryAccessLog.record_patient(inquiry=inquiry, action=InquiryAccessLog.Action.VIEWED)
+        return self.show(inquiry, AnswerForm())
+
+    def show(self, inquiry, form, status=200):
+        return self.render(
+            self.template_name,
+            status=status,
+            inquiry=inquiry,
+            conversation=inquiry.messages.all(),
+            form=form,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if "token" in request.POST:
+            return self.open(request.POST["token"])
+        inquiry = secure_links.thread_inquiry(request)
+        if inquiry is None:
+            return self.unavailable("closed", status=403)
+        form = AnswerForm(request.POST)
+        if not form.is_valid():
+            return self.show(inquiry, form, status=400)
+        receive_answer(inquiry=inquiry, body=form.cleaned_data["body"])
+        InquiryAccessLog.record_patient(inquiry=inquiry, action=InquiryAccessLog.Action.ANSWERED)
+        messages.success(
+            request, gettext("Your answer is sent. The clinic will read it in its private system.")
+        )
+        return private(HttpResponseSeeOther(reverse("inquiries:thread") + "#conversation"))
+
+    @method_decorator(sensitive_variables("token"))
+    def open(self, token):
+        check = secure_links.check_link(token)
+        if check.inquiry is None:
+            return self.unavailable(check.problem)
+        InquiryAccessLog.record_patient(inquiry=check.inquiry, action=InquiryAccessLog.Action.OPENED)
+        # Back to the page without the token: it leaves the address bar and the history.
+        response = private(HttpResponseSeeOther(reverse("inquiries:thread")))
+        secure_links.open_thread(response, check.inquiry)
+        return response
+
+
+@method_decorator(sensitive_post_parameters(*THREAD_SENSITIVE_FIELDS), name="dispatch")
+class NewLinkView(FormView):
+    """Send me a new link: the same answer whether or not the address and reference match, and a
+    limit per client (``INQUIRIES_LINK_RATE_LIMIT``) and per address a day."""
+
+    form_class = NewLinkForm
+    template_name = "inquiries/new_link.html"
+    http_method_names = ["get", "post"]
+
+    def render_to_response(self, context, **response_kwargs):
+        return private(super().render_to_response(context, **response_kwargs).render())
+
+    def post(self, request, *args, **kwargs):
+        if antispam.rate_limited(
+            request, group="inquiries.new-link", rate=settings.INQUIRIES_LINK_RATE_LIMIT
+        ):
+            return self.render_to_response(
+                self.get_context_data(form=self.get_form(), rate_limited=True), status=429
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not antispam.honeypot_filled(form.cleaned_data):
+            send_new_link(email=form.cleaned_data["email"], reference=form.cleaned_data["reference"])
+        return private(HttpResponseSeeOther(reverse("inquiries:new_link_sent")))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class NewLinkSentView(TemplateView):
+    template_name = "inquiries/new_link_sent.html"
+
+    def get(self, request, *args, **kwargs):
+        return private(super().get(request, *args, **kwargs).render())

@@ -155,6 +155,17 @@ class InquiryFactory(factory.django.DjangoModelFactory):
     submission_token = factory.Sequence(lambda n: f"token-{n}")
 
 
+class InquiryMessageFactory(factory.django.DjangoModelFactory):
+    """A secure reply from the clinic (``sender="patient"`` and no author for the patient's answer)."""
+
+    class Meta:
+        model = "inquiries.InquiryMessage"
+
+    inquiry = factory.SubFactory(InquiryFactory)
+    sender = "clinic"
+    body = "Thank you for writing. A morning appointment would suit us."
+
+
 class RoutingRuleFactory(factory.django.DjangoModelFactory):
     """A rule to a user when given ``assignee``, else to the "Inquiry handlers" group."""
 

@@ -5,6 +5,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from clinic_site.durations import format_duration
+
 register = template.Library()
 
 
@@ -33,3 +35,9 @@ def html_datetime(value) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.isoformat(timespec="seconds")
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta as people read it ("3 h 10 min"): clinic_site.durations.format_duration."""
+    return format_duration(value)

@@ -11,7 +11,13 @@ from PIL import Image
 
 from blog.admin import ArticleAdminForm
 from blog.models import Article
-from tests.factories import ArticleEditorFactory, ArticleFactory, ClinicianFactory, StaffFactory
+from tests.factories import (
+    ArticleEditorFactory,
+    ArticleFactory,
+    ClinicianFactory,
+    ConditionFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +240,54 @@ def test_a_cover_uploaded_in_the_admin_goes_to_the_bucket_and_is_served_from_our
     served = admin_client.get(article.cover_image.url)
     assert served["Content-Type"] == "image/png"
     assert b"".join(served.streaming_content) == media_bucket.read(article.cover_image.name)
+
+
+# The primary condition ("Ask the clinic about this" pre-selects it)
+
+
+def test_the_primary_condition_must_be_one_the_article_discusses():
+    back, sciatica = ConditionFactory(name="Back pain"), ConditionFactory(name="Sciatica")
+    form = ArticleAdminForm(data=form_data(conditions=[back.pk], primary_condition=sciatica.pk))
+    assert not form.is_valid()
+    assert form.has_error("primary_condition", "primary_not_discussed")
+
+
+def save_in_admin(admin_client, article, **overrides):
+    data = {
+        **form_data(title=article.title, slug=article.slug, author=article.author_id, status="published"),
+        "published_at_0": "2026-01-05",
+        "published_at_1": "10:00",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+        **overrides,
+    }
+    return admin_client.post(reverse("admin:blog_article_change", args=[article.pk]), data)
+
+
+def test_editors_pick_the_primary_condition_among_its_conditions(admin_client):
+    back, sciatica = ConditionFactory(name="Back pain", order=1), ConditionFactory(name="Sciatica", order=2)
+    article = ArticleFactory()
+    response = save_in_admin(
+        admin_client, article, conditions=[back.pk, sciatica.pk], primary_condition=sciatica.pk
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.primary_condition == sciatica
+
+
+def test_left_empty_the_primary_condition_is_the_first_of_them(admin_client):
+    back, sciatica = ConditionFactory(name="Back pain", order=1), ConditionFactory(name="Sciatica", order=2)
+    article = ArticleFactory()
+    save_in_admin(admin_client, article, conditions=[sciatica.pk, back.pk], primary_condition="")
+    article.refresh_from_db()
+    assert article.primary_condition == back
+
+
+def test_a_primary_condition_no_longer_discussed_gives_way_to_the_first(admin_client):
+    back, sciatica = ConditionFactory(name="Back pain", order=1), ConditionFactory(name="Sciatica", order=2)
+    article = ArticleFactory(conditions=[back, sciatica])
+    Article.objects.filter(pk=article.pk).update(primary_condition=sciatica)
+    article.conditions.set([back])
+    article.refresh_from_db()
+    article.ensure_primary_condition()
+    assert Article.objects.get(pk=article.pk).primary_condition == back

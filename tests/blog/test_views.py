@@ -200,11 +200,12 @@ def test_article_page_lists_recent_articles_without_itself(client):
     assert f'href="{reverse("blog:article_list")}">See all articles' in response.content.decode()
 
 
-def test_article_page_asks_the_clinic_with_the_article_and_its_condition(client):
+def test_article_page_asks_the_clinic_with_the_article(client):
+    # The form pre-selects the article's primary condition itself (tests/inquiries/test_forms.py).
     condition = ConditionFactory(slug="sciatica")
     article = ArticleFactory(slug="sciatica-steps", conditions=[condition])
     content = client.get(article.get_absolute_url()).content.decode()
-    assert f'href="{reverse("inquiries:new")}?article=sciatica-steps&amp;condition=sciatica"' in content
+    assert f'href="{reverse("inquiries:new")}?article=sciatica-steps"' in content
 
 
 def test_article_page_has_opengraph_metadata(client):

@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import ArticleFactory, DeliveryFactory, EmailFactory, InquiryFactory, StaffFactory
+from tests.factories import (
+    ArticleFactory,
+    DeliveryFactory,
+    EmailFactory,
+    InquiryFactory,
+    InquiryMessageFactory,
+    StaffFactory,
+)
 
 from .support import log_in_to_admin, take_screenshots
 
@@ -20,7 +27,9 @@ def test_the_admin_renders_and_runs_without_inline_script_or_style(page, site_ur
     """Every page here gets `script-src 'self'; style-src 'self'`: a violation would be a console
     error, which fails the test (the page fixture's watch)."""
     article = ArticleFactory()
-    inquiry = InquiryFactory()
+    inquiry = InquiryFactory(wants_appointment=True, preferred_days="tue,thu", preferred_times="morning")
+    InquiryMessageFactory(inquiry=inquiry, author=owner, body="Could you come in on Thursday morning?")
+    InquiryMessageFactory(inquiry=inquiry, sender="patient", body="Yes, Thursday at nine suits me.")
     email = EmailFactory()
     held = DeliveryFactory().email  # on hold, as after a restore
     log_in_to_admin(page, site_url, "owner", PASSWORD)

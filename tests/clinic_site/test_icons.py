@@ -86,3 +86,24 @@ def test_the_default_logo_is_a_wide_png_with_the_mark():
         assert image.format == "PNG"
         assert image.width > 2 * image.height
         assert image.getpixel((image.height // 2, 10))[:3] == icons.TEAL
+
+
+@pytest.mark.parametrize("content", [None, b"not an image at all"])
+def test_a_logo_gone_from_storage_or_unreadable_gives_the_default_mark_not_an_error(
+    client, tmp_media, content
+):
+    practice = Practice.objects.get()
+    if content is None:
+        blue = io.BytesIO()
+        Image.new("RGB", (300, 100), (20, 20, 200)).save(blue, format="PNG")
+        content = blue.getvalue()
+        practice.logo.save("logo.png", ContentFile(content))
+        # The file is lost from the storage (a restore without media, say); its size stays recorded.
+        (tmp_media / practice.logo.name).unlink()
+    else:
+        practice.logo.save("logo.png", ContentFile(content))
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    with Image.open(io.BytesIO(_body(response))) as image:
+        assert image.format == "ICO"
+    assert client.get(reverse("home")).status_code == 200

@@ -93,3 +93,8 @@ def test_a_file_on_the_bucket_is_read_from_the_bucket(client, media_bucket):
     media_bucket.s3.put_object(Bucket=media_bucket.name, Key="covers/from-elsewhere.png", Body=PNG)
     response = client.get(media_url("covers/from-elsewhere.png"))
     assert b"".join(response.streaming_content) == PNG
+
+
+@pytest.mark.parametrize("name", ["%00", "a" * 300, "covers/%00.png"])
+def test_a_name_the_storage_cannot_hold_is_not_found_not_an_error(client, media, name):
+    assert client.get(f"/media/{name}").status_code == 404

@@ -3,14 +3,16 @@ from datetime import time
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.templatetags.static import static
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from django.views.defaults import server_error
+from django.views.defaults import permission_denied, server_error
 
 from clinic_site.models import Clinician, OpeningHours, Practice, Weekday
 from clinic_site.siteurl import absolute_url
+from inquiries.models import Inquiry
 from tests import jsonld
 from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, LocationFactory, photo_upload
 
@@ -100,6 +102,13 @@ def test_every_page_shows_the_practice_phone_as_a_tel_link_in_the_header(client)
         content = client.get(url).content.decode()
         header = content.split("</header>")[0]
         assert 'href="tel:7575550100"' in header, url
+
+
+def test_every_page_footer_names_the_practice_emergency_number_as_a_tel_link(client):
+    Practice.objects.filter(pk=1).update(emergency_number="112")
+    for url in (reverse("home"), reverse("team"), reverse("locations"), reverse("inquiries:new")):
+        footer = client.get(url).content.decode().split("<footer")[1]
+        assert 'In a medical emergency, call <a href="tel:112">112</a>.' in footer, url
 
 
 def test_the_home_page_says_what_the_practice_record_says(client):
@@ -263,3 +272,24 @@ def test_the_team_page_lists_its_people_for_search_engines(client):
     people = jsonld.block_of_type(response, "ItemList")["itemListElement"]
     assert [entry["item"]["@type"] for entry in people] == ["Person"]
     assert jsonld.block_of_type(response, "BreadcrumbList")["itemListElement"][-1]["name"] == "Our team"
+
+
+def test_a_form_refused_by_the_csrf_check_says_so_in_the_site_layout_and_saves_nothing():
+    Practice.objects.filter(pk=1).update(phone="(757) 555-0100")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("inquiries:new"), {"name": "Sam", "email": "s@example.org"})
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Your form was not sent</h1>" in content
+    assert "Nothing you typed has been saved." in content
+    assert '<a href="tel:7575550100">(757) 555-0100</a>' in content.split("<main")[1]
+    assert Inquiry.objects.count() == 0
+
+
+def test_a_page_refused_for_want_of_permission_is_in_the_site_layout(rf):
+    request = rf.get("/")
+    response = permission_denied(request, PermissionDenied())
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>This page is not open to you</h1>" in content
+    assert 'rel="stylesheet"' in content

@@ -1,4 +1,7 @@
-"""Migration 0003: a database from before it keeps its inquiries and access log, within the new bounds."""
+"""Migrations 0003 and 0004: a database from before keeps its inquiries and access log, within the new
+bounds, and forgets first responses that were only a close or a spam mark."""
+
+from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -46,3 +49,23 @@ def test_old_inquiries_and_log_entries_are_kept_and_overlong_text_trimmed_to_the
         "inquiry",
         "",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0004_forgets_first_responses_that_were_only_a_close_or_spam():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = migrate([("inquiries", "0003_access_log_emails_and_bounds")])
+    try:
+        OldInquiry = old.get_model("inquiries", "Inquiry")
+        at, later = timezone.now(), timezone.now() + timedelta(hours=2)
+        common = {"name": "Pat", "email": "pat@example.com", "duration": "a week", "symptoms": "stiff"}
+        common["consent_at"] = at
+        spam = {"status": "spam", "first_response_at": at, "closed_at": at}
+        OldInquiry.objects.create(reference="INQ-CCCC-CCCC", **spam, **common)
+        closed = {"status": "closed", "first_response_at": at, "closed_at": later}
+        OldInquiry.objects.create(reference="INQ-DDDD-DDDD", **closed, **common)
+    finally:
+        migrate(latest)
+
+    assert Inquiry.objects.get(reference="INQ-CCCC-CCCC").first_response_at is None
+    assert Inquiry.objects.get(reference="INQ-DDDD-DDDD").first_response_at is not None  # contacted first

@@ -3,6 +3,9 @@ from inquiries.models import Inquiry
 # The clinic's side of an inquiry: its identity, the handling, and what the form adds itself.
 CLINIC_FIELDS = {
     "id",
+    "booked_for",
+    "booked_location",
+    "link_generation",
     "reference",
     "submission_token",
     "consent_at",

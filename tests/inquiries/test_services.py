@@ -1,11 +1,21 @@
+from datetime import datetime, timedelta
+
 import pytest
 from django.core import mail as django_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from post_office.models import STATUS, Email
 
-from inquiries.models import Inquiry
-from inquiries.services import route_inquiry, submit_inquiry
+from inquiries.models import Inquiry, InquiryMessage
+from inquiries.services import (
+    confirm_booking,
+    receive_answer,
+    route_inquiry,
+    send_new_link,
+    send_reply,
+    submit_inquiry,
+)
 from tests.factories import (
     ArticleFactory,
     ConditionFactory,
@@ -369,7 +379,8 @@ def test_first_move_out_of_new_records_first_response():
     inquiry.mark_contacted()
     first = inquiry.first_response_at
     assert first is not None
-    inquiry.mark_booked()
+    inquiry.close()
+    inquiry.mark_contacted()
     assert inquiry.first_response_at == first
 
 
@@ -389,3 +400,152 @@ def test_status_choices_know_if_open():
     assert Inquiry.Status.NEW.is_open
     assert Inquiry.Status.BOOKED.is_open
     assert not Inquiry.Status.SPAM.is_open
+
+
+# Secure replies, answers, bookings and new links
+
+
+def texts_of(emails):
+    return [" ".join([e.subject, e.message, e.html_message or "", str(e.context or "")]) for e in emails]
+
+
+REPLY = "Your shoulder sounds like a rotator cuff strain; bring your MRI report"
+ANSWER = "The tingling is worse at night and I take naproxen"
+
+
+def test_a_reply_is_kept_with_its_author_and_counts_as_the_first_response(handler):
+    inquiry = InquiryFactory(assignee=handler)
+    message = send_reply(inquiry=inquiry, author=handler, body=f"  {REPLY}\n")
+    assert (message.inquiry, message.sender, message.author, message.body) == (
+        inquiry,
+        InquiryMessage.Sender.CLINIC,
+        handler,
+        REPLY,
+    )
+    inquiry.refresh_from_db()
+    assert inquiry.first_response_at == message.created_at
+
+
+def test_a_later_reply_keeps_the_first_response(handler):
+    inquiry = InquiryFactory()
+    inquiry.mark_contacted()
+    first = inquiry.first_response_at
+    send_reply(inquiry=inquiry, author=handler, body=REPLY)
+    inquiry.refresh_from_db()
+    assert inquiry.first_response_at == first
+
+
+def test_the_patient_is_told_there_is_news_with_the_reference_and_a_link_only(handler):
+    sciatica = ConditionFactory(name="Sciatica", slug="sciatica")
+    article = ArticleFactory(title="Neck pain at the desk", conditions=[sciatica])
+    inquiry = InquiryFactory(
+        name="Quentin Zebulon",
+        condition=sciatica,
+        source_article=article,
+        symptoms=HEALTH["symptoms"],
+        duration=HEALTH["duration"],
+        treatments_tried=HEALTH["treatments_tried"],
+        insurance="Harborside Mutual",
+    )
+    send_reply(inquiry=inquiry, author=handler, body=REPLY)
+    email = inquiry.emails.get()
+    assert email.to == [inquiry.email]
+    assert inquiry.reference in email.subject
+    assert "https://clinic.example/inquiries/thread/?token=" in email.message
+    for detail in [REPLY, *HEALTH.values(), "Sciatica", "sciatica", "Neck pain", "Harborside", "Quentin"]:
+        assert detail not in texts_of([email])[0]
+
+
+def test_the_patients_answer_reaches_the_assignee_by_reference_only(handler, desk):
+    inquiry = InquiryFactory(assignee=handler, symptoms=HEALTH["symptoms"])
+    message = receive_answer(inquiry=inquiry, body=ANSWER)
+    assert (message.sender, message.author, message.body) == (InquiryMessage.Sender.PATIENT, None, ANSWER)
+    email = inquiry.emails.get()
+    assert email.to == ["handler@clinic.example"]
+    assert inquiry.reference in email.subject
+    assert f"https://clinic.example{inquiry.get_admin_url()}" in email.message
+    assert ANSWER not in texts_of([email])[0]
+    assert HEALTH["symptoms"] not in texts_of([email])[0]
+
+
+def test_an_answer_on_an_unassigned_inquiry_goes_to_the_fallback_handler(desk):
+    inquiry = InquiryFactory()
+    receive_answer(inquiry=inquiry, body=ANSWER)
+    assert inquiry.emails.get().to == ["front-desk@clinic.example"]
+
+
+def test_an_answer_and_its_email_are_stored_together_or_not_at_all(monkeypatch, desk):
+    inquiry = InquiryFactory()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("mail queue unavailable")
+
+    monkeypatch.setattr("inquiries.services.mail.send", refuse)
+    with pytest.raises(RuntimeError):
+        receive_answer(inquiry=inquiry, body=ANSWER)
+    assert not inquiry.messages.exists()
+
+
+def test_booking_tells_the_patient_date_time_and_clinic_in_the_thread_not_the_email(handler):
+    harbor = LocationFactory(name="Harbor Point", street="12 Quay Street", city="Portsmouth")
+    when = timezone.make_aware(datetime(2031, 3, 4, 9, 30))
+    inquiry = InquiryFactory(status=Inquiry.Status.BOOKED, booked_for=when, booked_location=harbor)
+    message = confirm_booking(inquiry=inquiry, author=handler)
+    assert "Tuesday, March 4, 2031" in message.body
+    assert "Harbor Point, 12 Quay Street, Portsmouth" in message.body
+    email = inquiry.emails.get()
+    for detail in ["March", "Harbor Point", "Quay"]:
+        assert detail not in texts_of([email])[0]
+
+
+def test_a_new_link_goes_to_the_inquirys_own_address_when_both_match(settings):
+    inquiry = InquiryFactory(email="Pat@Example.com")
+    send_new_link(email="pat@example.COM", reference=inquiry.reference.lower())
+    email = inquiry.emails.get()
+    assert email.to == ["Pat@Example.com"]
+    assert "https://clinic.example/inquiries/thread/?token=" in email.message
+
+
+@pytest.mark.parametrize("which", ["email", "reference"])
+def test_no_link_is_sent_when_address_and_reference_do_not_match(which):
+    inquiry = InquiryFactory(email="pat@example.com")
+    other = InquiryFactory(email="someone@example.com")
+    wrong = {"email": other.email, "reference": other.reference}
+    send_new_link(**{"email": inquiry.email, "reference": inquiry.reference, which: wrong[which]})
+    assert not Email.objects.exists()
+
+
+def test_no_link_is_sent_for_spam():
+    inquiry = InquiryFactory(status=Inquiry.Status.SPAM)
+    send_new_link(email=inquiry.email, reference=inquiry.reference)
+    assert not Email.objects.exists()
+
+
+def test_new_links_to_one_address_are_limited_a_day(settings):
+    settings.INQUIRIES_NEW_LINKS_PER_ADDRESS_PER_DAY = 2
+    inquiry = InquiryFactory()
+    for _ in range(5):
+        send_new_link(email=inquiry.email, reference=inquiry.reference)
+    assert inquiry.emails.count() == 2
+
+
+def test_median_first_response_leaves_spam_out():
+    now = timezone.now()
+    InquiryFactory(received_at=now - timedelta(hours=2), first_response_at=now, status="contacted")
+    InquiryFactory(received_at=now - timedelta(hours=4), first_response_at=now, status="booked")
+    InquiryFactory(received_at=now - timedelta(minutes=1), first_response_at=now, status="spam")
+    assert Inquiry.objects.median_first_response() == timedelta(hours=3)
+
+
+@pytest.mark.parametrize("status", ["closed", "spam"])
+def test_closing_or_spam_is_not_a_first_response(status):
+    inquiry = InquiryFactory()
+    inquiry.move_to(status)
+    assert inquiry.first_response_at is None
+
+
+@pytest.mark.parametrize("status", ["contacted", "booked"])
+def test_contacted_or_booked_is_a_first_response(status):
+    inquiry = InquiryFactory()
+    inquiry.move_to(status)
+    assert inquiry.first_response_at is not None

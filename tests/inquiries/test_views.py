@@ -1,13 +1,16 @@
 import logging
 import sys
+import time
 
 import pytest
 from django.urls import reverse
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-from inquiries.models import Inquiry
-from inquiries.views import InquiryCreateView
-from tests.factories import ArticleFactory, ConditionFactory
+from blog.models import Article
+from inquiries.models import Inquiry, InquiryAccessLog, InquiryMessage
+from inquiries.services import send_reply
+from inquiries.views import InquiryCreateView, ThreadView
+from tests.factories import ArticleFactory, ConditionFactory, InquiryFactory, LocationFactory
 from tests.inquiries.conftest import started_ago
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +276,288 @@ def test_with_the_cache_down_every_inquiry_is_stored_and_thanked_but_no_acknowle
         for inquiry, page in zip(Inquiry.objects.order_by("pk"), references, strict=True)
     )
     assert not Email.objects.filter(to=["pat@example.com"]).exists()
+
+
+# The patient's side of secure replies: /inquiries/thread/
+
+
+THREAD = reverse("inquiries:thread")
+NEW_LINK = reverse("inquiries:new_link")
+
+
+@pytest.fixture
+def replied(handler):
+    """An inquiry the clinic has answered once, and the link from the patient's email."""
+    inquiry = InquiryFactory(symptoms="Pins and needles in two fingers", assignee=handler)
+    send_reply(inquiry=inquiry, author=handler, body="Could you come in on Thursday morning?")
+    link = inquiry.emails.get().message.split("https://clinic.example", 1)[1].split()[0]
+    return inquiry, link
+
+
+def open_thread(client, link):
+    token = link.split("token=", 1)[1]
+    return client.post(THREAD, {"token": token})
+
+
+def test_the_link_shows_one_button_and_opens_nothing(client, replied):
+    _inquiry, link = replied
+    response = client.get(link)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Open my messages" in html
+    assert "Pins and needles" not in html
+    assert "Thursday morning" not in html
+    assert not InquiryAccessLog.objects.exists()
+
+
+def test_the_button_opens_the_thread_and_drops_the_token_from_the_address(client, replied):
+    _inquiry, link = replied
+    response = open_thread(client, link)
+    assert response.status_code == 303
+    assert response["Location"] == THREAD
+    html = client.get(THREAD).content.decode()
+    assert "Pins and needles in two fingers" in html
+    assert "Could you come in on Thursday morning?" in html
+    assert 'name="body"' in html
+
+
+def test_each_patient_opening_and_view_is_in_the_access_log_as_the_patient(client, replied):
+    inquiry, link = replied
+    open_thread(client, link)
+    client.get(THREAD)
+    entries = list(
+        InquiryAccessLog.objects.order_by("id").values_list("actor", "user", "action", "reference")
+    )
+    assert entries == [
+        ("patient", None, "opened", inquiry.reference),
+        ("patient", None, "viewed", inquiry.reference),
+    ]
+
+
+def test_the_patients_answer_is_stored_and_the_assignee_told(client, replied):
+    inquiry, link = replied
+    open_thread(client, link)
+    response = client.post(THREAD, {"body": "Thursday at nine works for me."})
+    assert response.status_code == 303
+    answer = inquiry.messages.get(sender=InquiryMessage.Sender.PATIENT)
+    assert answer.body == "Thursday at nine works for me."
+    told = inquiry.emails.get(to=["handler@clinic.example"])
+    assert "Thursday at nine" not in told.message
+    assert "Your answer is sent" in client.get(THREAD).content.decode()
+    assert InquiryAccessLog.objects.filter(action="answered", actor="patient").count() == 1
+
+
+def test_an_empty_answer_is_sent_back_with_a_message(client, replied):
+    inquiry, link = replied
+    open_thread(client, link)
+    response = client.post(THREAD, {"body": "   "})
+    assert response.status_code == 400
+    assert "Please write your answer" in response.content.decode()
+    assert not inquiry.messages.filter(sender="patient").exists()
+
+
+def test_an_overlong_answer_is_refused_not_a_500(client, replied):
+    _inquiry, link = replied
+    open_thread(client, link)
+    assert client.post(THREAD, {"body": "x" * 5001}).status_code == 400
+
+
+def test_without_the_button_nothing_opens_and_nothing_can_be_answered(client, replied):
+    inquiry, _link = replied
+    assert client.get(THREAD).status_code == 403
+    assert client.post(THREAD, {"body": "Hello"}).status_code == 403
+    assert not inquiry.messages.filter(sender="patient").exists()
+
+
+def test_a_staff_session_opens_no_thread(client, replied, superuser):
+    client.force_login(superuser)
+    response = client.get(THREAD)
+    assert response.status_code == 403
+    assert "Pins and needles" not in response.content.decode()
+
+
+def test_the_thread_of_one_inquiry_shows_nothing_of_another(client, replied, handler):
+    _inquiry, link = replied
+    other = InquiryFactory(symptoms="A clicking jaw")
+    send_reply(inquiry=other, author=handler, body="About the jaw")
+    open_thread(client, link)
+    html = client.get(THREAD).content.decode()
+    assert "A clicking jaw" not in html
+    assert "About the jaw" not in html
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_used_up_link_offers_a_new_one(client, replied, handler, method):
+    inquiry, link = replied
+    send_reply(inquiry=inquiry, author=handler, body="A second reply")
+    response = client.get(link) if method == "get" else open_thread(client, link)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "replaced by a newer one" in html
+    assert f'action="{NEW_LINK}"' in html
+
+
+def test_an_expired_link_says_so(client, replied, settings, monkeypatch):
+    _inquiry, link = replied
+    settings.INQUIRIES_LINK_DAYS = 0
+    real_time = time.time
+    monkeypatch.setattr("django.core.signing.time.time", lambda: real_time() + 5)
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "This link has expired" in response.content.decode()
+
+
+def test_a_broken_link_is_a_400_with_a_way_on(client):
+    response = client.get(THREAD + "?token=nonsense")
+    assert response.status_code == 400
+    assert "Send me a new link" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["link", THREAD, NEW_LINK, reverse("inquiries:new_link_sent")])
+def test_thread_pages_are_private_no_store_noindex_no_referrer_elsewhere(client, replied, url):
+    _inquiry, link = replied
+    response = client.get(link if url == "link" else url)
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "noindex" in response["X-Robots-Tag"]
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+
+
+def test_the_opened_thread_page_is_private_too(client, replied):
+    _inquiry, link = replied
+    for response in (open_thread(client, link), client.get(THREAD)):
+        assert "no-store" in response["Cache-Control"]
+        assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_thread_page_has_no_inline_script_or_style(client, replied):
+    _inquiry, link = replied
+    open_thread(client, link)
+    html = client.get(THREAD).content.decode()
+    assert "<script" not in html
+    assert "style=" not in html
+
+
+def test_the_token_and_answer_are_masked_in_error_reports(rf, replied):
+    _inquiry, link = replied
+    token = link.split("token=", 1)[1]
+    request = rf.post(THREAD, {"token": token, "body": "secret answer"})
+    ThreadView.as_view()(request)
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert cleansed["token"] == cleansed["body"] == SafeExceptionReporterFilter.cleansed_substitute
+
+
+def test_the_same_answer_whether_or_not_the_address_and_reference_match(client, desk):
+    inquiry = InquiryFactory(email="pat@example.com")
+    matching = client.post(NEW_LINK, {"email": "pat@example.com", "reference": inquiry.reference})
+    wrong = client.post(NEW_LINK, {"email": "pat@example.com", "reference": "INQ-2222-2222"})
+    assert matching.status_code == wrong.status_code == 303
+    assert matching["Location"] == wrong["Location"] == reverse("inquiries:new_link_sent")
+    assert inquiry.emails.count() == 1
+
+
+def test_asking_for_new_links_is_rate_limited_per_client(client, settings):
+    settings.INQUIRIES_LINK_RATE_LIMIT = "2/h"
+    data = {"email": "pat@example.com", "reference": "INQ-2222-2222"}
+    assert [client.post(NEW_LINK, data).status_code for _ in range(3)] == [303, 303, 429]
+
+
+def test_a_malformed_new_link_request_is_a_400(client):
+    response = client.post(NEW_LINK, {"email": "not an address", "reference": "hello"})
+    assert response.status_code == 400
+    assert "A reference looks like INQ-7KQ2-M9XD." in response.content.decode()
+
+
+def test_the_honeypot_sends_nothing(client):
+    inquiry = InquiryFactory()
+    data = {"email": inquiry.email, "reference": inquiry.reference, "website": "http://spam.example"}
+    assert client.post(NEW_LINK, data).status_code == 303
+    assert not inquiry.emails.exists()
+
+
+# The article-to-inquiry handoff and the appointment questions
+
+
+def test_the_article_link_pre_selects_its_primary_condition_not_its_first(client):
+    back = ConditionFactory(slug="back-pain", name="Back pain", order=1)
+    sciatica = ConditionFactory(slug="sciatica", name="Sciatica", order=2)
+    article = ArticleFactory(slug="sciatica-steps", conditions=[back, sciatica])
+    Article.objects.filter(pk=article.pk).update(primary_condition=sciatica)
+    html = client.get(NEW, {"article": "sciatica-steps"}).content.decode()
+    assert '<option value="sciatica" selected>' in html
+
+
+def test_the_form_names_the_article_and_offers_to_remove_it(client):
+    sciatica = ConditionFactory(slug="sciatica")
+    ArticleFactory(slug="sciatica-steps", title="Sciatica: first steps", conditions=[sciatica])
+    html = client.get(NEW, {"article": "sciatica-steps"}).content.decode()
+    assert "About the article: <cite>Sciatica: first steps</cite>" in html
+    assert f'<a href="{NEW}?condition=sciatica">Remove the article</a>' in html
+
+
+def test_without_an_article_the_form_names_none(client):
+    assert "About the article" not in client.get(NEW).content.decode()
+
+
+def test_the_inquiry_stores_the_article_it_came_from(client, form_data):
+    article = ArticleFactory(slug="jaw")
+    client.post(NEW, form_data(article="jaw"))
+    assert Inquiry.objects.get().source_article == article
+
+
+def test_the_appointment_answers_are_stored(client, form_data):
+    harbor = LocationFactory(slug="harbor")
+    client.post(
+        NEW,
+        form_data(location="harbor", preferred_days=["thu", "mon"], preferred_times=["evening", "morning"]),
+    )
+    inquiry = Inquiry.objects.get()
+    assert inquiry.wants_appointment
+    assert inquiry.location == harbor
+    assert (inquiry.preferred_days, inquiry.preferred_times) == ("mon,thu", "morning,evening")
+    assert (inquiry.patient_history, inquiry.payment, inquiry.insurance, inquiry.referral) == (
+        "new",
+        "insurance",
+        "Harborside Mutual",
+        "not_sure",
+    )
+
+
+def test_the_appointment_questions_are_all_optional(client, form_data):
+    data = form_data()
+    for name in (
+        "wants_appointment",
+        "preferred_days",
+        "preferred_times",
+        "patient_history",
+        "payment",
+        "insurance",
+        "referral",
+    ):
+        data.pop(name)
+    assert client.post(NEW, data).status_code == 303
+    inquiry = Inquiry.objects.get()
+    assert not inquiry.asks_about_appointment
+
+
+def test_an_unknown_day_is_refused_with_a_message(client, form_data):
+    response = client.post(NEW, form_data(preferred_days=["sun"]))
+    assert response.status_code == 400
+    assert not Inquiry.objects.exists()
+
+
+def test_the_form_says_most_states_need_no_referral(client):
+    assert "without a referral" in client.get(NEW).content.decode()
+
+
+def test_no_email_carries_the_appointment_answers(client, form_data, desk):
+    client.post(NEW, form_data())
+    for email in Inquiry.objects.get().emails.all():
+        assert "Harborside" not in email.message
+        assert "Monday" not in email.message
+
+
+def test_the_comment_forms_health_note_links_to_the_inquiry_form_with_the_article(client):
+    article = ArticleFactory(slug="neck-at-the-desk")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="{NEW}?article=neck-at-the-desk">Ask the clinic privately instead' in html

@@ -1,0 +1,28 @@
+"""Model fields of our own."""
+
+import logging
+
+from django.db import models
+
+logger = logging.getLogger(__name__)
+
+
+class SizedImageField(models.ImageField):
+    """An image field that keeps its picture's width and height in two other fields, and survives a
+    picture gone from the storage.
+
+    Django reads the picture to fill in a missing width or height each time a row is loaded; with the
+    file missing (a restore without media, a bucket emptied by hand) that read raised, so every page
+    that loads the row failed. Here the size stays unknown, the failure is logged, and the pages go on.
+    """
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        try:
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+        except (OSError, ValueError):
+            logger.warning(
+                "%s %s: the picture %r could not be read for its size.",
+                instance._meta.label,
+                instance.pk,
+                getattr(instance, self.attname).name,
+            )

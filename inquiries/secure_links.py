@@ -1,0 +1,113 @@
+"""Secure replies: the patient reads and answers the clinic's messages behind a signed link.
+
+- **The link** (``/inquiries/thread/?token=...``) names one inquiry and the number of the link
+  (``Inquiry.link_generation``), signed with ``LINK_SALT``. It works for ``INQUIRIES_LINK_DAYS`` and
+  only while it is the newest: issuing a link (with each secure reply, or when the patient asks for
+  one) moves the number on, so every older link is *used up*. A link never opens anything by
+  itself: its page shows a button, and only the POST opens the thread, so mail scanners that follow
+  links see nothing.
+- **The open thread** is a signed cookie (``COOKIE_NAME``, ``HttpOnly``, ``Secure`` without debug,
+  ``SameSite=Lax``, path ``/inquiries/thread/``) holding the inquiry and the link's number, valid
+  for ``THREAD_MINUTES`` from the press of the button. It is not the session: a staff member's
+  session opens no patient's thread, and a thread cookie opens nothing in the admin. A newer link
+  closes the threads opened with older ones.
+"""
+
+import enum
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import F
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
+
+from clinic_site.siteurl import absolute_url
+
+from .models import Inquiry
+
+LINK_SALT = "inquiries.secure-link"
+COOKIE_NAME = "inquiry_thread"
+COOKIE_SALT = "inquiries.open-thread"
+THREAD_MINUTES = 30
+
+
+class LinkProblem(enum.StrEnum):
+    EXPIRED = "expired"  # older than INQUIRIES_LINK_DAYS
+    USED_UP = "used_up"  # a newer link was issued since
+    INVALID = "invalid"  # forged, truncated, or its inquiry is gone (or was marked spam)
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    inquiry: Inquiry | None
+    problem: LinkProblem | None = None
+
+
+def _open_inquiries():
+    # Spam gets no conversation; everything else, closed included, may still be read and answered.
+    return Inquiry.objects.exclude(status=Inquiry.Status.SPAM)
+
+
+@sensitive_variables("token")
+def issue_link(inquiry: Inquiry) -> str:
+    """A new link to the inquiry's thread (the absolute URL for an email); older links are used up."""
+    Inquiry.objects.filter(pk=inquiry.pk).update(link_generation=F("link_generation") + 1)
+    inquiry.refresh_from_db(fields=["link_generation"])
+    token = signing.dumps([inquiry.pk, inquiry.link_generation], salt=LINK_SALT)
+    return absolute_url(reverse("inquiries:thread") + "?token=" + token)
+
+
+def _unpack(value) -> tuple[int, int] | None:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(part, int) and not isinstance(part, bool) for part in value)
+    ):
+        return value[0], value[1]
+    return None
+
+
+@sensitive_variables("token", "value")
+def check_link(token: str) -> LinkCheck:
+    """The inquiry a link opens, or why it opens nothing."""
+    try:
+        value = signing.loads(token or "", salt=LINK_SALT, max_age=settings.INQUIRIES_LINK_DAYS * 86400)
+    except signing.SignatureExpired:
+        return LinkCheck(None, LinkProblem.EXPIRED)
+    except (signing.BadSignature, TypeError, ValueError):
+        return LinkCheck(None, LinkProblem.INVALID)
+    parts = _unpack(value)
+    inquiry = _open_inquiries().filter(pk=parts[0]).first() if parts else None
+    if inquiry is None:
+        return LinkCheck(None, LinkProblem.INVALID)
+    if parts[1] != inquiry.link_generation:
+        return LinkCheck(None, LinkProblem.USED_UP)
+    return LinkCheck(inquiry)
+
+
+def open_thread(response, inquiry: Inquiry) -> None:
+    """Give this browser the inquiry's thread for THREAD_MINUTES (from now, however active)."""
+    response.set_signed_cookie(
+        COOKIE_NAME,
+        f"{inquiry.pk}:{inquiry.link_generation}",
+        salt=COOKIE_SALT,
+        max_age=THREAD_MINUTES * 60,
+        path=reverse("inquiries:thread"),
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+
+
+def close_thread(response) -> None:
+    response.delete_cookie(COOKIE_NAME, path=reverse("inquiries:thread"), samesite="Lax")
+
+
+def thread_inquiry(request) -> Inquiry | None:
+    """The inquiry whose thread this browser opened in the last THREAD_MINUTES, if still current."""
+    held = request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT, max_age=THREAD_MINUTES * 60)
+    pk, _colon, generation = (held or "").partition(":")
+    if not all(part.isascii() and part.isdigit() for part in (pk, generation)):
+        return None
+    return _open_inquiries().filter(pk=int(pk), link_generation=int(generation)).first()

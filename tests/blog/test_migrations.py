@@ -1,0 +1,39 @@
+"""Migration 0009: existing articles get their first condition as the primary one."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from blog.models import Article
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    ContentType.objects.clear_cache()
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_articles_keep_pre_selecting_their_first_condition():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = migrate([("blog", "0008_editors_manage_references")])
+    try:
+        Condition = old.get_model("blog", "Condition")
+        Clinician = old.get_model("clinic_site", "Clinician")
+        OldArticle = old.get_model("blog", "Article")
+        back = Condition.objects.create(name="Back pain", slug="back-pain", order=1)
+        sciatica = Condition.objects.create(name="Sciatica", slug="sciatica", order=2)
+        author = Clinician.objects.create(name="Maya", slug="maya")
+        tagged = OldArticle.objects.create(
+            title="Sciatica", slug="sciatica", summary="s", body="b", author=author
+        )
+        tagged.conditions.set([sciatica, back])
+        OldArticle.objects.create(title="Untagged", slug="untagged", summary="s", body="b", author=author)
+    finally:
+        migrate(latest)
+
+    assert Article.objects.get(slug="sciatica").primary_condition.slug == "back-pain"
+    assert Article.objects.get(slug="untagged").primary_condition is None
