@@ -187,6 +187,12 @@ check-deploy: $(VENV)/.runtime var/secret_key
 audit: $(VENV)/.dev
 	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt
 
+# Two app servers behind nginx sharing PostgreSQL, Redis and an S3 server, and the fault tests
+# (.ci/two_nodes.sh; README, Running on several machines). Ports and names: the script's header.
+.PHONY: two-nodes
+two-nodes: $(VENV)/.dev
+	bash .ci/two_nodes.sh
+
 # Lighthouse's accessibility, best-practices and SEO scores of eight public pages as a phone and a
 # desktop, under make serve with the demo content (.ci/lighthouse.sh; README.md, Lighthouse).
 .PHONY: lighthouse

@@ -2,9 +2,10 @@
 # The production nginx configuration (deploy/nginx/clinic.conf), run by this machine's nginx in front
 # of `make serve`, with a patient sending the inquiry form through it over HTTPS and HTTP/2.
 #
-# Only what cannot be the same here is changed: the listening ports (IPv6 ones dropped) and the port
-# the HTTP redirect names, a certificate made on the spot, the log directory and the upstream port. Each of those lines must be found exactly
-# as expected, so an edit of the file that this script no longer understands fails here rather than
+# Only what cannot be the same here is changed (.ci/nginx_site.py, shared with .ci/two_nodes.sh): the
+# listening ports (IPv6 ones dropped) and the port the HTTP redirect names, a certificate made on the
+# spot, the log directory and the upstream's address. Each of those lines must be found exactly as
+# expected, so an edit of the file that this script no longer understands fails here rather than
 # passing untested.
 # Everything lives in a temporary directory; the system nginx and var/db.sqlite3 are left alone.
 #
@@ -27,18 +28,10 @@ SITE="https://$HOST:$HTTPS_PORT"
 say() { printf 'nginx smoke: %s\n' "$*"; }
 fail() { printf 'nginx smoke: FAILED: %s\n' "$*" >&2; exit 1; }
 
-# 1. The README shows the same configuration as the file.
-python3 - "$CONF" <<'PY' || fail "the nginx block in README.md differs from $CONF: copy the file into it"
-import sys
-from pathlib import Path
-
-conf = Path(sys.argv[1]).read_text()
-lines = Path("README.md").read_text().splitlines()
-marker = next(i for i, line in enumerate(lines) if line.strip() == f"<!-- {sys.argv[1]} -->")
-start = lines.index("```nginx", marker) + 1
-end = lines.index("```", start)
-sys.exit(0 if "\n".join(lines[start:end]) + "\n" == conf else 1)
-PY
+# 1. The README shows the same configuration as the files (clinic.conf, and the upstream for several
+#    app servers that .ci/two_nodes.sh runs).
+python3 .ci/nginx_site.py check-readme "$CONF" deploy/nginx/cluster.conf ||
+    fail "the nginx blocks in README.md differ from deploy/nginx/: copy the files into them"
 
 for command in nginx openssl curl; do
     command -v "$command" >/dev/null 2>&1 || fail "$command is missing (apt-get install -y $command)"
@@ -84,31 +77,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$HOST" \
     -addext "subjectAltName=IP:$HOST" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
 
 # 3. The site file with this run's ports and paths, included as Debian's nginx.conf includes it.
-HOST=$HOST HTTP_PORT=$HTTP_PORT HTTPS_PORT=$HTTPS_PORT APP_PORT=$APP_PORT TMP=$tmp \
-    python3 - "$CONF" "$tmp/clinic.conf" <<'PY' || fail "$CONF has changed in a way this script does not know"
-import os
-import sys
-from pathlib import Path
-
-env = os.environ
-text = Path(sys.argv[1]).read_text()
-changes = [  # (as written in the file, what it becomes here, how many times it is written)
-    ("listen 80;", f"listen {env['HOST']}:{env['HTTP_PORT']};", 1),
-    ("listen 443 ssl http2;", f"listen {env['HOST']}:{env['HTTPS_PORT']} ssl http2;", 1),
-    ("return 301 https://$host$request_uri;", f"return 301 https://$host:{env['HTTPS_PORT']}$request_uri;", 1),
-    ("listen [::]:80;\n", "", 1),  # this machine may have no IPv6
-    ("listen [::]:443 ssl http2;\n", "", 1),
-    ("/etc/letsencrypt/live/pt.example/fullchain.pem", f"{env['TMP']}/cert.pem", 1),
-    ("/etc/letsencrypt/live/pt.example/privkey.pem", f"{env['TMP']}/key.pem", 1),
-    ("/var/log/nginx/", f"{env['TMP']}/", 2),
-    ("proxy_pass http://127.0.0.1:8000;", f"proxy_pass http://127.0.0.1:{env['APP_PORT']};", 3),
-]
-for old, new, count in changes:
-    if text.count(old) != count:
-        sys.exit(f"expected {old!r} {count} time(s) in {sys.argv[1]}, found it {text.count(old)} time(s)")
-    text = text.replace(old, new)
-Path(sys.argv[2]).write_text(text)
-PY
+python3 .ci/nginx_site.py render "$tmp/clinic.conf" --tmp "$tmp" --http-port "$HTTP_PORT" \
+    --https-port "$HTTPS_PORT" --app "$HOST:$APP_PORT" || fail "$CONF has changed in a way this script does not know"
 cat > "$tmp/nginx.conf" <<EOF
 worker_processes 1;
 pid $tmp/nginx.pid;

@@ -27,6 +27,8 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
   DATABASE_URL                 default: a separate SQLite file, var/bench/db.sqlite3
   DJANGO_SECRET_KEY            default: a random one for this run
   DJANGO_LOCAL_PREVIEW (true)  console mail and the http:// loopback SITE_URL, with DEBUG off
+  INQUIRIES_FALLBACK_USERNAME (owner)  the account seed_demo makes; required with DEBUG off
+  CACHE_URL, WEB_CONCURRENCY   passed on to make serve (the machine's file cache and 2 workers unless set)
 
 Run it as ``make bench`` or ``.venv/bin/python tests/bench/run_bench.py``.
 """
@@ -373,6 +375,8 @@ def bench_env():
     env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     env.setdefault("DJANGO_ALLOWED_HOSTS", f"{HOST},localhost")
     env.setdefault("DATABASE_URL", f"sqlite:///{BENCH_DIR / 'db.sqlite3'}")
+    # Required without DEBUG (inquiries.E001); seed_demo makes this account.
+    env.setdefault("INQUIRIES_FALLBACK_USERNAME", "owner")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
