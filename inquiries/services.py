@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
@@ -18,6 +19,7 @@ from post_office import mail
 
 from blog.models import Article
 from clinic_site import antispam
+from clinic_site.cache import CacheUnavailable
 from clinic_site.practice import current as current_practice
 
 from . import secure_links
@@ -252,21 +254,33 @@ def _staff_for(inquiry: Inquiry) -> list[str]:
     return _staff_to_tell()
 
 
+def first_answer_in_quiet_period(inquiry: Inquiry) -> bool:
+    """Whether staff should be emailed of this answer: only the first of an inquiry's answers in
+    ``INQUIRIES_ANSWER_NOTIFY_MINUTES`` is (the cache's atomic ``add`` decides, across processes).
+    Without the cache the period cannot be known, and staff are told: they must not miss an answer."""
+    key = f"inquiries:answer-notice:{inquiry.pk}"
+    try:
+        return cache.add(key, 1, settings.INQUIRIES_ANSWER_NOTIFY_MINUTES * 60)
+    except CacheUnavailable:
+        return True
+
+
 @sensitive_variables("body")
 def receive_answer(*, inquiry: Inquiry, body: str) -> InquiryMessage:
     """The patient answered through their link: store it and tell the assignee (or the fallback
-    handler) the reference and where to read it, never the answer."""
+    handler) the reference and where to read it, never the answer; one email for all the answers
+    of a quiet period (``first_answer_in_quiet_period``)."""
     with transaction.atomic():
         message = InquiryMessage.objects.create(
             inquiry=inquiry, sender=InquiryMessage.Sender.PATIENT, body=body.strip()
         )
         staff = _staff_for(inquiry)
-        if staff:
-            _queue(inquiry, staff, "answer", email_context(inquiry))
-        else:
+        if not staff:
             logger.error(
                 "Inquiry %s: no staff account with an address to tell of an answer.", inquiry.reference
             )
+        elif first_answer_in_quiet_period(inquiry):  # later ones wait in the admin with it
+            _queue(inquiry, staff, "answer", email_context(inquiry))
     return message
 
 
