@@ -210,19 +210,29 @@ def _tell_patient(inquiry: Inquiry, template: str) -> None:
     _queue(inquiry, [inquiry.email], template, _news_context(inquiry))
 
 
-@sensitive_variables("body")
-def send_reply(*, inquiry: Inquiry, author, body: str) -> InquiryMessage:
-    """The clinic answers in writing: store the reply, count it as the first response if it is
-    one, and email the patient that there is news on their reference (with a new link)."""
+@sensitive_variables("bodies")
+def send_replies(*, inquiry: Inquiry, author, bodies: list[str]) -> list[InquiryMessage]:
+    """The clinic answers in writing: store each reply (in order), count the first as the first
+    response if it is one, and email the patient once that there is news on their reference, with
+    one new link (two emails would each move the link on, and the first would arrive used up)."""
     with transaction.atomic():
-        message = InquiryMessage.objects.create(
-            inquiry=inquiry, sender=InquiryMessage.Sender.CLINIC, author=author, body=body.strip()
-        )
-        changed = inquiry.stamp_first_response(message.created_at)
+        messages = [
+            InquiryMessage.objects.create(
+                inquiry=inquiry, sender=InquiryMessage.Sender.CLINIC, author=author, body=body.strip()
+            )
+            for body in bodies
+        ]
+        changed = inquiry.stamp_first_response(messages[0].created_at)
         if changed:
             inquiry.save(update_fields=changed)
         _tell_patient(inquiry, "news")
-    return message
+    return messages
+
+
+@sensitive_variables("body")
+def send_reply(*, inquiry: Inquiry, author, body: str) -> InquiryMessage:
+    """One secure reply (``send_replies``)."""
+    return send_replies(inquiry=inquiry, author=author, bodies=[body])[0]
 
 
 def booking_text(inquiry: Inquiry) -> str:
@@ -241,10 +251,13 @@ def booking_text(inquiry: Inquiry) -> str:
     }
 
 
-def confirm_booking(*, inquiry: Inquiry, author) -> InquiryMessage:
+@sensitive_variables("reply")
+def confirm_booking(*, inquiry: Inquiry, author, reply: str = "") -> list[InquiryMessage]:
     """After staff booked the inquiry (status, date, time and clinic saved): tell the patient
-    through a secure reply; the email says only that there is news."""
-    return send_reply(inquiry=inquiry, author=author, body=booking_text(inquiry))
+    through a secure reply, followed by ``reply`` if staff wrote one in the same save; one email
+    for both, saying only that there is news."""
+    bodies = [booking_text(inquiry)] + ([reply] if reply.strip() else [])
+    return send_replies(inquiry=inquiry, author=author, bodies=bodies)
 
 
 def _staff_for(inquiry: Inquiry) -> list[str]:

@@ -508,7 +508,7 @@ def test_booking_tells_the_patient_date_time_and_clinic_in_the_thread_not_the_em
     harbor = LocationFactory(name="Harbor Point", street="12 Quay Street", city="Portsmouth")
     when = timezone.make_aware(datetime(2031, 3, 4, 9, 30))
     inquiry = InquiryFactory(status=Inquiry.Status.BOOKED, booked_for=when, booked_location=harbor)
-    message = confirm_booking(inquiry=inquiry, author=handler)
+    (message,) = confirm_booking(inquiry=inquiry, author=handler)
     assert "Tuesday, March 4, 2031" in message.body
     assert "Harbor Point, 12 Quay Street, Portsmouth" in message.body
     email = inquiry.emails.get()
