@@ -14,7 +14,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.http import HttpRequest
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-HIDDEN_QUERY_PARAMETERS = frozenset({"token"})
+from .capabilities import TOKEN_PARAMETERS
+
+HIDDEN_QUERY_PARAMETERS = TOKEN_PARAMETERS
 HIDDEN_COOKIES = frozenset({"inquiry_thread", "verified_commenter", "comment_author"})
 SUBSTITUTE = SafeExceptionReporterFilter.cleansed_substitute
 

@@ -267,7 +267,9 @@ class Inquiry(models.Model):
     # Every link and open-thread cookie carries this random secret as well as the inquiry's id, so
     # once ids are reused (a restore from backup) an old link opens no other patient's thread; giving
     # it a new value (after a restore) makes every link and open thread of the inquiry open nothing.
-    link_secret = models.CharField(_("secure link secret"), max_length=64, default=new_link_secret, editable=False)
+    link_secret = models.CharField(
+        _("secure link secret"), max_length=64, default=new_link_secret, editable=False
+    )
     # The emails queued about this inquiry (notification, acknowledgement): they go when it goes.
     emails = models.ManyToManyField(
         "post_office.Email", blank=True, editable=False, related_name="inquiries", verbose_name=_("emails")

@@ -91,9 +91,11 @@ def answers_limited(request, inquiry) -> bool:
     conversation (whoever holds it); True once either is over."""
     rate = settings.INQUIRIES_ANSWER_RATE_LIMIT
     by_client = antispam.rate_limited(request, group="inquiries.answer", rate=rate)
-    by_thread = antispam.rate_limited(
-        request, group="inquiries.answer-thread", rate=rate, key=lambda group, request: f"inquiry:{inquiry.pk}"
-    )
+
+    def this_thread(group, request):
+        return f"inquiry:{inquiry.pk}"
+
+    by_thread = antispam.rate_limited(request, group="inquiries.answer-thread", rate=rate, key=this_thread)
     return by_client or by_thread
 
 
