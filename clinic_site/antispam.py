@@ -105,13 +105,15 @@ def client_key(group, request) -> str:
     return salted_hmac("clinic_site.antispam.client", client_ip(request) or "unknown").hexdigest()
 
 
-def rate_limited(request, *, group: str, rate: str) -> bool:
+def rate_limited(request, *, group: str, rate: str, key=client_key) -> bool:
     """Count this attempt and say whether the client has gone over ``rate`` (like ``"5/10m"``).
 
+    ``key`` says what is counted: by default the client (``client_key``); a callable of the group
+    and the request may count something else, such as one conversation whoever writes to it.
     Without the cache nothing can be counted, and the attempt is let through.
     """
     try:
-        usage = get_usage(request, group=group, key=client_key, rate=rate, increment=True)
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
     except CacheUnavailable:
         return False
     return bool(usage and usage["should_limit"])
@@ -228,7 +230,12 @@ _RATE_RE = re.compile(r"^\d+/\d*[smhd]$")
 def check_rates(app_configs=None, **kwargs):
     """A rate that django-ratelimit cannot read would fail every submission: refuse to start instead."""
     names = [f"{prefix}_RATE_LIMIT" for prefix in GUARDED_FORMS]
-    names += ["INQUIRIES_FAILED_RATE_LIMIT", "INQUIRIES_LINK_RATE_LIMIT", "LIKES_RATE_LIMIT"]
+    names += [
+        "INQUIRIES_FAILED_RATE_LIMIT",
+        "INQUIRIES_LINK_RATE_LIMIT",
+        "INQUIRIES_ANSWER_RATE_LIMIT",
+        "LIKES_RATE_LIMIT",
+    ]
     return [
         checks.Error(
             f"{name} {getattr(settings, name, None)!r} is not a rate like '5/h' or '10/15m'.",

@@ -390,16 +390,25 @@ def hold_waiting_mail() -> None:
     services.hold_unsent()
 
 
+def invalidate_secure_links() -> None:
+    """Give every inquiry a new link secret: no secure link or open thread from before opens anything."""
+    from inquiries import secure_links
+
+    secure_links.invalidate_all()
+
+
 def forget_cached_state() -> None:
     """Empty the cache (pages, threads, view counts and sessions of the state before the restore)."""
     cache.clear()
 
 
 # Whatever must follow every restore, in order, runs from here and nowhere else: the schema first, then
-# the mail that must wait for a person (staff release or cancel it in the mail queue), then the cache.
+# the mail that must wait for a person (staff release or cancel it in the mail queue), the secure
+# links (ids will be used again: a link or thread cookie from before must open no one), then the cache.
 POST_RESTORE_STEPS: list[Callable[[], None]] = [
     migrate_to_this_release,
     hold_waiting_mail,
+    invalidate_secure_links,
     forget_cached_state,
 ]
 

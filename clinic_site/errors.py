@@ -1,10 +1,12 @@
 """Django's error reports (the debug page, error emails) without the site's bearer secrets.
 
-A signed link carries its token in the query string (``?token=...``: the comment confirmation and
-the inquiry's secure link), and the open inquiry thread is a cookie; each opens something for
-whoever holds it. Django's report shows the query string three times (the URL, the GET items, the
+A signed link carries its token in the query string (``?token=...``: the inquiry's secure link, the
+comment confirmation, edit and unsubscribe links), and the open inquiry thread, the confirmed
+commenter and the comments a browser may change are cookies; each opens something for whoever holds
+it. Django's report shows the query string three times (the URL, the GET items, the
 ``QUERY_STRING`` of META) and every cookie whose name does not look secret, so these two classes
-(``DEFAULT_EXCEPTION_REPORTER`` and ``DEFAULT_EXCEPTION_REPORTER_FILTER``) mask them.
+(``DEFAULT_EXCEPTION_REPORTER`` and ``DEFAULT_EXCEPTION_REPORTER_FILTER``) mask them. A token
+posted in a form is masked by the views' ``sensitive_post_parameters``.
 """
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -12,8 +14,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.http import HttpRequest
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-HIDDEN_QUERY_PARAMETERS = frozenset({"token"})
-HIDDEN_COOKIES = frozenset({"inquiry_thread", "verified_commenter"})
+from .capabilities import TOKEN_PARAMETERS
+
+HIDDEN_QUERY_PARAMETERS = TOKEN_PARAMETERS
+HIDDEN_COOKIES = frozenset({"inquiry_thread", "verified_commenter", "comment_author"})
 SUBSTITUTE = SafeExceptionReporterFilter.cleansed_substitute
 
 

@@ -402,6 +402,10 @@ INQUIRIES_RESPONSE_DAYS = env.int("INQUIRIES_RESPONSE_DAYS", default=2)
 INQUIRIES_LINK_DAYS = env.int("INQUIRIES_LINK_DAYS", default=14)
 INQUIRIES_LINK_RATE_LIMIT = env.str("INQUIRIES_LINK_RATE_LIMIT", default="5/h")
 INQUIRIES_NEW_LINKS_PER_ADDRESS_PER_DAY = env.int("INQUIRIES_NEW_LINKS_PER_ADDRESS_PER_DAY", default=3)
+# Patients' answers through the link: accepted per client and, separately, per conversation; staff
+# are emailed of answers at most once per inquiry in this many minutes.
+INQUIRIES_ANSWER_RATE_LIMIT = env.str("INQUIRIES_ANSWER_RATE_LIMIT", default="10/h")
+INQUIRIES_ANSWER_NOTIFY_MINUTES = env.int("INQUIRIES_ANSWER_NOTIFY_MINUTES", default=15)
 
 # --- Production posture (issue 5) -------------------------------------------------------------
 # Everything below assumes a TLS-terminating proxy (nginx) in front of gunicorn; README.md, Production.

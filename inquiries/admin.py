@@ -322,12 +322,14 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
         )
         super().save_model(request, obj, form, change)
         # The admin runs this in one transaction with the form: the message and its email or neither.
+        reply = form.cleaned_data.get("reply") or ""
         if newly_booked or rebooked:
-            services.confirm_booking(inquiry=obj, author=request.user)
+            # The booking and any reply typed with it: two messages, one email, one working link.
+            services.confirm_booking(inquiry=obj, author=request.user, reply=reply)
             self.message_user(request, _("The patient is told of the appointment through a secure reply."))
-        reply = form.cleaned_data.get("reply")
-        if reply:
+        elif reply:
             services.send_reply(inquiry=obj, author=request.user, body=reply)
+        if reply:
             self.message_user(
                 request, _("Your reply is stored; the patient is emailed that there is news (nothing more).")
             )

@@ -10,7 +10,14 @@ those about no inquiry).
 Emails put on hold (``manage.py hold_queued_mail``, after a restore from backup) are counted above
 the list and marked in it; those who may change emails release them (they go out) or cancel them
 (never sent). Every action goes through ``outbox.services``, which gives the task engine its work.
+
+An email waiting to go holds its recipient's links (the secure link to an inquiry's thread, a
+comment's edit link, unsubscribe links), each of which opens something for whoever holds it: the
+subject, bodies and preview shown here have every link token masked
+(``clinic_site.capabilities``), so no member of staff can open a patient's thread as the patient.
 """
+
+import copy
 
 from django.contrib import admin, messages
 from django.http import HttpResponseNotAllowed
@@ -19,6 +26,7 @@ from django.utils.translation import ngettext
 from post_office import admin as post_office_admin
 from post_office.models import Email, Log
 
+from clinic_site.capabilities import hide_tokens, hide_tokens_in_headers
 from outbox import services as outbox
 from outbox.models import Delivery
 
@@ -112,6 +120,33 @@ class EmailAdmin(AccessLoggedAdminMixin, post_office_admin.EmailAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         return super().resend(request, pk)
+
+    # What is shown of an email comes from a copy with its link tokens masked (never saved: the
+    # stored email keeps its links until it is delivered, and loses them then).
+    @staticmethod
+    def masked(obj):
+        shown = copy.copy(obj)
+        shown.subject = hide_tokens(obj.subject)
+        shown.message = hide_tokens(obj.message)
+        shown.html_message = hide_tokens(obj.html_message)
+        shown.headers = hide_tokens_in_headers(obj.headers)
+        shown._cached_email_message = None
+        return shown
+
+    @admin.display(description=_("Subject"))
+    def render_subject(self, instance):
+        return super().render_subject(self.masked(instance))
+
+    @admin.display(description=_("Mail Body"))
+    def render_plaintext_body(self, instance):
+        return super().render_plaintext_body(self.masked(instance))
+
+    @admin.display(description=_("HTML Body"))
+    def render_html_body(self, instance):
+        return super().render_html_body(self.masked(instance))
+
+    def _get_html_preview(self, instance):
+        return super()._get_html_preview(self.masked(instance))
 
     def preview_html(self, request, pk):
         response = super().preview_html(request, pk)

@@ -28,6 +28,11 @@ REFERENCE_PREFIX = "INQ"
 MAX_TEXT_LENGTH = 5000
 
 
+def new_link_secret() -> str:
+    """A fresh random secret for an inquiry's secure links (inquiries.secure_links)."""
+    return secrets.token_urlsafe(24)
+
+
 def generate_reference() -> str:
     """A random reference like ``INQ-7KQ2-M9XD`` (30**8, about 6.6e11 possibilities)."""
     halves = ("".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4)) for _ in range(2))
@@ -259,6 +264,12 @@ class Inquiry(models.Model):
     # Which secure link is the valid one (inquiries.secure_links): issuing a link moves it on, and
     # every older link is used up.
     link_generation = models.PositiveIntegerField(_("secure link number"), default=0, editable=False)
+    # Every link and open-thread cookie carries this random secret as well as the inquiry's id, so
+    # once ids are reused (a restore from backup) an old link opens no other patient's thread; giving
+    # it a new value (after a restore) makes every link and open thread of the inquiry open nothing.
+    link_secret = models.CharField(
+        _("secure link secret"), max_length=64, default=new_link_secret, editable=False
+    )
     # The emails queued about this inquiry (notification, acknowledgement): they go when it goes.
     emails = models.ManyToManyField(
         "post_office.Email", blank=True, editable=False, related_name="inquiries", verbose_name=_("emails")

@@ -1,16 +1,21 @@
 """Secure replies: the patient reads and answers the clinic's messages behind a signed link.
 
-- **The link** (``/inquiries/thread/?token=...``) names one inquiry and the number of the link
-  (``Inquiry.link_generation``), signed with ``LINK_SALT``. It works for ``INQUIRIES_LINK_DAYS`` and
-  only while it is the newest: issuing a link (with each secure reply, or when the patient asks for
-  one) moves the number on, so every older link is *used up*. A link never opens anything by
-  itself: its page shows a button, and only the POST opens the thread, so mail scanners that follow
-  links see nothing.
+- **The link** (``/inquiries/thread/?token=...``) names one inquiry, its random secret
+  (``Inquiry.link_secret``) and the number of the link (``Inquiry.link_generation``), signed with
+  ``LINK_SALT``. The secret ties the link to that inquiry and not only to its id: after a restore
+  from backup ids are used again, and an old link must not open the patient who now has that id.
+  It works for ``INQUIRIES_LINK_DAYS`` and only while it is the newest: issuing a link (with each
+  secure reply, or when the patient asks for one) moves the number on, so every older link is
+  *used up*. A link never opens anything by itself: its page shows a button, and only the POST
+  opens the thread, so mail scanners that follow links see nothing.
 - **The open thread** is a signed cookie (``COOKIE_NAME``, ``HttpOnly``, ``Secure`` without debug,
-  ``SameSite=Lax``, path ``/inquiries/thread/``) holding the inquiry and the link's number, valid
-  for ``THREAD_MINUTES`` from the press of the button. It is not the session: a staff member's
-  session opens no patient's thread, and a thread cookie opens nothing in the admin. A newer link
-  closes the threads opened with older ones.
+  ``SameSite=Lax``, path ``/inquiries/thread/``) holding the inquiry and its secret, valid for
+  ``THREAD_MINUTES`` from the press of the button. A newer link does not close it: the clinic may
+  reply while the patient is typing an answer, and that answer must still go through. It is not
+  the session: a staff member's session opens no patient's thread, and a thread cookie opens
+  nothing in the admin.
+- **Closing everything at once** (``invalidate_all``, a step after every restore): each inquiry
+  gets a new secret, so no link or cookie made before opens anything.
 """
 
 import enum
@@ -18,13 +23,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.debug import sensitive_variables
 
 from clinic_site.siteurl import absolute_url
 
-from .models import Inquiry
+from .models import Inquiry, new_link_secret
 
 LINK_SALT = "inquiries.secure-link"
 COOKIE_NAME = "inquiry_thread"
@@ -53,22 +60,24 @@ def _open_inquiries():
 def issue_link(inquiry: Inquiry) -> str:
     """A new link to the inquiry's thread (the absolute URL for an email); older links are used up."""
     Inquiry.objects.filter(pk=inquiry.pk).update(link_generation=F("link_generation") + 1)
-    inquiry.refresh_from_db(fields=["link_generation"])
-    token = signing.dumps([inquiry.pk, inquiry.link_generation], salt=LINK_SALT)
+    inquiry.refresh_from_db(fields=["link_generation", "link_secret"])
+    token = signing.dumps([inquiry.pk, inquiry.link_generation, inquiry.link_secret], salt=LINK_SALT)
     return absolute_url(reverse("inquiries:thread") + "?token=" + token)
 
 
-def _unpack(value) -> tuple[int, int] | None:
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(part, int) and not isinstance(part, bool) for part in value)
-    ):
-        return value[0], value[1]
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _unpack(value) -> tuple[int, int, str] | None:
+    if isinstance(value, list) and len(value) == 3:
+        pk, generation, secret = value
+        if _is_int(pk) and _is_int(generation) and isinstance(secret, str) and secret:
+            return pk, generation, secret
     return None
 
 
-@sensitive_variables("token", "value")
+@sensitive_variables("token", "value", "parts")
 def check_link(token: str) -> LinkCheck:
     """The inquiry a link opens, or why it opens nothing."""
     try:
@@ -79,7 +88,7 @@ def check_link(token: str) -> LinkCheck:
         return LinkCheck(None, LinkProblem.INVALID)
     parts = _unpack(value)
     inquiry = _open_inquiries().filter(pk=parts[0]).first() if parts else None
-    if inquiry is None:
+    if inquiry is None or not constant_time_compare(parts[2], inquiry.link_secret):
         return LinkCheck(None, LinkProblem.INVALID)
     if parts[1] != inquiry.link_generation:
         return LinkCheck(None, LinkProblem.USED_UP)
@@ -90,7 +99,7 @@ def open_thread(response, inquiry: Inquiry) -> None:
     """Give this browser the inquiry's thread for THREAD_MINUTES (from now, however active)."""
     response.set_signed_cookie(
         COOKIE_NAME,
-        f"{inquiry.pk}:{inquiry.link_generation}",
+        f"{inquiry.pk}:{inquiry.link_secret}",
         salt=COOKIE_SALT,
         max_age=THREAD_MINUTES * 60,
         path=reverse("inquiries:thread"),
@@ -104,10 +113,26 @@ def close_thread(response) -> None:
     response.delete_cookie(COOKIE_NAME, path=reverse("inquiries:thread"), samesite="Lax")
 
 
+@sensitive_variables("held", "secret")
 def thread_inquiry(request) -> Inquiry | None:
-    """The inquiry whose thread this browser opened in the last THREAD_MINUTES, if still current."""
+    """The inquiry whose thread this browser opened in the last THREAD_MINUTES (newer links
+    issued meanwhile change nothing), unless its secret has changed since or it was marked spam."""
     held = request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT, max_age=THREAD_MINUTES * 60)
-    pk, _colon, generation = (held or "").partition(":")
-    if not all(part.isascii() and part.isdigit() for part in (pk, generation)):
+    pk, _colon, secret = (held or "").partition(":")
+    if not (pk.isascii() and pk.isdigit() and secret):
         return None
-    return _open_inquiries().filter(pk=int(pk), link_generation=int(generation)).first()
+    inquiry = _open_inquiries().filter(pk=int(pk)).first()
+    if inquiry is None or not constant_time_compare(secret, inquiry.link_secret):
+        return None
+    return inquiry
+
+
+def invalidate_all() -> int:
+    """Give every inquiry a new secret: no link or open thread made before opens anything. Returns
+    how many inquiries there are. For after a restore, when ids may be used again."""
+    count = 0
+    with transaction.atomic():
+        for pk in Inquiry.objects.values_list("pk", flat=True).iterator():
+            Inquiry.objects.filter(pk=pk).update(link_secret=new_link_secret())
+            count += 1
+    return count

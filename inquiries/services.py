@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
@@ -18,6 +19,7 @@ from post_office import mail
 
 from blog.models import Article
 from clinic_site import antispam
+from clinic_site.cache import CacheUnavailable
 from clinic_site.practice import current as current_practice
 
 from . import secure_links
@@ -208,19 +210,29 @@ def _tell_patient(inquiry: Inquiry, template: str) -> None:
     _queue(inquiry, [inquiry.email], template, _news_context(inquiry))
 
 
-@sensitive_variables("body")
-def send_reply(*, inquiry: Inquiry, author, body: str) -> InquiryMessage:
-    """The clinic answers in writing: store the reply, count it as the first response if it is
-    one, and email the patient that there is news on their reference (with a new link)."""
+@sensitive_variables("bodies")
+def send_replies(*, inquiry: Inquiry, author, bodies: list[str]) -> list[InquiryMessage]:
+    """The clinic answers in writing: store each reply (in order), count the first as the first
+    response if it is one, and email the patient once that there is news on their reference, with
+    one new link (two emails would each move the link on, and the first would arrive used up)."""
     with transaction.atomic():
-        message = InquiryMessage.objects.create(
-            inquiry=inquiry, sender=InquiryMessage.Sender.CLINIC, author=author, body=body.strip()
-        )
-        changed = inquiry.stamp_first_response(message.created_at)
+        messages = [
+            InquiryMessage.objects.create(
+                inquiry=inquiry, sender=InquiryMessage.Sender.CLINIC, author=author, body=body.strip()
+            )
+            for body in bodies
+        ]
+        changed = inquiry.stamp_first_response(messages[0].created_at)
         if changed:
             inquiry.save(update_fields=changed)
         _tell_patient(inquiry, "news")
-    return message
+    return messages
+
+
+@sensitive_variables("body")
+def send_reply(*, inquiry: Inquiry, author, body: str) -> InquiryMessage:
+    """One secure reply (``send_replies``)."""
+    return send_replies(inquiry=inquiry, author=author, bodies=[body])[0]
 
 
 def booking_text(inquiry: Inquiry) -> str:
@@ -239,10 +251,13 @@ def booking_text(inquiry: Inquiry) -> str:
     }
 
 
-def confirm_booking(*, inquiry: Inquiry, author) -> InquiryMessage:
+@sensitive_variables("reply")
+def confirm_booking(*, inquiry: Inquiry, author, reply: str = "") -> list[InquiryMessage]:
     """After staff booked the inquiry (status, date, time and clinic saved): tell the patient
-    through a secure reply; the email says only that there is news."""
-    return send_reply(inquiry=inquiry, author=author, body=booking_text(inquiry))
+    through a secure reply, followed by ``reply`` if staff wrote one in the same save; one email
+    for both, saying only that there is news."""
+    bodies = [booking_text(inquiry)] + ([reply] if reply.strip() else [])
+    return send_replies(inquiry=inquiry, author=author, bodies=bodies)
 
 
 def _staff_for(inquiry: Inquiry) -> list[str]:
@@ -252,21 +267,33 @@ def _staff_for(inquiry: Inquiry) -> list[str]:
     return _staff_to_tell()
 
 
+def first_answer_in_quiet_period(inquiry: Inquiry) -> bool:
+    """Whether staff should be emailed of this answer: only the first of an inquiry's answers in
+    ``INQUIRIES_ANSWER_NOTIFY_MINUTES`` is (the cache's atomic ``add`` decides, across processes).
+    Without the cache the period cannot be known, and staff are told: they must not miss an answer."""
+    key = f"inquiries:answer-notice:{inquiry.pk}"
+    try:
+        return cache.add(key, 1, settings.INQUIRIES_ANSWER_NOTIFY_MINUTES * 60)
+    except CacheUnavailable:
+        return True
+
+
 @sensitive_variables("body")
 def receive_answer(*, inquiry: Inquiry, body: str) -> InquiryMessage:
     """The patient answered through their link: store it and tell the assignee (or the fallback
-    handler) the reference and where to read it, never the answer."""
+    handler) the reference and where to read it, never the answer; one email for all the answers
+    of a quiet period (``first_answer_in_quiet_period``)."""
     with transaction.atomic():
         message = InquiryMessage.objects.create(
             inquiry=inquiry, sender=InquiryMessage.Sender.PATIENT, body=body.strip()
         )
         staff = _staff_for(inquiry)
-        if staff:
-            _queue(inquiry, staff, "answer", email_context(inquiry))
-        else:
+        if not staff:
             logger.error(
                 "Inquiry %s: no staff account with an address to tell of an answer.", inquiry.reference
             )
+        elif first_answer_in_quiet_period(inquiry):  # later ones wait in the admin with it
+            _queue(inquiry, staff, "answer", email_context(inquiry))
     return message
 
 

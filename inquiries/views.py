@@ -86,6 +86,19 @@ def private(response):
     return response
 
 
+def answers_limited(request, inquiry) -> bool:
+    """Count an answer against ``INQUIRIES_ANSWER_RATE_LIMIT`` for this client and for this
+    conversation (whoever holds it); True once either is over."""
+    rate = settings.INQUIRIES_ANSWER_RATE_LIMIT
+    by_client = antispam.rate_limited(request, group="inquiries.answer", rate=rate)
+
+    def this_thread(group, request):
+        return f"inquiry:{inquiry.pk}"
+
+    by_thread = antispam.rate_limited(request, group="inquiries.answer-thread", rate=rate, key=this_thread)
+    return by_client or by_thread
+
+
 @method_decorator(sensitive_post_parameters(*THREAD_SENSITIVE_FIELDS), name="dispatch")
 class ThreadView(TemplateView):
     """``/inquiries/thread/``. With ``?token=`` (the link in the email): a page with one button.
@@ -117,13 +130,14 @@ class ThreadView(TemplateView):
         InquiryAccessLog.record_patient(inquiry=inquiry, action=InquiryAccessLog.Action.VIEWED)
         return self.show(inquiry, AnswerForm())
 
-    def show(self, inquiry, form, status=200):
+    def show(self, inquiry, form, status=200, **context):
         return self.render(
             self.template_name,
             status=status,
             inquiry=inquiry,
             conversation=inquiry.messages.all(),
             form=form,
+            **context,
         )
 
     def post(self, request, *args, **kwargs):
@@ -135,6 +149,8 @@ class ThreadView(TemplateView):
         form = AnswerForm(request.POST)
         if not form.is_valid():
             return self.show(inquiry, form, status=400)
+        if answers_limited(request, inquiry):
+            return self.show(inquiry, form, status=429, rate_limited=True)
         receive_answer(inquiry=inquiry, body=form.cleaned_data["body"])
         InquiryAccessLog.record_patient(inquiry=inquiry, action=InquiryAccessLog.Action.ANSWERED)
         messages.success(

@@ -24,6 +24,8 @@ from post_office.settings import (
     get_retry_timedelta,
 )
 
+from clinic_site.capabilities import hide_tokens, hide_tokens_in_headers
+
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -103,7 +105,15 @@ def deliver(email_id: int, *, task_id: str) -> str:
     except Exception as exc:  # whatever the mail server or the message did: retry later
         return _failed(email_id, task_id=task_id, exc=exc)
     with transaction.atomic():
-        sent = Email.objects.filter(pk=email_id).update(status=STATUS.sent, last_updated=timezone.now())
+        # Once delivered, the stored copy keeps no link token (clinic_site.capabilities): the links
+        # are the recipient's alone, and the database, its backups and the admin need none.
+        sent = Email.objects.filter(pk=email_id).update(
+            status=STATUS.sent,
+            last_updated=timezone.now(),
+            message=hide_tokens(email.message),
+            html_message=hide_tokens(email.html_message),
+            headers=hide_tokens_in_headers(email.headers),
+        )
         if sent and get_log_level() >= 2:
             Log.objects.create(email_id=email_id, status=STATUS.sent, message="")
     return "sent"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView, View
 from django.views.generic.edit import FormView
 
@@ -18,6 +19,10 @@ from clinic_site.origin import same_origin_only
 from . import authorship, moderation, subscriptions, threads, verification
 from .forms import CommentForm, EditCommentForm
 from .models import Comment
+
+# The emailed links' tokens (each opens something for whoever holds it) are masked in error reports,
+# when posted as when in the query string (clinic_site/errors.py).
+hide_token = sensitive_post_parameters("token")
 
 
 @method_decorator(same_origin_only, name="dispatch")
@@ -110,7 +115,7 @@ class CommentLikeView(likes.LikeView):
         threads.retire(comment.article)
 
 
-@method_decorator(never_cache, name="dispatch")
+@method_decorator([hide_token, never_cache], name="dispatch")
 class ConfirmAddressView(TemplateView):
     """The link in the confirmation email. GET only shows a button (mail scanners follow links and
     confirm nothing); the POST (CSRF-checked) confirms the address and remembers this browser."""
@@ -196,7 +201,7 @@ class OwnCommentMixin:
         return verification.browser_is_verified(self.request, email)
 
 
-@method_decorator(never_cache, name="dispatch")
+@method_decorator([hide_token, never_cache], name="dispatch")
 class CommentEditView(OwnCommentMixin, FormView):
     form_class = EditCommentForm
     template_name = "comments/comment_edit.html"
@@ -224,7 +229,7 @@ class CommentEditView(OwnCommentMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-@method_decorator(never_cache, name="dispatch")
+@method_decorator([hide_token, never_cache], name="dispatch")
 class CommentDeleteView(OwnCommentMixin, TemplateView):
     """GET asks "delete it?"; the POST (a button, CSRF-checked) deletes."""
 
@@ -238,7 +243,7 @@ class CommentDeleteView(OwnCommentMixin, TemplateView):
         return HttpResponseSeeOther(f"{article.get_absolute_url()}#comments")
 
 
-@method_decorator([csrf_exempt, never_cache], name="dispatch")
+@method_decorator([csrf_exempt, hide_token, never_cache], name="dispatch")
 class UnsubscribeView(TemplateView):
     """The link in a reply email, and its ``List-Unsubscribe`` header. A GET (mail scanners follow
     links) only shows a button; a POST, from that button or from a mail client's one-click

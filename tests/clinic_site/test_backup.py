@@ -146,6 +146,18 @@ def test_mail_waiting_in_the_backup_is_held_after_a_restore_and_mail_sent_is_lef
     assert Email.objects.get(pk=sent.pk).status == STATUS.sent
 
 
+def test_no_secure_link_from_before_a_restore_opens_anything_after_it(settings):
+    settings.SITE_URL = "https://clinic.example"
+    from inquiries import secure_links
+
+    inquiry = InquiryFactory()
+    archive = back_up()
+    link = secure_links.issue_link(inquiry)
+    restore(archive, "--no-safety-backup")
+    token = link.split("?token=", 1)[1]
+    assert secure_links.check_link(token).problem == secure_links.LinkProblem.INVALID
+
+
 def test_the_cache_is_emptied_after_a_restore():
     archive = back_up()
     cache.set("a-page-of-the-old-state", "stale")

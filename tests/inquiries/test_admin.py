@@ -376,6 +376,29 @@ def test_booking_tells_the_patient_through_a_secure_reply(client, handler, inqui
     assert "2031" not in email.message
 
 
+def test_booking_with_a_reply_stores_both_and_sends_one_email_whose_link_works(client, handler, inquiry):
+    from inquiries import secure_links
+
+    harbor = LocationFactory(name="Harbor Point")
+    client.force_login(handler)
+    data = change_form_data(
+        inquiry,
+        status="booked",
+        booked_for_0="2031-03-04",
+        booked_for_1="09:30",
+        booked_location=harbor.pk,
+        reply="Please bring your referral letter.",
+    )
+    assert client.post(pages(inquiry)["change"], data).status_code == 302
+    bodies = list(inquiry.messages.order_by("created_at", "id").values_list("body", flat=True))
+    assert len(bodies) == 2
+    assert "Harbor Point" in bodies[0]
+    assert bodies[1] == "Please bring your referral letter."
+    email = inquiry.emails.get()
+    token = email.message.split("?token=", 1)[1].split()[0]
+    assert secure_links.check_link(token).inquiry == inquiry
+
+
 def test_the_list_shows_and_filters_appointment_requests(client, handler):
     asked = InquiryFactory(wants_appointment=True, preferred_days="mon,sat", preferred_times="evening")
     harbor = LocationFactory(name="Harbor Point")

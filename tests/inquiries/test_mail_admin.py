@@ -142,3 +142,46 @@ def test_the_owner_cancels_held_emails_and_they_never_go(
     mail_worker.run()
     assert mailoutbox == []
     assert set(Email.objects.values_list("status", flat=True)) == {STATUS.failed}
+
+
+# A waiting email holds its recipient's links; the admin shows none of their tokens.
+
+TOKEN = "SECRET-TOKEN-abc123"
+
+
+@pytest.fixture
+def email_with_links():
+    return EmailFactory(
+        subject="News on INQ-AAAA-BBBB",
+        message=f"Read it here:\nhttps://clinic.example/inquiries/thread/?token={TOKEN}\n",
+        html_message=f'<p><a href="https://clinic.example/blog/comments/1/edit/?token={TOKEN}">Edit</a></p>',
+        headers={"List-Unsubscribe": f"<https://clinic.example/blog/comments/unsubscribe/?token={TOKEN}>"},
+    )
+
+
+@pytest.mark.parametrize("who", ["handler", "superuser"])
+def test_the_email_page_shows_no_link_token_to_anyone(client, request, who, email_with_links):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("admin:post_office_email_change", args=[email_with_links.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert TOKEN not in html
+    assert "/inquiries/thread/?token=****" in html
+    assert "Edit</a>" in html
+
+
+def test_the_html_preview_shows_no_link_token(client, handler, email_with_links):
+    client.force_login(handler)
+    response = client.get(reverse("admin:post_office_email_preview", args=[email_with_links.pk]))
+    assert response.status_code == 200
+    assert TOKEN not in response.content.decode()
+    assert "/blog/comments/1/edit/?token=****" in response.content.decode()
+
+
+def test_showing_an_email_changes_nothing_stored(client, superuser, email_with_links):
+    client.force_login(superuser)
+    client.get(reverse("admin:post_office_email_change", args=[email_with_links.pk]))
+    client.get(reverse("admin:post_office_email_preview", args=[email_with_links.pk]))
+    email_with_links.refresh_from_db()
+    assert TOKEN in email_with_links.message
+    assert TOKEN in email_with_links.html_message

@@ -6,6 +6,7 @@ CLINIC_FIELDS = {
     "booked_for",
     "booked_location",
     "link_generation",
+    "link_secret",
     "reference",
     "submission_token",
     "consent_at",

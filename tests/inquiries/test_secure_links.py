@@ -71,15 +71,39 @@ def test_a_link_expires_after_the_link_days(settings, clock):
     [
         "",
         "garbage",
-        signing.dumps([1, 1], salt="comments.confirm-address"),  # another link's salt
-        signing.dumps(["1", "1"], salt=secure_links.LINK_SALT),
-        signing.dumps([True, 1], salt=secure_links.LINK_SALT),
+        signing.dumps([1, 1, "s"], salt="comments.confirm-address"),  # another link's salt
+        signing.dumps(["1", "1", "s"], salt=secure_links.LINK_SALT),
+        signing.dumps([True, 1, "s"], salt=secure_links.LINK_SALT),
+        signing.dumps([1, 1, ""], salt=secure_links.LINK_SALT),
+        signing.dumps([1, 1], salt=secure_links.LINK_SALT),  # the old form: id and number only
         signing.dumps({"pk": 1}, salt=secure_links.LINK_SALT),
     ],
 )
 def test_forged_or_malformed_tokens_open_nothing(token):
     InquiryFactory()
     assert secure_links.check_link(token) == secure_links.LinkCheck(None, LinkProblem.INVALID)
+
+
+def test_a_link_to_an_id_that_now_belongs_to_another_inquiry_opens_nothing():
+    """After a restore ids are used again: a link signed for the id, with the number the new
+    inquiry happens to have, but another inquiry's secret, is refused."""
+    inquiry = InquiryFactory()
+    token = token_of(secure_links.issue_link(inquiry))
+    Inquiry.objects.filter(pk=inquiry.pk).update(link_secret="the-inquiry-now-at-this-id")
+    assert secure_links.check_link(token) == secure_links.LinkCheck(None, LinkProblem.INVALID)
+
+
+def test_every_inquiry_gets_its_own_secret():
+    assert InquiryFactory().link_secret != InquiryFactory().link_secret
+
+
+def test_invalidating_all_links_closes_every_link_and_open_thread():
+    inquiry = InquiryFactory()
+    token = token_of(secure_links.issue_link(inquiry))
+    request, _cookie = opened_request(inquiry)
+    assert secure_links.invalidate_all() == 1
+    assert secure_links.check_link(token).problem == LinkProblem.INVALID
+    assert secure_links.thread_inquiry(request) is None
 
 
 def test_a_link_to_spam_opens_nothing():
@@ -124,16 +148,31 @@ def test_the_thread_stays_open_30_minutes_from_the_button(clock):
     assert secure_links.thread_inquiry(request) is None
 
 
-def test_a_newer_link_closes_the_threads_opened_with_older_ones():
+def test_a_newer_link_leaves_a_thread_already_open_open():
+    """The clinic may reply while the patient types an answer: the answer must still go through."""
     inquiry = InquiryFactory()
     secure_links.issue_link(inquiry)
     request, _cookie = opened_request(inquiry)
     secure_links.issue_link(inquiry)
+    assert secure_links.thread_inquiry(request) == inquiry
+
+
+def test_an_open_thread_cookie_for_an_id_now_of_another_inquiry_opens_nothing():
+    inquiry = InquiryFactory()
+    request, _cookie = opened_request(inquiry)
+    Inquiry.objects.filter(pk=inquiry.pk).update(link_secret="the-inquiry-now-at-this-id")
+    assert secure_links.thread_inquiry(request) is None
+
+
+def test_an_open_thread_of_an_inquiry_marked_spam_closes():
+    inquiry = InquiryFactory()
+    request, _cookie = opened_request(inquiry)
+    inquiry.mark_spam()
     assert secure_links.thread_inquiry(request) is None
 
 
 def test_a_cookie_value_that_is_not_signed_opens_nothing():
     inquiry = InquiryFactory()
     request = RequestFactory().get("/inquiries/thread/")
-    request.COOKIES[secure_links.COOKIE_NAME] = f"{inquiry.pk}:{inquiry.link_generation}"
+    request.COOKIES[secure_links.COOKIE_NAME] = f"{inquiry.pk}:{inquiry.link_secret}"
     assert secure_links.thread_inquiry(request) is None

@@ -474,6 +474,24 @@ def test_an_answer_on_an_unassigned_inquiry_goes_to_the_fallback_handler(desk):
     assert inquiry.emails.get().to == ["front-desk@clinic.example"]
 
 
+def test_staff_are_emailed_once_for_a_burst_of_answers_on_one_inquiry(handler, desk):
+    inquiry, other = InquiryFactory(assignee=handler), InquiryFactory(assignee=handler)
+    for n in range(3):
+        receive_answer(inquiry=inquiry, body=f"{ANSWER} ({n})")
+    receive_answer(inquiry=other, body=ANSWER)
+    assert inquiry.messages.filter(sender=InquiryMessage.Sender.PATIENT).count() == 3
+    assert inquiry.emails.count() == 1
+    assert other.emails.count() == 1  # each inquiry has its own quiet period
+
+
+@pytest.mark.usefixtures("cache_down")
+def test_with_the_cache_down_every_answer_emails_staff(handler, desk):
+    inquiry = InquiryFactory(assignee=handler)
+    receive_answer(inquiry=inquiry, body=ANSWER)
+    receive_answer(inquiry=inquiry, body=ANSWER)
+    assert inquiry.emails.filter(to=["handler@clinic.example"]).count() == 2
+
+
 def test_an_answer_and_its_email_are_stored_together_or_not_at_all(monkeypatch, desk):
     inquiry = InquiryFactory()
 
@@ -490,7 +508,7 @@ def test_booking_tells_the_patient_date_time_and_clinic_in_the_thread_not_the_em
     harbor = LocationFactory(name="Harbor Point", street="12 Quay Street", city="Portsmouth")
     when = timezone.make_aware(datetime(2031, 3, 4, 9, 30))
     inquiry = InquiryFactory(status=Inquiry.Status.BOOKED, booked_for=when, booked_location=harbor)
-    message = confirm_booking(inquiry=inquiry, author=handler)
+    (message,) = confirm_booking(inquiry=inquiry, author=handler)
     assert "Tuesday, March 4, 2031" in message.body
     assert "Harbor Point, 12 Quay Street, Portsmouth" in message.body
     email = inquiry.emails.get()

@@ -347,6 +347,41 @@ def test_the_patients_answer_is_stored_and_the_assignee_told(client, replied):
     assert InquiryAccessLog.objects.filter(action="answered", actor="patient").count() == 1
 
 
+def test_an_answer_typed_while_the_clinic_replies_still_goes_through(client, replied, handler):
+    inquiry, link = replied
+    open_thread(client, link)
+    send_reply(inquiry=inquiry, author=handler, body="One more thing")  # a newer link goes out
+    response = client.post(THREAD, {"body": "Thursday at nine works for me."})
+    assert response.status_code == 303
+    assert inquiry.messages.filter(sender="patient", body="Thursday at nine works for me.").exists()
+
+
+def test_too_many_answers_from_one_client_get_a_429_that_keeps_the_text(client, replied, settings):
+    settings.INQUIRIES_ANSWER_RATE_LIMIT = "2/h"
+    inquiry, link = replied
+    open_thread(client, link)
+    for n in range(2):
+        assert client.post(THREAD, {"body": f"Answer {n}"}).status_code == 303
+    response = client.post(THREAD, {"body": "My third answer, typed with care"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "Too many answers" in html
+    assert "My third answer, typed with care" in html
+    assert inquiry.messages.filter(sender="patient").count() == 2
+
+
+def test_answers_are_limited_per_conversation_whatever_the_client(client, replied, settings):
+    settings.INQUIRIES_ANSWER_RATE_LIMIT = "2/h"
+    inquiry, link = replied
+    open_thread(client, link)
+    statuses = [
+        client.post(THREAD, {"body": f"Answer {n}"}, REMOTE_ADDR=f"203.0.113.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [303, 303, 429]
+    assert inquiry.messages.filter(sender="patient").count() == 2
+
+
 def test_an_empty_answer_is_sent_back_with_a_message(client, replied):
     inquiry, link = replied
     open_thread(client, link)

@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from post_office import mail
 from post_office.models import STATUS, Email, Log
 
 from outbox import services
@@ -45,6 +46,39 @@ def test_the_worker_sends_each_email_once(queue, mail_worker, mailoutbox):
     assert mail_worker.run() == 0
     assert sorted(m.to[0] for m in mailoutbox) == sorted(e.to[0] for e in emails)
     assert set(Email.objects.values_list("status", flat=True)) == {STATUS.sent}
+
+
+def link_email(**kwargs):
+    return mail.send(["patient@example.com"], "clinic@example.com", subject="News", **kwargs)
+
+
+def test_a_delivered_email_keeps_no_link_token_but_its_recipient_got_the_link(mail_worker, mailoutbox):
+    link = "https://clinic.example/inquiries/thread/?token=SECRET-TOKEN"
+    email = link_email(
+        message=f"Read it: {link}",
+        html_message=f'<a href="{link}">Read it</a>',
+        headers={
+            "List-Unsubscribe": "<https://clinic.example/blog/comments/unsubscribe/?token=SECRET-TOKEN>"
+        },
+    )
+    mail_worker.run()
+    (sent,) = mailoutbox
+    assert link in sent.body
+    assert "SECRET-TOKEN" in sent.extra_headers["List-Unsubscribe"]
+    email.refresh_from_db()
+    assert email.status == STATUS.sent
+    stored = email.message + email.html_message + str(email.headers)
+    assert "SECRET-TOKEN" not in stored
+    assert "/inquiries/thread/?token=****" in email.message
+
+
+def test_a_waiting_email_keeps_its_links_for_its_retries(settings, mail_worker):
+    use_backend(settings, BROKEN)
+    email = link_email(message="https://clinic.example/inquiries/thread/?token=SECRET-TOKEN")
+    mail_worker.run()
+    email.refresh_from_db()
+    assert email.status == STATUS.requeued
+    assert "SECRET-TOKEN" in email.message
 
 
 def test_a_copy_of_the_task_sends_nothing(queue, mail_worker, mailoutbox):
