@@ -596,3 +596,14 @@ def test_the_comment_forms_health_note_links_to_the_inquiry_form_with_the_articl
     article = ArticleFactory(slug="neck-at-the-desk")
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'href="{NEW}?article=neck-at-the-desk">Ask the clinic privately instead' in html
+
+
+def test_the_thread_names_the_practices_emergency_number(client, replied):
+    from clinic_site.models import Practice
+
+    practice = Practice.objects.get()
+    practice.emergency_number = "112"
+    practice.save()
+    _inquiry, link = replied
+    open_thread(client, link)
+    assert "In an emergency, call 112." in client.get(THREAD).content.decode()
