@@ -1,7 +1,6 @@
 import secrets
 from urllib.parse import urlencode
 
-from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
@@ -193,12 +192,12 @@ class InquiryForm(forms.ModelForm):
                 _("An appointment (optional)"),
                 "wants_appointment",
                 "location",
-                InlineCheckboxes("preferred_days"),
-                InlineCheckboxes("preferred_times"),
-                InlineRadios("patient_history"),
-                InlineRadios("payment"),
+                "preferred_days",
+                "preferred_times",
+                "patient_history",
+                "payment",
                 "insurance",
-                InlineRadios("referral"),
+                "referral",
             ),
             Fieldset(_("About your condition"), *Inquiry.HEALTH_FIELDS),
             "consent",
