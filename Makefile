@@ -70,6 +70,21 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(PY_FILES) | xargs -0r $(DJANGO_UPGRADE) --exit-zero-even-if-changed
 
+# The Spanish catalogue (README, Translations): extract every marked string into
+# locale/es/LC_MESSAGES/django.po (translations kept, new strings left empty for a translator), then
+# compile django.mo. Commit both; .ci/translations.sh fails CI on an empty, fuzzy or stale entry.
+MAKEMESSAGES_IGNORE = --ignore=.venv --ignore=tests --ignore=var --ignore=deploy
+.PHONY: messages messages-extract translations-check
+messages-extract: $(VENV)/.dev
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l es --no-obsolete --add-location=file -v0 \
+		$(MAKEMESSAGES_IGNORE)
+
+messages: messages-extract
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages -l es --ignore=.venv
+
+translations-check: $(VENV)/.dev
+	BIN=$(BIN) bash .ci/translations.sh
+
 migrations-check: $(VENV)/.dev
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from clinic_site.models import Clinician
 
@@ -20,7 +21,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "summary", "body", "cover_image", "cover_alt",
+            "title", "slug", "language", "translation_of", "summary", "body", "cover_image", "cover_alt",
             "author", "co_author", "conditions", "primary_condition", "reviewer", "reviewed_on",
             "review_interval_months", "status", "published_at",
         ]  # fmt: skip
@@ -40,6 +41,12 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["reviewer"].queryset = Clinician.objects.clinical_reviewers()
         if "primary_condition" in self.fields:
             self.fields["primary_condition"].empty_label = _("The first of its conditions")
+        if "translation_of" in self.fields:
+            # Originals only, never the article itself (Article.clean() holds to the same rule).
+            originals = Article.objects.filter(translation_of__isnull=True)
+            if self.instance.pk:
+                originals = originals.exclude(pk=self.instance.pk)
+            self.fields["translation_of"].queryset = originals
 
     def clean(self):
         cleaned = super().clean()
@@ -103,10 +110,10 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [ReferenceInline]
     list_display = [
-        "title", "status", "state", "published_at", "author", "reviewer", "review_due",
+        "title", "language", "status", "state", "published_at", "author", "reviewer", "review_due",
         "view_count", "like_count",
     ]  # fmt: skip
-    list_filter = [StateListFilter, ReviewDueListFilter, "status", "conditions", "author"]
+    list_filter = [StateListFilter, ReviewDueListFilter, "status", "language", "conditions", "author"]
     list_select_related = ["author", "reviewer"]
     search_fields = ["title", "summary", "body", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -117,6 +124,16 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish_now", "move_to_draft"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (
+            _("Language"),
+            {
+                "fields": ["language", "translation_of"],
+                "description": _(
+                    "A translation is an article of its own: write it in its language and choose the "
+                    "original it translates. Readers of a language with no translation get the original."
+                ),
+            },
+        ),
         (_("Cover image"), {"fields": ["cover_image", "cover_alt"]}),
         (_("People and topics"), {"fields": ["author", "co_author", "conditions", "primary_condition"]}),
         (
@@ -196,11 +213,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(TranslationAdmin):
+    """Names and descriptions in each language side by side (blog/translation.py)."""
+
     list_display = ["name", "slug", "order", "article_count"]
     list_editable = ["order"]
     search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+    prepopulated_fields = {"slug": ["name_en"]}
+    fields = [("name_en", "name_es"), "slug", ("description_en", "description_es"), "order"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))

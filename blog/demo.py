@@ -2,11 +2,16 @@
 
 Idempotent like clinic_site.demo: found by slug, saved only when something differs, so a second run
 changes nothing (not even an article's "updated" date).
+
+Conditions are given in English and Spanish (their ``_en`` and ``_es`` columns, django-modeltranslation).
+Articles are not translated field by field: the Spanish myofascial article is an article of its own,
+linked to the English one by ``translation_of``.
 """
 
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -21,32 +26,101 @@ from .sanitize import sanitize_html
 
 MYOFASCIAL_SLUG = "myofascial-release-explained"
 
+# (slug, English name, English description, Spanish name, Spanish description)
 CONDITIONS = [
     (
         "back-pain",
         "Back pain",
         "Aching or sharp pain anywhere from the ribs to the hips, new or long-standing.",
+        "Dolor lumbar",
+        "Dolor sordo o punzante en la espalda, entre las costillas y las caderas, reciente o de hace tiempo.",
     ),
-    ("headaches", "Headaches", "Tension-type headaches and headaches that start in the neck and shoulders."),
-    ("whiplash", "Whiplash", "Neck strain after a sudden jolt, such as a car accident or a fall."),
+    (
+        "headaches",
+        "Headaches",
+        "Tension-type headaches and headaches that start in the neck and shoulders.",
+        "Dolores de cabeza",
+        "Cefaleas tensionales y dolores de cabeza que empiezan en el cuello y los hombros.",
+    ),
+    (
+        "whiplash",
+        "Whiplash",
+        "Neck strain after a sudden jolt, such as a car accident or a fall.",
+        "Latigazo cervical",
+        "Lesión del cuello después de una sacudida brusca, como en un accidente de auto o una caída.",
+    ),
     (
         "neck-pain",
         "Neck pain",
         "Stiffness or pain in the neck, often with tight shoulders or pain into the arm.",
+        "Dolor de cuello",
+        "Rigidez o dolor en el cuello, a menudo con tensión en los hombros o dolor que baja al brazo.",
     ),
-    ("sports-injuries", "Sports injuries", "Sprains, strains and overuse injuries, and the return to play."),
-    ("chronic-pain", "Chronic pain", "Pain that has lasted longer than three months and limits daily life."),
-    ("disc-problems", "Disc problems", "Bulging or herniated discs in the neck or lower back."),
-    ("migraines", "Migraines", "Recurring headaches where neck tension or posture is one of the triggers."),
-    ("fibromyalgia", "Fibromyalgia", "Widespread pain and tenderness, with fatigue and poor sleep."),
-    ("carpal-tunnel", "Carpal tunnel", "Numbness, tingling or weakness in the hand from a squeezed nerve."),
-    ("jaw-pain-tmj", "Jaw pain (TMJ)", "Pain, clicking or locking of the jaw joint, often with headaches."),
+    (
+        "sports-injuries",
+        "Sports injuries",
+        "Sprains, strains and overuse injuries, and the return to play.",
+        "Lesiones deportivas",
+        "Esguinces, distensiones y lesiones por sobreuso, y el regreso al deporte.",
+    ),
+    (
+        "chronic-pain",
+        "Chronic pain",
+        "Pain that has lasted longer than three months and limits daily life.",
+        "Dolor crónico",
+        "Dolor que dura más de tres meses y limita la vida diaria.",
+    ),
+    (
+        "disc-problems",
+        "Disc problems",
+        "Bulging or herniated discs in the neck or lower back.",
+        "Problemas de disco",
+        "Discos abultados o herniados en el cuello o en la parte baja de la espalda.",
+    ),
+    (
+        "migraines",
+        "Migraines",
+        "Recurring headaches where neck tension or posture is one of the triggers.",
+        "Migrañas",
+        "Dolores de cabeza que se repiten y que se desencadenan, entre otras cosas, por la tensión del "
+        "cuello o la postura.",
+    ),
+    (
+        "fibromyalgia",
+        "Fibromyalgia",
+        "Widespread pain and tenderness, with fatigue and poor sleep.",
+        "Fibromialgia",
+        "Dolor y sensibilidad en todo el cuerpo, con cansancio y un sueño poco reparador.",
+    ),
+    (
+        "carpal-tunnel",
+        "Carpal tunnel",
+        "Numbness, tingling or weakness in the hand from a squeezed nerve.",
+        "Síndrome del túnel carpiano",
+        "Adormecimiento, hormigueo o debilidad en la mano porque un nervio está comprimido.",
+    ),
+    (
+        "jaw-pain-tmj",
+        "Jaw pain (TMJ)",
+        "Pain, clicking or locking of the jaw joint, often with headaches.",
+        "Dolor de mandíbula (ATM)",
+        "Dolor, chasquidos o bloqueo de la articulación de la mandíbula, a menudo con dolores de cabeza.",
+    ),
     (
         "painful-scars",
         "Painful scars",
         "Scars after surgery or injury that are tight, tender or restrict movement.",
+        "Cicatrices dolorosas",
+        "Cicatrices de una cirugía o una lesión que se sienten tirantes o sensibles, o que limitan el "
+        "movimiento.",
     ),
-    ("sciatica", "Sciatica", "Pain, tingling or numbness running from the lower back down the leg."),
+    (
+        "sciatica",
+        "Sciatica",
+        "Pain, tingling or numbness running from the lower back down the leg.",
+        "Ciática",
+        "Dolor, hormigueo o adormecimiento que baja desde la parte baja de la espalda por la pierna.",
+    ),
 ]
 
 MYOFASCIAL_BODY = """
@@ -90,6 +164,57 @@ change lasts, which is why we check your progress at every visit and adjust the 
 <h3>When to ask us first</h3>
 <p>If your pain started after a fall or an accident, wakes you at night, or comes with numbness, weakness or
 changes in bladder or bowel control, ask us before booking so we can make sure this is the right care.</p>
+"""
+
+MYOFASCIAL_ES_SLUG = "liberacion-miofascial-explicada"
+
+# The Spanish translation of MYOFASCIAL_BODY, paragraph for paragraph.
+MYOFASCIAL_BODY_ES = """
+<p>La fascia es una red fina y resistente de tejido conectivo que envuelve cada músculo, hueso y órgano.
+Cuando está sana, se desliza. Después de una lesión, una operación, meses de vida sedentaria o una larga
+temporada de estrés, puede ponerse rígida y tirar de las estructuras que la rodean, y muchas veces el dolor
+se siente en un lugar distinto de donde está la restricción.</p>
+<h2>Qué pasa en una sesión</h2>
+<p>La liberación miofascial es una técnica manual. Su terapeuta busca las zonas que se sienten tensas o
+engrosadas y aplica una presión suave y sostenida, por lo general de uno a cinco minutos cada vez, y espera
+a que el tejido se afloje antes de seguir. No se usa aceite ni se frota rápido: la presión es lenta para
+que el tejido pueda responder en lugar de tensarse para protegerse.</p>
+<ul>
+<li>La mayoría de las personas siente un estiramiento profundo o una molestia leve, nunca un dolor agudo.
+Avísenos enseguida si siente un dolor agudo.</li>
+<li>Puede que sienta la liberación lejos de donde están nuestras manos, porque la fascia es continua.</li>
+<li>Por lo general, la sesión se combina con ejercicios, para que usted use el nuevo rango de movimiento y
+no lo pierda.</li>
+</ul>
+<h2>Afecciones en las que puede ayudar</h2>
+<p>En nuestras clínicas usamos la liberación miofascial como una parte del plan de tratamiento para:</p>
+<ul>
+<li>dolor lumbar</li>
+<li>dolores de cabeza</li>
+<li>latigazo cervical</li>
+<li>dolor de cuello</li>
+<li>lesiones deportivas</li>
+<li>dolor crónico</li>
+<li>problemas de disco</li>
+<li>migrañas</li>
+<li>fibromialgia</li>
+<li>síndrome del túnel carpiano</li>
+<li>dolor de mandíbula (ATM)</li>
+<li>cicatrices dolorosas</li>
+<li>ciática</li>
+</ul>
+<p>No es para todos. No la usamos sobre una herida abierta, una infección activa, una fractura reciente ni
+donde se sospeche un coágulo de sangre, y la adaptamos para las personas a las que les salen moretones con
+facilidad o que toman anticoagulantes.</p>
+<h2>Después de su cita</h2>
+<p>Tome un poco de agua, dé una caminata corta y haga ese mismo día los dos o tres ejercicios que le dimos.
+Es normal sentir algo de dolor muscular al día siguiente, y se quita en uno o dos días. La mayoría de las
+personas necesita algunas sesiones para que el cambio dure; por eso revisamos su progreso en cada visita y
+ajustamos el plan.</p>
+<h3>Cuándo consultarnos primero</h3>
+<p>Si su dolor empezó después de una caída o un accidente, si se despierta de noche por el dolor, o si el
+dolor viene con adormecimiento, debilidad o cambios en el control de la vejiga o de los intestinos,
+consúltenos antes de hacer una cita para asegurarnos de que este es el tratamiento adecuado para usted.</p>
 """
 
 DESK_NECK_BODY = """
@@ -141,41 +266,61 @@ limit how a joint moves. Gentle work on the scar, once it has closed, helps it s
 
 
 def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
+    """The demo articles, each original before its translations. A translation's dict carries its
+    ``language`` and, in ``translation_of``, the slug of the original; the others are in English."""
     clinic = current_practice().name
-    return [
-        {
-            "slug": MYOFASCIAL_SLUG,
-            "title": "Myofascial release, explained",
-            "summary": (
-                f"What the hands-on technique we use at {clinic} actually does, what a session feels like, "
-                "and which conditions it may help."
+    myofascial = {
+        "slug": MYOFASCIAL_SLUG,
+        "title": "Myofascial release, explained",
+        "summary": (
+            f"What the hands-on technique we use at {clinic} actually does, what a session feels like, "
+            "and which conditions it may help."
+        ),
+        "body": MYOFASCIAL_BODY,
+        "author": clinicians["maya-okafor"],
+        "co_author": clinicians["daniel-reyes"],
+        "status": Article.Status.PUBLISHED,
+        "days_ago": 3,
+        "conditions": [slug for slug, *_names in CONDITIONS],
+        "cover_alt": "Pale threads weaving across a teal sky above rolling hills, like a web of fascia.",
+        "art": ("fascia", Palette(deep="#1f5f7a", light="#bfe6dd", accent="#2f8f83", warm="#f4c47a")),
+        "review": ("priya-raman", 5, 12),
+        "references": [
+            (
+                "Effectiveness of myofascial release: systematic review of randomized controlled trials",
+                "Journal of Bodywork and Movement Therapies",
+                2015,
+                "",
+                "",
             ),
-            "body": MYOFASCIAL_BODY,
-            "author": clinicians["maya-okafor"],
-            "co_author": clinicians["daniel-reyes"],
-            "status": Article.Status.PUBLISHED,
-            "days_ago": 3,
-            "conditions": [slug for slug, _, _ in CONDITIONS],
-            "cover_alt": "Pale threads weaving across a teal sky above rolling hills, like a web of fascia.",
-            "art": ("fascia", Palette(deep="#1f5f7a", light="#bfe6dd", accent="#2f8f83", warm="#f4c47a")),
-            "review": ("priya-raman", 5, 12),
-            "references": [
-                (
-                    "Effectiveness of myofascial release: systematic review of randomized controlled trials",
-                    "Journal of Bodywork and Movement Therapies",
-                    2015,
-                    "",
-                    "",
-                ),
-                (
-                    "Chronic pain (primary and secondary) in over 16s: assessment of all chronic pain and "
-                    "management of chronic primary pain",
-                    "NICE guideline NG193",
-                    2021,
-                    "https://www.nice.org.uk/guidance/ng193",
-                    "",
-                ),
-            ],
+            (
+                "Chronic pain (primary and secondary) in over 16s: assessment of all chronic pain and "
+                "management of chronic primary pain",
+                "NICE guideline NG193",
+                2021,
+                "https://www.nice.org.uk/guidance/ng193",
+                "",
+            ),
+        ],
+    }
+    return [
+        myofascial,
+        {
+            **myofascial,
+            "slug": MYOFASCIAL_ES_SLUG,
+            "language": "es",
+            "translation_of": MYOFASCIAL_SLUG,
+            "title": "La liberación miofascial, explicada",
+            "summary": (
+                f"Qué hace en realidad la técnica manual que usamos en {clinic}, cómo se siente una sesión "
+                "y en qué afecciones puede ayudar."
+            ),
+            "body": MYOFASCIAL_BODY_ES,
+            "cover_alt": (
+                "Hilos pálidos que se entrelazan en un cielo verde azulado sobre colinas onduladas, como "
+                "una red de fascia."
+            ),
+            # Same author, co-author, review, conditions, cover and references (cited as published).
         },
         {
             "slug": "neck-pain-at-the-desk",
@@ -262,9 +407,17 @@ def articles_data(clinicians: dict[str, Clinician]) -> list[dict]:
 
 def seed_conditions() -> dict[str, Condition]:
     conditions = {}
-    for order, (slug, name, description) in enumerate(CONDITIONS, start=1):
+    for order, (slug, name_en, description_en, name_es, description_es) in enumerate(CONDITIONS, start=1):
         conditions[slug], _, _ = sync(
-            Condition, {"slug": slug}, {"name": name, "description": description, "order": order}
+            Condition,
+            {"slug": slug},
+            {
+                "name_en": name_en,
+                "description_en": description_en,
+                "name_es": name_es,
+                "description_es": description_es,
+                "order": order,
+            },
         )
     return conditions
 
@@ -300,10 +453,14 @@ def seed_references(article: Article, references: list[tuple]) -> None:
 
 
 def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condition]) -> list[Article]:
-    articles = []
+    articles = {}
     for data in articles_data(clinicians):
         values = dict(data)
         slug = values.pop("slug")
+        # A translation names its original by slug: seeded earlier in this run, and sharing its cover.
+        original = articles[values["translation_of"]] if values.get("translation_of") else None
+        values["translation_of"] = original
+        values.setdefault("language", settings.LANGUAGE_CODE)
         tagged = [conditions[s] for s in values.pop("conditions")]
         days_ago = values.pop("days_ago")
         art = values.pop("art")
@@ -311,7 +468,7 @@ def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condit
         references = values.pop("references")
         # One line per paragraph, as the editor writes it.
         values["body"] = sanitize_html(re.sub(r"\n(?!<)", " ", values["body"].strip()))
-        values["cover_image"] = cover_image(slug, art)
+        values["cover_image"] = cover_image(original.slug if original else slug, art)
         article, _, _ = sync(
             Article,
             {"slug": slug},
@@ -327,5 +484,5 @@ def seed_articles(clinicians: dict[str, Clinician], conditions: dict[str, Condit
             article.primary_condition = primary
         seed_review(article, review, clinicians)
         seed_references(article, references)
-        articles.append(article)
-    return articles
+        articles[slug] = article
+    return list(articles.values())

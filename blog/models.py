@@ -3,11 +3,12 @@ import datetime
 import math
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import connections, models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,8 @@ from clinic_site.models import Clinician
 from .sanitize import sanitize_html
 
 WORDS_PER_MINUTE = 200
+# PostgreSQL's text-search configuration for each language of LANGUAGES (its stemming and stop words).
+SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
 REVIEW_DUE_SOON_DAYS = 30
 
 
@@ -78,22 +81,37 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
-    def search(self, query: str):
-        """Articles matching a reader's search words. One entry point whatever the database."""
+    def for_language(self, language: str):
+        """What a reader of ``language`` is shown: the articles written in it, and the others that
+        have no published version in it (offered in their own language, marked as such)."""
+        versions_in_language = self.model.objects.published().filter(language=language)
+        same_original = (
+            models.Q(translation_of=models.OuterRef("pk"))
+            | models.Q(pk=models.OuterRef("translation_of"))
+            | models.Q(translation_of=models.OuterRef("translation_of"))
+        )
+        return self.filter(
+            models.Q(language=language) | ~models.Exists(versions_in_language.filter(same_original))
+        )
+
+    def search(self, query: str, language: str = settings.LANGUAGE_CODE):
+        """Articles matching a reader's search words, words stemmed as ``language`` has them (on
+        PostgreSQL). One entry point whatever the database."""
         query = query.strip()
         if not query:
             return self
         if connections[self.db].vendor == "postgresql":
-            # Full-text search: stemmed English words, a match in the title ranking above one in
-            # the summary, and that above one in the body; best match first.
+            # Full-text search: stemmed words, a match in the title ranking above one in the summary,
+            # and that above one in the body; best match first.
             from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
+            config = SEARCH_CONFIGS.get(language, "simple")
             vector = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("summary", weight="B", config="english")
-                + SearchVector("body", weight="C", config="english")
+                SearchVector("title", weight="A", config=config)
+                + SearchVector("summary", weight="B", config=config)
+                + SearchVector("body", weight="C", config=config)
             )
-            search_query = SearchQuery(query, config="english", search_type="websearch")
+            search_query = SearchQuery(query, config=config, search_type="websearch")
             return (
                 self.annotate(search_document=vector, search_rank=SearchRank(vector, search_query))
                 .filter(search_document=search_query)
@@ -147,6 +165,20 @@ class Article(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    # An article is written in one language; its translation is an article of its own that names the
+    # original here (clinic_site.i18n: readers of the other language are offered the original).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_("The original article, when this one is its translation into another language."),
+    )
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences, shown in lists and previews.")
     )
@@ -229,6 +261,11 @@ class Article(models.Model):
             models.Index(fields=["review_due_on"], name="article_review_due_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="article_one_translation_per_language",
+                violation_error_message=_("That article already has a translation in this language."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(cover_image="") | ~models.Q(cover_alt=""),
                 name="article_cover_has_alt",
@@ -254,10 +291,36 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        """The article in the current language's pages (a reader of the other language is told it
+        is not translated, and given it as it is); see ``get_canonical_url``."""
         return reverse("blog:article_detail", kwargs={"slug": self.slug})
+
+    def get_canonical_url(self):
+        """The article among the pages of its own language: what search engines index."""
+        with translation.override(self.language):
+            return self.get_absolute_url()
+
+    def published_versions(self) -> dict[str, "Article"]:
+        """The public versions of this article (itself, its original, their translations) by language."""
+        original = self.translation_of_id or self.pk
+        same_original = models.Q(pk=original) | models.Q(translation_of=original)
+        versions = type(self).objects.published().filter(same_original)
+        return {version.language: version for version in versions}
 
     def clean(self):
         super().clean()
+        original = self.translation_of
+        if original is not None:
+            if original.pk == self.pk or original.translation_of_id:
+                raise ValidationError(
+                    {"translation_of": _("Choose an original article, not a translation.")},
+                    code="translation_of_translation",
+                )
+            if original.language == self.language:
+                raise ValidationError(
+                    {"translation_of": _("A translation is in another language than its original.")},
+                    code="translation_in_same_language",
+                )
         if self.cover_image and not self.cover_alt.strip():
             raise ValidationError(
                 {"cover_alt": _("A cover image needs a description (alt text).")}, code="cover_without_alt"

@@ -14,7 +14,8 @@ references, a condition, clinician, location, opening hours or the practice's re
 page may show them), and the article's own, retired by an explicit call after a like or a comment
 change on that article only. The pages also expire after
 ``BLOG_PAGE_CACHE_SECONDS`` so the view count stays fresh. The key never depends on the request's
-host: every absolute URL in the page comes from ``SITE_URL``.
+host: every absolute URL in the page comes from ``SITE_URL``; it holds the page's language, which
+its URL names (clinic_site.i18n).
 """
 
 import gzip
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from clinic_site import generations
@@ -91,8 +93,10 @@ m2m_changed.connect(retire_all, sender=Article.conditions.through, dispatch_uid=
 
 
 def key_for(slug: str) -> str:
-    """The page's key under the current generations; read it before rendering, store under it after."""
-    return f"blog:page:{generations.current(SITE_SCOPE, article_scope(slug))}:{slug}"
+    """The page's key under the current generations; read it before rendering, store under it after.
+    The page's language is part of it: /blog/<slug>/ and /es/blog/<slug>/ are two pages."""
+    gens = generations.current(SITE_SCOPE, article_scope(slug))
+    return f"blog:page:{gens}:{translation.get_language()}:{slug}"
 
 
 def get(key: str) -> CachedPage | None:

@@ -8,7 +8,12 @@ from .models import Article, Condition
 
 
 class SiteSitemap(Sitemap):
-    """Every URL on SITE_URL's scheme and host, never the request's."""
+    """Every URL on SITE_URL's scheme and host, never the request's; each page in every language of
+    LANGUAGES, with its alternates (hreflang) and the English one as x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return site_protocol()
@@ -28,10 +33,19 @@ class StaticPagesSitemap(SiteSitemap):
 
 
 class ArticleSitemap(SiteSitemap):
+    """Each article once, among the pages of its own language (a translation is an article of its
+    own); the pages that show it to readers of another language point to it as canonical."""
+
     changefreq = "monthly"
+    i18n = False
+    alternates = False
+    x_default = False
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at")
+        return Article.objects.published().only("slug", "language", "updated_at")
+
+    def location(self, item):
+        return item.get_canonical_url()
 
     def lastmod(self, item):
         return item.updated_at

@@ -2,8 +2,9 @@ from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -36,7 +37,8 @@ class ArticleListView(ListView):
         self.condition = (
             Condition.objects.filter(slug=self.condition_slug).first() if self.condition_slug else None
         )
-        articles = Article.objects.published().search(self.query)
+        language = translation.get_language()
+        articles = Article.objects.published().for_language(language).search(self.query, language)
         if self.condition:
             articles = articles.filter(conditions=self.condition)
         return articles.with_people().prefetch_related("conditions")
@@ -67,6 +69,11 @@ class ArticleDetailView(DetailView):
             response = pagecache.respond(page, request)
         else:
             self.object = self.get_object()
+            self.versions = self.object.published_versions()
+            version = self.versions.get(translation.get_language())
+            if version is not None and version != self.object:
+                # Its translation into the reader's language, among the pages of that language.
+                return redirect(version)
             services.record_view(self.object, request)
             response = self.render_to_response(self.get_context_data(object=self.object)).render()
             if not self.object.is_public:
@@ -78,7 +85,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        published = Article.objects.published().with_people()
+        published = Article.objects.published().for_language(translation.get_language()).with_people()
         token = browser_token(self.request)
         conditions = list(article.conditions.all())
         references = list(article.references.all())
@@ -98,12 +105,29 @@ class ArticleDetailView(DetailView):
             recent_articles=published.exclude(pk=article.pk)[:RECENT_ARTICLES],
             ask_query=urlencode(ask),
             comment_page=comment_page,
-            absolute_url=absolute_url(article.get_absolute_url()),
+            absolute_url=absolute_url(article.get_canonical_url()),
+            language_versions={
+                language: version.get_canonical_url() for language, version in self.versions.items()
+            },
+            untranslated_notice=UNTRANSLATED_NOTICES.get(article.language)
+            if article.language != translation.get_language()
+            else None,
             site_address=absolute_url("/"),
             cover_url=absolute_url(article.cover_image.url) if article.cover_image else "",
             structured_data=article_structured_data(article, conditions, references),
             **kwargs,
         )
+
+
+# Above an article shown in another language than the page's (no translation is published yet).
+UNTRANSLATED_NOTICES = {
+    "en": gettext_lazy(
+        "This article has not been translated yet: here it is in English, the language it was written in."
+    ),
+    "es": gettext_lazy(
+        "This article has not been translated yet: here it is in Spanish, the language it was written in."
+    ),
+}
 
 
 class ArticleLikeView(likes.LikeView):
@@ -133,7 +157,10 @@ class ConditionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            articles=Article.objects.published().filter(conditions=self.object).with_people(),
+            articles=Article.objects.published()
+            .for_language(translation.get_language())
+            .filter(conditions=self.object)
+            .with_people(),
             structured_data=condition_structured_data(self.object),
             **kwargs,
         )
@@ -151,7 +178,7 @@ class ArticleFeed(Feed):
         return absolute_url(reverse("blog:feed"))
 
     def item_link(self, item):
-        return absolute_url(item.get_absolute_url())
+        return absolute_url(item.get_canonical_url())
 
     def title(self):
         return _("Articles from %(name)s") % {"name": current_practice().name}
@@ -162,7 +189,8 @@ class ArticleFeed(Feed):
         }
 
     def items(self):
-        return Article.objects.published().with_people().prefetch_related("conditions")[:20]
+        articles = Article.objects.published().for_language(translation.get_language())
+        return articles.with_people().prefetch_related("conditions")[:20]
 
     def item_title(self, item):
         return item.title

@@ -7,11 +7,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from modeltranslation.admin import TranslationAdmin
 from solo.admin import SingletonModelAdmin
 
 from blog.uploads import cleaned_upload
 
-from .models import Clinician, Location, OpeningHours, Practice
+from .models import Clinician, Location, OpeningHours, Practice, StaffLanguage
 from .signin import devices as signin_devices
 from .signin.models import Passkey
 
@@ -31,22 +32,23 @@ class PracticeAdminForm(forms.ModelForm):
     class Meta:
         model = Practice
         fields = [
-            "name", "logo", "introduction", "phone", "email", "reply_days", "emergency_number",
-            "privacy_contact", "privacy_email",
+            "name", "logo", "introduction_en", "introduction_es", "phone", "email", "reply_days",
+            "emergency_number", "privacy_contact", "privacy_email",
         ]  # fmt: skip
-        widgets = {"introduction": forms.Textarea(attrs={"rows": 4})}
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ["introduction_en", "introduction_es"]}
 
     def clean_logo(self):
         return reencoded(self.cleaned_data.get("logo"))
 
 
 @admin.register(Practice)
-class PracticeAdmin(SingletonModelAdmin):
-    """The practice's one record: every page and email reads it, and a save shows at once."""
+class PracticeAdmin(TranslationAdmin, SingletonModelAdmin):
+    """The practice's one record: every page and email reads it, and a save shows at once. What
+    patients read is written in each language side by side (clinic_site/translation.py)."""
 
     form = PracticeAdminForm
     fieldsets = [
-        (None, {"fields": ["name", "logo", "introduction"]}),
+        (None, {"fields": ["name", "logo", ("introduction_en", "introduction_es")]}),
         (_("How patients reach you"), {"fields": ["phone", "email", "reply_days", "emergency_number"]}),
         (_("Privacy"), {"fields": ["privacy_contact", "privacy_email"]}),
     ]
@@ -65,11 +67,12 @@ class LocationAdminForm(forms.ModelForm):
         model = Location
         fields = [
             "name", "slug", "order", "street", "city", "region", "postal_code", "phone", "email",
-            "latitude", "longitude", "hours_note", "parking", "accessibility", "photo", "photo_alt",
+            "latitude", "longitude", "hours_note_en", "hours_note_es", "parking_en", "parking_es",
+            "accessibility_en", "accessibility_es", "photo", "photo_alt_en", "photo_alt_es",
         ]  # fmt: skip
         widgets = {
-            "parking": forms.Textarea(attrs={"rows": 3}),
-            "accessibility": forms.Textarea(attrs={"rows": 3}),
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ["parking_en", "parking_es", "accessibility_en", "accessibility_es"]
         }
 
     def clean_photo(self):
@@ -77,7 +80,7 @@ class LocationAdminForm(forms.ModelForm):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(TranslationAdmin):
     form = LocationAdminForm
     inlines = [OpeningHoursInline]
     list_display = ["name", "city", "phone", "email", "has_coordinates", "order"]
@@ -89,7 +92,18 @@ class LocationAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "order"]}),
         (_("Address and contact"), {"fields": ["street", "city", "region", "postal_code", "phone", "email"]}),
         (_("On the map"), {"fields": ["latitude", "longitude"]}),
-        (_("Visiting"), {"fields": ["hours_note", "parking", "accessibility", "photo", "photo_alt"]}),
+        (
+            _("Visiting"),
+            {
+                "fields": [
+                    ("hours_note_en", "hours_note_es"),
+                    ("parking_en", "parking_es"),
+                    ("accessibility_en", "accessibility_es"),
+                    "photo",
+                    ("photo_alt_en", "photo_alt_es"),
+                ]
+            },
+        ),
     ]
 
     @admin.display(boolean=True, description=_("on the map"))
@@ -101,17 +115,17 @@ class ClinicianAdminForm(forms.ModelForm):
     class Meta:
         model = Clinician
         fields = [
-            "name", "slug", "credentials", "role", "title", "bio", "order",
-            "show_on_team_page", "photo", "photo_alt", "locations", "user",
+            "name", "slug", "credentials", "role", "title_en", "title_es", "bio_en", "bio_es", "order",
+            "show_on_team_page", "photo", "photo_alt_en", "photo_alt_es", "locations", "user",
         ]  # fmt: skip
-        widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in ["bio_en", "bio_es"]}
 
     def clean_photo(self):
         return reencoded(self.cleaned_data.get("photo"))
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(admin.ModelAdmin):
+class ClinicianAdmin(TranslationAdmin):
     form = ClinicianAdminForm
     list_display = [
         "name",
@@ -131,11 +145,24 @@ class ClinicianAdmin(admin.ModelAdmin):
     filter_horizontal = ["locations"]
     autocomplete_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "credentials", "role", "title", "bio", "order"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "credentials",
+                    "role",
+                    ("title_en", "title_es"),
+                    ("bio_en", "bio_es"),
+                    "order",
+                ]
+            },
+        ),
         (
             _("Team page"),
             {
-                "fields": ["show_on_team_page", "photo", "photo_alt"],
+                "fields": ["show_on_team_page", "photo", ("photo_alt_en", "photo_alt_es")],
                 "description": _(
                     "Shown: a page at /team/ with the photo, bio, locations and articles, and bylines "
                     "that link to it."
@@ -154,10 +181,19 @@ class ClinicianAdmin(admin.ModelAdmin):
         return clinician.is_clinical_reviewer
 
 
+class StaffLanguageInline(admin.StackedInline):
+    model = StaffLanguage
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
 class StaffUserAdmin(UserAdmin):
-    """Django's user admin, with whether each account has a second factor and the owner's reset."""
+    """Django's user admin, with whether each account has a second factor and the owner's reset, and
+    the language each staff member reads the admin in."""
 
     list_display = [*UserAdmin.list_display, "has_second_factor"]
+    inlines = [StaffLanguageInline]
     actions = ["reset_second_factor"]
 
     def get_queryset(self, request):

@@ -2,6 +2,10 @@
 
 Every function is idempotent: rows are found by slug or username and only touched when they differ
 from the demo, so running the seed twice changes nothing.
+
+Text patients read is given in English and Spanish, naming each language's column (``parking_en``,
+``parking_es``; django-modeltranslation, clinic_site/translation.py): the bare field name would mean
+whichever language happens to be active.
 """
 
 from datetime import time
@@ -16,7 +20,7 @@ from django.db import models
 
 from . import demo_clinics, icons, roles
 from .demo_art import Sitter, portrait
-from .models import Clinician, Location, OpeningHours, Practice, Weekday
+from .models import DEFAULT_INTRODUCTION, Clinician, Location, OpeningHours, Practice, Weekday
 from .practice import current
 
 
@@ -51,15 +55,29 @@ LOCATIONS = [
         "email": "harborpoint@tidewater-pt.example",
         "latitude": Decimal("36.846812"),
         "longitude": Decimal("-76.291536"),
-        "hours_note": "Closed on federal holidays. Early visits from 7:00 a.m. for people who work days.",
-        "parking": (
+        "hours_note_en": "Closed on federal holidays. Early visits from 7:00 a.m. for people who work days.",
+        "hours_note_es": (
+            "Cerrado los días feriados federales. Citas temprano, desde las 7:00 a. m., para quienes "
+            "trabajan de día."
+        ),
+        "parking_en": (
             "The Mariner Street garage is across the road: bring your ticket to the front desk and we "
             "validate two hours. Two short-stay spaces in front of the building are kept for our patients."
         ),
-        "accessibility": (
+        "parking_es": (
+            "El garaje de estacionamiento de Mariner Street está al otro lado de la calle: traiga su boleto "
+            "a la recepción y le validamos dos horas. Frente al edificio hay dos espacios para estacionarse "
+            "por poco tiempo, reservados para nuestros pacientes."
+        ),
+        "accessibility_en": (
             "Step-free entrance from the street, automatic doors and a lift to the second floor. Our "
             "treatment rooms, restroom and gym are on one level; the treatment tables lower to wheelchair "
             "height. Service animals are welcome."
+        ),
+        "accessibility_es": (
+            "Entrada sin escalones desde la calle, puertas automáticas y elevador al segundo piso. Nuestras "
+            "salas de tratamiento, el baño y el gimnasio están en un mismo nivel; las camillas bajan a la "
+            "altura de una silla de ruedas. Los animales de servicio son bienvenidos."
         ),
         "order": 1,
     },
@@ -74,14 +92,24 @@ LOCATIONS = [
         "email": "bayside@tidewater-pt.example",
         "latitude": Decimal("36.908604"),
         "longitude": Decimal("-76.092277"),
-        "hours_note": "Saturday mornings are for visits booked ahead.",
-        "parking": (
+        "hours_note_en": "Saturday mornings are for visits booked ahead.",
+        "hours_note_es": "Los sábados por la mañana solo atendemos citas programadas con anticipación.",
+        "parking_en": (
             "Free parking in our own lot in front of the clinic, with two accessible spaces next to the "
             "ramp. Bus route 36 stops at Shore Drive and Great Neck Road, a three-minute walk."
         ),
-        "accessibility": (
+        "parking_es": (
+            "Estacionamiento gratuito en nuestro propio terreno, frente a la clínica, con dos espacios "
+            "accesibles junto a la rampa. La ruta de autobús 36 para en Shore Drive y Great Neck Road, a "
+            "tres minutos a pie."
+        ),
+        "accessibility_en": (
             "A gentle ramp with a handrail leads to the front door; everything is on the ground floor, "
             "with an accessible restroom and a quiet room if you need a break."
+        ),
+        "accessibility_es": (
+            "Una rampa suave con pasamanos lleva a la puerta principal; todo está en la planta baja, con un "
+            "baño accesible y una sala tranquila por si necesita un descanso."
         ),
         "order": 2,
     },
@@ -108,6 +136,17 @@ PHOTO_ALT = {
     ),
 }
 
+PHOTO_ALT_ES = {
+    "harbor-point": (
+        "Dibujo de la fachada de la clínica en la planta baja de un edificio de ladrillo de tres pisos, "
+        "bajo un toldo a rayas verde azulado, con dos macetas junto a la puerta de vidrio."
+    ),
+    "bayside": (
+        "Dibujo de un edificio blanco de una planta, con paredes de tablas y persianas verde azulado, una "
+        "rampa hasta la puerta y un estacionamiento delante; detrás, la bahía."
+    ),
+}
+
 # The demo's main line answers for both clinics; the privacy contact is the owner.
 PRACTICE = {
     "phone": "(757) 555-0100",
@@ -115,16 +154,30 @@ PRACTICE = {
     "privacy_email": "privacy@tidewater-pt.example",
 }
 
+# The Spanish of the practice's first-run introduction (Practice.introduction, DEFAULT_INTRODUCTION).
+INTRODUCTION_ES = (
+    "Fisioterapia y terapia de masaje para el dolor, las lesiones y para que vuelva a hacer lo que le "
+    "gusta. Nuestros terapeutas escriben sobre lo que tratan todos los días, para que usted pueda "
+    "entender su cuerpo incluso antes de hacer una cita."
+)
+
 
 def seed_practice() -> Practice:
-    """The demo's main number, privacy contact and, without a logo, a drawn one. Only fields still at
-    their first-run value are set: what the owner typed in the admin stays."""
+    """The demo's main number, privacy contact, Spanish introduction and, without a logo, a drawn one.
+    Only fields still at their first-run value are set: what the owner typed in the admin stays."""
     practice = Practice.get_solo()
     changed = False
     for field, value in PRACTICE.items():
         if getattr(practice, field) in ("", Practice._meta.get_field(field).get_default()):
             setattr(practice, field, value)
             changed = True
+    # The Spanish introduction translates the default English one, so it is given only while both are
+    # at their first-run value. That of introduction_es is the English default too (modeltranslation
+    # gives every language's column the field's default), which counts as empty here.
+    first_run = ("", None, DEFAULT_INTRODUCTION)
+    if practice.introduction_es in first_run and practice.introduction_en in first_run:
+        practice.introduction_es = INTRODUCTION_ES
+        changed = True
     if not practice.logo:
         practice.logo.save("logo.png", ContentFile(icons.draw_logo(practice.name)), save=False)
         changed = True
@@ -187,72 +240,130 @@ def clinicians_data() -> list[dict]:
             "name": "Maya Okafor",
             "credentials": "PT, DPT",
             "role": Clinician.Role.PHYSICAL_THERAPIST,
-            "title": "Owner",
-            "bio": (
+            "title_en": "Owner",
+            "title_es": "Propietaria",
+            "bio_en": (
                 f"Maya founded {clinic} after a decade in outpatient orthopedics. She treats spine and "
                 "jaw problems and teaches patients to manage pain with movement they can do at home.\n\n"
                 "She reviews the health content of our articles written by her colleagues, and still "
                 "sees patients four days a week, split between both clinics."
             ),
+            "bio_es": (
+                f"Maya fundó {clinic} después de diez años en ortopedia ambulatoria. Trata problemas de la "
+                "columna y de la mandíbula, y enseña a sus pacientes a controlar el dolor con movimientos "
+                "que pueden hacer en casa.\n\n"
+                "Revisa el contenido de salud de los artículos que escriben sus colegas, y sigue atendiendo "
+                "pacientes cuatro días a la semana, repartidos entre las dos clínicas."
+            ),
             "order": 1,
             "locations": ["harbor-point", "bayside"],
-            "photo_alt": "Illustrated portrait of Maya Okafor: short curly black hair, a teal clinic top.",
+            "photo_alt_en": "Illustrated portrait of Maya Okafor: short curly black hair, a teal clinic top.",
+            "photo_alt_es": (
+                "Retrato ilustrado de Maya Okafor: cabello negro, corto y rizado, y un uniforme clínico "
+                "verde azulado."
+            ),
         },
         {
             "slug": "priya-raman",
             "name": "Priya Raman",
             "credentials": "PT, DPT, OCS",
             "role": Clinician.Role.PHYSICAL_THERAPIST,
-            "title": "Clinical lead, Bayside",
-            "bio": (
+            "title_en": "Clinical lead, Bayside",
+            "title_es": "Directora clínica, Bayside",
+            "bio_en": (
                 "Priya is a board-certified orthopaedic clinical specialist. She works with people "
                 "recovering from back and nerve pain, and with runners returning after an injury.\n\n"
                 "She reviews the articles Maya writes, so that no article is checked only by its author."
             ),
+            "bio_es": (
+                "Priya tiene la certificación oficial de especialista clínica en ortopedia. Trabaja con "
+                "personas que se recuperan de dolor de espalda o de dolor de origen nervioso, y con "
+                "corredores que vuelven a correr después de una lesión.\n\n"
+                "Revisa los artículos que escribe Maya, para que ningún artículo lo revise solo su autor."
+            ),
             "order": 2,
             "locations": ["bayside"],
-            "photo_alt": "Illustrated portrait of Priya Raman: long black hair, a blue-green clinic top.",
+            "photo_alt_en": "Illustrated portrait of Priya Raman: long black hair, a blue-green clinic top.",
+            "photo_alt_es": (
+                "Retrato ilustrado de Priya Raman: cabello negro y largo, y un uniforme clínico azul verdoso."
+            ),
         },
         {
             "slug": "daniel-reyes",
             "name": "Daniel Reyes",
             "credentials": "PTA",
             "role": Clinician.Role.PT_ASSISTANT,
-            "title": "Physical therapist assistant",
-            "bio": (
+            "title_en": "Physical therapist assistant",
+            "title_es": "Asistente de fisioterapia",
+            "bio_en": (
                 "Daniel guides exercise programs and hands-on care under the treatment plan, and writes "
                 "many of the home-exercise handouts our patients take with them.\n\n"
                 "Before joining us he coached youth soccer for eight years, and it shows in how he "
                 "explains an exercise."
             ),
+            "bio_es": (
+                "Daniel guía los programas de ejercicio y la terapia manual según el plan de tratamiento, y "
+                "escribe muchas de las hojas de ejercicios para la casa que nuestros pacientes se llevan.\n\n"
+                "Antes de unirse a nosotros fue entrenador de fútbol juvenil durante ocho años, y se nota en "
+                "cómo explica cada ejercicio."
+            ),
             "order": 3,
             "locations": ["harbor-point"],
-            "photo_alt": "Illustrated portrait of Daniel Reyes: short dark brown hair, a green clinic top.",
+            "photo_alt_en": (
+                "Illustrated portrait of Daniel Reyes: short dark brown hair, a green clinic top."
+            ),
+            "photo_alt_es": (
+                "Retrato ilustrado de Daniel Reyes: cabello castaño oscuro y corto, y un uniforme "
+                "clínico verde."
+            ),
         },
         {
             "slug": "grace-lindqvist",
             "name": "Grace Lindqvist",
             "credentials": "LMT",
             "role": Clinician.Role.MASSAGE_THERAPIST,
-            "title": "Licensed massage therapist",
-            "bio": (
+            "title_en": "Licensed massage therapist",
+            "title_es": "Masoterapeuta con licencia",
+            "bio_en": (
                 "Grace works with scar tissue, chronic tension and recovery after sports injuries. "
                 "Her sessions are slow and quiet, and she will always explain what she is doing and why."
             ),
+            "bio_es": (
+                "Grace trabaja con tejido cicatricial, tensión crónica y la recuperación después de "
+                "lesiones deportivas. Sus sesiones son pausadas y tranquilas, y siempre le explicará qué "
+                "está haciendo y por qué."
+            ),
             "order": 4,
             "locations": ["bayside"],
-            "photo_alt": "Illustrated portrait of Grace Lindqvist: fair hair tied up in a bun, a plum top.",
+            "photo_alt_en": (
+                "Illustrated portrait of Grace Lindqvist: fair hair tied up in a bun, a plum top."
+            ),
+            "photo_alt_es": (
+                "Retrato ilustrado de Grace Lindqvist: cabello rubio recogido en un moño, y una blusa color "
+                "ciruela."
+            ),
         },
         {
             "slug": "sam-patel",
             "name": "Sam Patel",
             "credentials": "",
             "role": Clinician.Role.FRONT_DESK,
-            "title": "Patient care coordinator",
-            "bio": "Sam answers your questions, books visits and checks your insurance before you come in.",
+            "title_en": "Patient care coordinator",
+            # A title that does not give Sam a gender, as the English does not.
+            "title_es": "Coordinación de atención al paciente",
+            "bio_en": (
+                "Sam answers your questions, books visits and checks your insurance before you come in."
+            ),
+            "bio_es": (
+                "Sam responde sus preguntas, programa sus citas y verifica su seguro médico antes de que "
+                "usted venga."
+            ),
             "order": 5,
             "locations": ["harbor-point", "bayside"],
-            "photo_alt": "Illustrated portrait of Sam Patel: cropped black hair, glasses, an orange top.",
+            "photo_alt_en": "Illustrated portrait of Sam Patel: cropped black hair, glasses, an orange top.",
+            "photo_alt_es": (
+                "Retrato ilustrado de Sam Patel: cabello negro muy corto, lentes y una camiseta naranja."
+            ),
         },
     ]
 
@@ -267,7 +378,13 @@ def seed_locations() -> dict[str, Location]:
         if not location.photo:
             sign = current().name.split()[0] + " PT"
             location.photo.save(f"{slug}.jpg", ContentFile(demo_clinics.clinic_photo(slug, sign)), save=False)
-            location.photo_alt = PHOTO_ALT[slug]
+            location.photo_alt_en = PHOTO_ALT[slug]
+            location.photo_alt_es = PHOTO_ALT_ES[slug]
+            location.save()
+        elif not location.photo_alt_es and location.photo_alt_en == PHOTO_ALT[slug]:
+            # Drawn by an earlier run, before the alt text had its Spanish. A photo whose English alt
+            # is not the demo's is the owner's own: its Spanish description is the owner's to write.
+            location.photo_alt_es = PHOTO_ALT_ES[slug]
             location.save()
         locations[slug] = location
     return locations

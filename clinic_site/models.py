@@ -201,8 +201,9 @@ class Location(models.Model):
         return reverse("location", args=[self.slug])
 
     def clean(self):
-        if self.photo and not self.photo_alt.strip():
-            raise ValidationError({"photo_alt": _("Describe the photo for people who cannot see it.")})
+        # The English description is the one every language falls back to (clinic_site/translation.py).
+        if self.photo and not (self.photo_alt_en or "").strip():
+            raise ValidationError({"photo_alt_en": _("Describe the photo for people who cannot see it.")})
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both the latitude and the longitude, or neither."))
 
@@ -400,9 +401,10 @@ class Clinician(models.Model):
 
     def clean(self):
         super().clean()
-        if self.photo and not self.photo_alt.strip():
+        # The English description is the one every language falls back to (clinic_site/translation.py).
+        if self.photo and not (self.photo_alt_en or "").strip():
             raise ValidationError(
-                {"photo_alt": _("A photo needs a description (alt text).")}, code="photo_without_alt"
+                {"photo_alt_en": _("A photo needs a description (alt text).")}, code="photo_without_alt"
             )
 
     @property
@@ -420,6 +422,25 @@ class Clinician(models.Model):
     def initials(self) -> str:
         """For the monogram shown when there is no photo."""
         return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+
+class StaffLanguage(models.Model):
+    """The language a staff member reads the admin in (clinic_site.i18n.StaffLanguageMiddleware)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="language_preference",
+        verbose_name=_("staff account"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("admin language")
+        verbose_name_plural = _("admin languages")
+
+    def __str__(self):
+        return f"{self.user}: {self.get_language_display()}"
 
 
 from .signin.models import Passkey  # noqa: E402, F401  (the staff sign-in's model lives with its code)

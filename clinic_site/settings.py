@@ -18,7 +18,6 @@ import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
-from django.utils.translation import gettext_lazy as _
 
 from clinic_site.static_headers import static_file_headers
 
@@ -67,6 +66,8 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 
 INSTALLED_APPS = [
+    # Before the admin: its forms show each translated field once per language (clinic_site/translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -107,12 +108,16 @@ MIDDLEWARE = [
     # HTML compressed on the way out (Django masks CSRF tokens per response, its BREACH defence).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a public page is the one its URL names (/es/..., else English); the admin's is
+    # set after authentication by StaffLanguageMiddleware (clinic_site/i18n.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "clinic_site.middleware.RejectNullBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff sign-in: which second factor verified this session, then the gate in front of the admin.
     "django_otp.middleware.OTPMiddleware",
+    "clinic_site.i18n.StaffLanguageMiddleware",
     "clinic_site.signin.middleware.StaffSignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,11 +219,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
-# Every string is translatable; the site speaks one language, so no LocaleMiddleware negotiates one
-# per request. A practice that adds a language adds it here and puts that middleware back.
-LANGUAGES = [("en", _("English"))]
+LANGUAGE_CODE = "en"
+# English and Spanish. English pages keep their unprefixed URLs, Spanish ones live under /es/
+# (clinic_site.urls, i18n_patterns): the URL alone says a page's language, so a cached page is never
+# served in the other one. Each language names itself, as the switcher shows it.
+LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Data patients read is kept in both languages (django-modeltranslation, clinic_site/translation.py):
+# a Spanish field left empty shows the English one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Our few changes to a language's formats (clinic_site/formats/<language>/formats.py).
 FORMAT_MODULE_PATH = ["clinic_site.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="America/New_York")
@@ -613,7 +623,11 @@ CSP_RELAXED_DIRECTIVES = {
     "img-src": [SELF, "data:", "blob:"],
 }
 # Pages that show or take private details: never kept by a browser or a shared cache.
-NO_STORE_PATH_PREFIXES = ["/inquiries/", "/admin/"]
+# The inquiry pages are under each language's prefix (/inquiries/, /es/inquiries/).
+NO_STORE_PATH_PREFIXES = [
+    "/admin/",
+    *(("/" if code == LANGUAGE_CODE else f"/{code}/") + "inquiries/" for code, _name in LANGUAGES),
+]
 # On every response (clinic_site.middleware.SiteHeadersMiddleware): no page may use these devices,
 # and no other site may embed our responses (images, scripts, JSON) in its pages.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

@@ -3,13 +3,14 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from blog.models import Article, Condition
 
-from . import icons, structured_data
+from . import i18n, icons, structured_data
 from .models import Clinician, Location
 from .practice import current
 from .siteurl import absolute_url
@@ -21,10 +22,18 @@ _CLINICAL_TEAM = Prefetch("clinicians", queryset=Clinician.objects.exclude(role=
 class HomeView(TemplateView):
     template_name = "home.html"
 
+    def get(self, request, *args, **kwargs):
+        # A first visit from a browser that asks for Spanish goes to the Spanish home (clinic_site.i18n).
+        if (language := i18n.first_visit_language(request)) is not None:
+            return redirect(i18n.home_url(language))
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         locations = list(Location.objects.prefetch_related("opening_hours"))
         return super().get_context_data(
-            latest_articles=Article.objects.published().with_people()[:3],
+            latest_articles=Article.objects.published()
+            .for_language(translation.get_language())
+            .with_people()[:3],
             conditions=Condition.objects.all(),
             locations=locations,
             structured_data=structured_data.practice_data(locations),
@@ -67,7 +76,12 @@ class TeamMemberView(DetailView):
 
     def get_context_data(self, **kwargs):
         clinician = self.object
-        articles = Article.objects.published().by_clinician(clinician).with_people()
+        articles = (
+            Article.objects.published()
+            .for_language(translation.get_language())
+            .by_clinician(clinician)
+            .with_people()
+        )
         written = [a for a in articles if clinician.pk in (a.author_id, a.co_author_id)]
         reviewed = [a for a in articles if a.reviewer_id == clinician.pk]
         return super().get_context_data(

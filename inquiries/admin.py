@@ -176,6 +176,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
         "location",
         "condition",
         "assignee",
+        "language",
     ]
     list_select_related = ["location", "condition", "assignee", "booked_location"]
     search_fields = ["=reference", "name", "email"]
@@ -192,7 +193,17 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
     fieldsets = [
         (
             _("Handling"),
-            {"fields": ["reference", "status", "assignee", "received_at", "first_response_at", "closed_at"]},
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "assignee",
+                    "received_at",
+                    "language",
+                    "first_response_at",
+                    "closed_at",
+                ]
+            },
         ),
         (
             _("Conversation"),
@@ -213,6 +224,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
     readonly_fields = [
         "reference",
         "received_at",
+        "language",
         "first_response_at",
         "closed_at",
         "conversation",

@@ -259,6 +259,14 @@ class Inquiry(models.Model):
         verbose_name=_("appointment at"),
     )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
+    # The language the patient wrote in: every email and page of theirs about it is in it.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+    )
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Which secure link is the valid one (inquiries.secure_links): issuing a link moves it on, and

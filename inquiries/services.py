@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.debug import sensitive_variables
 from post_office import mail
 
@@ -116,6 +116,7 @@ def acknowledgement_allowed(address: str) -> bool:
 
 
 def _queue(inquiry: Inquiry, to: list[str], template: str, context: dict) -> None:
+    """Queue one email about the inquiry, in the language active (see the callers' ``override``)."""
     email = mail.send(
         to,
         settings.DEFAULT_FROM_EMAIL,
@@ -131,13 +132,14 @@ def queue_emails(inquiry: Inquiry, route: Route) -> None:
 
     Both are linked to the inquiry, so that deleting it deletes them (and their delivery logs).
     """
-    context = email_context(inquiry)
     if route.notify:
-        _queue(inquiry, route.notify, "notification", context)
+        with translation.override(settings.LANGUAGE_CODE):
+            _queue(inquiry, route.notify, "notification", email_context(inquiry))
     else:
         logger.error("Inquiry %s: no staff account with an address to notify.", inquiry.reference)
     if acknowledgement_allowed(inquiry.email):
-        _queue(inquiry, [inquiry.email], "acknowledgement", context)
+        with translation.override(inquiry.language):
+            _queue(inquiry, [inquiry.email], "acknowledgement", email_context(inquiry))
 
 
 # The patient fields without which an inquiry cannot be stored (the rest have the model's defaults).
@@ -159,11 +161,19 @@ def _check_patient_fields(patient: dict) -> None:
 
 # No local variable of this frame (what the patient typed) ever appears in an error report.
 @sensitive_variables()
-def submit_inquiry(*, source_article: Article | None = None, submission_token: str, **patient) -> Inquiry:
+def submit_inquiry(
+    *,
+    source_article: Article | None = None,
+    submission_token: str,
+    language: str = settings.LANGUAGE_CODE,
+    **patient,
+) -> Inquiry:
     """Store a patient's inquiry, route it and queue its emails, all or nothing.
 
     ``patient`` holds the fields of ``Inquiry.PATIENT_FIELDS`` by name, as the form cleaned them
     (``InquiryForm.submission()``); those the model cannot do without are required.
+
+    ``language`` is the form's: the patient's emails and pages about the inquiry are in it.
 
     The same ``submission_token`` twice (a double click, a resubmitted page) returns the inquiry
     already stored instead of a second one.
@@ -179,6 +189,7 @@ def submit_inquiry(*, source_article: Article | None = None, submission_token: s
                 consent_at=timezone.now(),
                 source_article=source_article,
                 submission_token=submission_token,
+                language=language,
             )
             route = route_inquiry(inquiry)
             inquiry.save()
@@ -206,8 +217,10 @@ def _news_context(inquiry: Inquiry) -> dict:
 
 
 def _tell_patient(inquiry: Inquiry, template: str) -> None:
-    """Queue the patient an email with a fresh link (older links are used up) and nothing else."""
-    _queue(inquiry, [inquiry.email], template, _news_context(inquiry))
+    """Queue the patient an email with a fresh link (older links are used up) and nothing else, in
+    the language they wrote in (the link opens the thread's page in it)."""
+    with translation.override(inquiry.language):
+        _queue(inquiry, [inquiry.email], template, _news_context(inquiry))
 
 
 @sensitive_variables("bodies")
@@ -236,19 +249,23 @@ def send_reply(*, inquiry: Inquiry, author, body: str) -> InquiryMessage:
 
 
 def booking_text(inquiry: Inquiry) -> str:
-    """The secure reply that tells the patient their appointment (date, time, clinic and address)."""
+    """The secure reply that tells the patient their appointment (date, time, clinic and address),
+    in the language they wrote in, whatever the language of the staff member who booked it."""
     when = timezone.localtime(inquiry.booked_for)
     location = inquiry.booked_location
-    return gettext(
-        "Your appointment is booked for %(date)s at %(time)s at %(clinic)s, %(address)s. "
-        "If that does not suit you, answer here or call us on %(phone)s."
-    ) % {
-        "date": formats.date_format(when, "l, F j, Y"),
-        "time": formats.time_format(when, "TIME_FORMAT"),
-        "clinic": location.name,
-        "address": location.address,
-        "phone": location.phone or current_practice().phone,
-    }
+    with translation.override(inquiry.language):
+        return gettext(
+            "Your appointment is booked for %(date)s at %(time)s at %(clinic)s, %(address)s. "
+            "If that does not suit you, answer here or call us on %(phone)s."
+        ) % {
+            "date": formats.date_format(
+                when, pgettext("a date with its weekday, as in Monday, March 3, 2026", "l, F j, Y")
+            ),
+            "time": formats.time_format(when, "TIME_FORMAT"),
+            "clinic": location.name,
+            "address": location.address,
+            "phone": location.phone or current_practice().phone,
+        }
 
 
 @sensitive_variables("reply")
@@ -293,7 +310,8 @@ def receive_answer(*, inquiry: Inquiry, body: str) -> InquiryMessage:
                 "Inquiry %s: no staff account with an address to tell of an answer.", inquiry.reference
             )
         elif first_answer_in_quiet_period(inquiry):  # later ones wait in the admin with it
-            _queue(inquiry, staff, "answer", email_context(inquiry))
+            with translation.override(settings.LANGUAGE_CODE):
+                _queue(inquiry, staff, "answer", email_context(inquiry))
     return message
 
 

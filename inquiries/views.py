@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
@@ -48,7 +49,7 @@ class InquiryCreateView(FormView):
     def form_valid(self, form):
         if self.form_class.guard.rate_limited(self.request):  # counted here, race-free
             return self.too_many(form)
-        return self.thank(submit_inquiry(**form.submission()))
+        return self.thank(submit_inquiry(**form.submission(), language=translation.get_language()))
 
     def form_invalid(self, form):
         self.form_class.guard.failure_rate_limited(self.request)

@@ -46,7 +46,7 @@ class CommentAdmin(admin.ModelAdmin):
         "by_the_clinic",
     ]
     list_display_links = ["excerpt"]
-    list_filter = ["status", "is_staff_reply", ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "is_staff_reply", "language", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["body", "name", "email"]
     list_select_related = ["article", "parent"]
     date_hierarchy = "created_at"
@@ -64,6 +64,7 @@ class CommentAdmin(admin.ModelAdmin):
         "edited_at",
         "removed_at",
         "notify_replies",
+        "language",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -102,6 +103,7 @@ class CommentAdmin(admin.ModelAdmin):
                         "edited_at",
                         "removed_at",
                         "notify_replies",
+                        "language",
                         "like_count",
                         "is_staff_reply",
                         "moderated_by",

@@ -83,6 +83,14 @@ class Comment(models.Model):
         blank=True,
         help_text=_("Its name, address and words are erased; it stays as a placeholder above its replies."),
     )
+    # The language of the page it was written on: the emails its author gets are in it.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+    )
     notify_replies = models.BooleanField(
         _("author asked to hear of replies"),
         default=False,

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from post_office import mail
@@ -109,6 +109,7 @@ def submit_comment(
     verified_browser: bool = False,
     replay_unchecked: bool = False,
     notify_replies: bool = False,
+    language: str = settings.LANGUAGE_CODE,
 ) -> Comment:
     """Save a reader's comment, pending or approved at once, and tell whoever needs to know.
 
@@ -118,7 +119,8 @@ def submit_comment(
     to hear of replies (``notify_replies``) is kept only from a verified browser. Raises
     CommentRejected for what is never accepted (links to blocked domains, closed comments).
     ``replay_unchecked`` (the cache was down, so the form's one-time token could not be used up)
-    holds the comment for a moderator, whoever sent it.
+    holds the comment for a moderator, whoever sent it. ``language`` is the page's: the author's
+    emails are in it.
     """
     if not comments_open(article):
         raise CommentRejected(_("Comments on this article are closed."))
@@ -148,6 +150,7 @@ def submit_comment(
             status=Comment.Status.APPROVED if approved else Comment.Status.PENDING,
             held_reason="; ".join(reasons)[: Comment._meta.get_field("held_reason").max_length],
             notify_replies=notify_replies and verified_browser,
+            language=language,
         )
         # The emails are rows of the mail queue, stored with the comment or not at all.
         if not approved:
@@ -330,8 +333,10 @@ def notify_moderators(comment: Comment) -> int:
         "queue_url": absolute_url(reverse("admin:comments_comment_changelist") + "?status__exact=pending"),
         "minutes": settings.COMMENTS_NOTIFY_EVERY_MINUTES,
     }
-    subject = render_to_string("comments/email/moderators_subject.txt", context).strip()
-    message = render_to_string("comments/email/moderators.txt", context)
+    # For staff: the site's language, whatever the language of the page the comment came from.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("comments/email/moderators_subject.txt", context).strip()
+        message = render_to_string("comments/email/moderators.txt", context)
     queued = 0
     for email in moderator_emails():
         # cache.add is atomic: only the first comment in a quiet period notifies this moderator.

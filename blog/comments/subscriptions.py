@@ -21,6 +21,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from post_office import mail
 
@@ -97,22 +98,27 @@ def queue_reply_notice(reply: Comment) -> bool:
     except CacheUnavailable:
         logger.warning("The cache is down: no reply email was sent for comment %s.", reply.pk)
         return False
-    thread_off = unsubscribe_link(address, reply.article_id)
-    all_off = unsubscribe_link(address)
-    context = {
-        "clinic_name": current_practice().name,
-        "article_title": reply.article.title,
-        "by_the_clinic": reply.is_staff_reply,
-        "reply_url": absolute_url(reply.get_absolute_url()),
-        "thread_off": thread_off,
-        "all_off": all_off,
-    }
-    mail.send(
-        [parent.email],
-        settings.DEFAULT_FROM_EMAIL,
-        subject=render_to_string("comments/email/reply_subject.txt", context).strip(),
-        message=render_to_string("comments/email/reply.txt", context),
-        headers={"List-Unsubscribe": f"<{all_off}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        priority="medium",
-    )
+    # In the language the parent's author wrote in, its links to that language's pages.
+    with translation.override(parent.language):
+        thread_off = unsubscribe_link(address, reply.article_id)
+        all_off = unsubscribe_link(address)
+        context = {
+            "clinic_name": current_practice().name,
+            "article_title": reply.article.title,
+            "by_the_clinic": reply.is_staff_reply,
+            "reply_url": absolute_url(reply.get_absolute_url()),
+            "thread_off": thread_off,
+            "all_off": all_off,
+        }
+        mail.send(
+            [parent.email],
+            settings.DEFAULT_FROM_EMAIL,
+            subject=render_to_string("comments/email/reply_subject.txt", context).strip(),
+            message=render_to_string("comments/email/reply.txt", context),
+            headers={
+                "List-Unsubscribe": f"<{all_off}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+            priority="medium",
+        )
     return True

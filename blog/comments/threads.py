@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -207,7 +208,8 @@ def requested_page(params) -> tuple[int, str]:
 
 def _key(article, number: int, order: str) -> str:
     gens = generations.current(pagecache.SITE_SCOPE, _scope(article.pk))
-    return f"comments:thread:{gens}:{article.pk}:{order}:{number}"
+    # The thread's words around the comments ("Reply", dates) are in the page's language.
+    return f"comments:thread:{gens}:{translation.get_language()}:{article.pk}:{order}:{number}"
 
 
 def page(article, number: int = 1, order: str = Order.OLDEST) -> ThreadPage:

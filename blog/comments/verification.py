@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from post_office import mail
 
@@ -70,20 +71,22 @@ def queue_confirmation(comment: Comment) -> bool:
         group="comments.confirmations", address=comment.email, per_day=settings.COMMENTS_CONFIRMATIONS_PER_DAY
     ):
         return False
-    context = {
-        "clinic_name": current_practice().name,
-        "article_title": comment.article.title,
-        "link": confirmation_link(comment),
-        "edit_link": authorship.edit_link(comment),
-        "days": settings.COMMENTS_CONFIRM_LINK_DAYS,
-    }
-    mail.send(
-        [comment.email],
-        settings.DEFAULT_FROM_EMAIL,
-        subject=render_to_string("comments/email/confirm_subject.txt", context).strip(),
-        message=render_to_string("comments/email/confirm.txt", context),
-        priority="medium",
-    )
+    # In the language of the page the comment was written on, its links to that language's pages.
+    with translation.override(comment.language):
+        context = {
+            "clinic_name": current_practice().name,
+            "article_title": comment.article.title,
+            "link": confirmation_link(comment),
+            "edit_link": authorship.edit_link(comment),
+            "days": settings.COMMENTS_CONFIRM_LINK_DAYS,
+        }
+        mail.send(
+            [comment.email],
+            settings.DEFAULT_FROM_EMAIL,
+            subject=render_to_string("comments/email/confirm_subject.txt", context).strip(),
+            message=render_to_string("comments/email/confirm.txt", context),
+            priority="medium",
+        )
     return True
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,7 @@ class CommentCreateView(FormView):
                 verified_browser=verification.browser_is_verified(self.request, email),
                 replay_unchecked=form.replay_unchecked,
                 notify_replies=form.cleaned_data["notify_replies"],
+                language=translation.get_language(),
             )
         except moderation.CommentRejected as rejection:
             form.add_error(None, rejection.message)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clinic_site.models import StaffLanguage
+
 from . import devices
 
 
@@ -55,3 +57,12 @@ class EnrolForm(SecondFactorForm):
             return None
         device, self.recovery_codes = confirmed
         return device
+
+
+class StaffLanguageForm(forms.ModelForm):
+    """The language a staff member reads the admin in (clinic_site.i18n.StaffLanguageMiddleware)."""
+
+    class Meta:
+        model = StaffLanguage
+        fields = ["language"]
+        labels = {"language": _("Read the admin in")}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("passkey/options/", views.PasskeySignInOptionsView.as_view(), name="passkey_options"),
     path("passkey/", views.PasskeySignInView.as_view(), name="passkey"),
     path("passkeys/", views.PasskeysView.as_view(), name="passkeys"),
+    path("language/", views.LanguageView.as_view(), name="language"),
     path("passkeys/new/options/", views.PasskeyRegistrationOptionsView.as_view(), name="passkey_new_options"),
     path("passkeys/new/", views.PasskeyRegistrationView.as_view(), name="passkey_new"),
 ]

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from clinic_site.models import StaffLanguage
+
 from . import devices, passkeys
-from .forms import EnrolForm, SecondFactorForm
+from .forms import EnrolForm, SecondFactorForm, StaffLanguageForm
 from .models import Passkey
 
 
@@ -121,6 +123,22 @@ class RecoveryCodesView(StaffStepMixin, TemplateView):
         view = cls(request=request, args=(), kwargs={})
         context = view.get_context_data(codes=codes, next=next_url)
         return view.response_class(request=request, template=[cls.template_name], context=context)
+
+
+class LanguageView(StaffStepMixin, FormView):
+    """The staff member chooses the language of their admin; the next page is in it."""
+
+    template_name = "admin/signin/language.html"
+    form_class = StaffLanguageForm
+    title = _("Language")
+
+    def get_form_kwargs(self):
+        preference = StaffLanguage.objects.filter(user=self.request.user).first()
+        return {**super().get_form_kwargs(), "instance": preference or StaffLanguage(user=self.request.user)}
+
+    def form_valid(self, form):
+        form.save()
+        return redirect(safe_next(self.request))
 
 
 class PasskeyCeremonyView(StaffStepMixin, View):

@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from clinic_site import i18n
 from clinic_site.durations import format_duration
 
 register = template.Library()
@@ -41,3 +42,26 @@ def html_datetime(value) -> str:
 def duration(value) -> str:
     """A timedelta as people read it ("3 h 10 min"): clinic_site.durations.format_duration."""
     return format_duration(value)
+
+
+@register.inclusion_tag("includes/language_links.html", takes_context=True)
+def language_switcher(context):
+    """Plain links to this page in the other languages (no form, no script, nothing per reader)."""
+    request = context.get("request")
+    if request is None or getattr(request, "resolver_match", None) is None:
+        return {"links": []}
+    return {
+        "links": [
+            {"code": code, "name": i18n.language_name(code), "url": i18n.page_in(request, code)}
+            for code in i18n.other_languages()
+        ]
+    }
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """``(hreflang, URL)`` of this page in each language (a view may name its own: ``language_versions``)."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return i18n.alternates(request, context.get("language_versions"))

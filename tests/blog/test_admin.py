@@ -39,6 +39,7 @@ def form_data(**overrides):
         "slug": "stretching-after-a-long-drive",
         "summary": "Three stretches.",
         "body": "<p>Words.</p>",
+        "language": "en",
         "author": ClinicianFactory().pk,
         "status": Article.Status.DRAFT,
         "published_at": "2026-01-05 10:00",

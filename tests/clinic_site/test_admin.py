@@ -22,7 +22,7 @@ def form_data(**overrides):
 
 def test_a_photo_is_stored_re_encoded_and_scaled_down_under_a_random_name():
     form = ClinicianAdminForm(
-        data=form_data(photo_alt="Priya, smiling."),
+        data=form_data(photo_alt_en="Priya, smiling."),
         files={"photo": photo_upload("me.png", size=(3000, 2000))},
     )
     assert form.is_valid(), form.errors
@@ -35,12 +35,12 @@ def test_a_photo_is_stored_re_encoded_and_scaled_down_under_a_random_name():
 
 def test_a_photo_needs_alt_text_in_the_admin_form():
     form = ClinicianAdminForm(data=form_data(), files={"photo": photo_upload()})
-    assert "photo_alt" in form.errors
+    assert "photo_alt_en" in form.errors
 
 
 def test_a_file_that_is_not_an_image_is_refused_as_a_photo():
     upload = SimpleUploadedFile("me.png", b"<svg onload=alert(1)>", "image/png")
-    form = ClinicianAdminForm(data=form_data(photo_alt="x"), files={"photo": upload})
+    form = ClinicianAdminForm(data=form_data(photo_alt_en="x"), files={"photo": upload})
     assert "photo" in form.errors
 
 

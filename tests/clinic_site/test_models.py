@@ -37,7 +37,7 @@ def test_a_photo_needs_alt_text():
     clinician = ClinicianFactory.build(photo=photo_upload(), photo_alt=" ")
     with pytest.raises(ValidationError) as error:
         clinician.full_clean()
-    assert "photo_alt" in error.value.message_dict
+    assert "photo_alt_en" in error.value.message_dict
 
 
 def test_the_database_refuses_a_photo_without_alt_text():

@@ -123,7 +123,7 @@ def test_the_admin_page_saves_a_reencoded_logo(admin_client, settings, tmp_path)
     practice = Practice.objects.get()
     data = {
         "name": "Riverbend Physio",
-        "introduction": practice.introduction,
+        "introduction_en": practice.introduction,
         "phone": "(555) 123-4567",
         "email": "hello@riverbend.example",
         "reply_days": 2,
@@ -145,7 +145,7 @@ def test_the_admin_refuses_a_logo_that_is_not_an_image(admin_client, settings, t
     practice = Practice.objects.get()
     data = {
         "name": practice.name,
-        "introduction": practice.introduction,
+        "introduction_en": practice.introduction,
         "phone": practice.phone,
         "email": practice.email,
         "reply_days": 2,

@@ -14,6 +14,7 @@ CLINIC_FIELDS = {
     "status",
     "assignee",
     "received_at",
+    "language",
     "first_response_at",
     "closed_at",
 }
