@@ -17,6 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils import translation
 
 from . import demo_clinics, icons, roles
 from .demo_art import Sitter, portrait
@@ -154,13 +155,6 @@ PRACTICE = {
     "privacy_email": "privacy@tidewater-pt.example",
 }
 
-# The Spanish of the practice's first-run introduction (Practice.introduction, DEFAULT_INTRODUCTION).
-INTRODUCTION_ES = (
-    "Fisioterapia y terapia de masaje para el dolor, las lesiones y para que vuelva a hacer lo que le "
-    "gusta. Nuestros terapeutas escriben sobre lo que tratan todos los días, para que usted pueda "
-    "entender su cuerpo incluso antes de hacer una cita."
-)
-
 
 def seed_practice() -> Practice:
     """The demo's main number, privacy contact, Spanish introduction and, without a logo, a drawn one.
@@ -171,12 +165,12 @@ def seed_practice() -> Practice:
         if getattr(practice, field) in ("", Practice._meta.get_field(field).get_default()):
             setattr(practice, field, value)
             changed = True
-    # The Spanish introduction translates the default English one, so it is given only while both are
-    # at their first-run value. That of introduction_es is the English default too (modeltranslation
-    # gives every language's column the field's default), which counts as empty here.
-    first_run = ("", None, DEFAULT_INTRODUCTION)
-    if practice.introduction_es in first_run and practice.introduction_en in first_run:
-        practice.introduction_es = INTRODUCTION_ES
+    # A practice made before the Spanish columns has none: while its English introduction is still the
+    # default one, the Spanish is that default's translation (a new practice starts with it).
+    with translation.override("es"):
+        spanish_default = str(DEFAULT_INTRODUCTION)
+    if not practice.introduction_es and practice.introduction_en == str(DEFAULT_INTRODUCTION):
+        practice.introduction_es = spanish_default
         changed = True
     if not practice.logo:
         practice.logo.save("logo.png", ContentFile(icons.draw_logo(practice.name)), save=False)

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from solo.models import SingletonModel
 
 from .fields import SizedImageField
@@ -29,7 +30,8 @@ def _default_reply_days() -> int:
     return settings.INQUIRIES_RESPONSE_DAYS
 
 
-DEFAULT_INTRODUCTION = (
+# Translatable: modeltranslation gives each language's column this default in its own language.
+DEFAULT_INTRODUCTION = _(
     "Physical therapy and massage therapy for pain, injuries and getting back to what you enjoy. "
     "Our therapists write about what they treat every day, so you can understand your body before "
     "you even book."
@@ -278,15 +280,16 @@ class DayHours:
 
 
 class Weekday(models.IntegerChoices):
-    """ISO weekday numbers, Monday first; each knows its schema.org name."""
+    """ISO weekday numbers, Monday first; each knows its schema.org name. The labels have a context of
+    their own: in a sentence a date's weekday is Django's (lower case in Spanish, "martes 4 de marzo")."""
 
-    MONDAY = 1, _("Monday")
-    TUESDAY = 2, _("Tuesday")
-    WEDNESDAY = 3, _("Wednesday")
-    THURSDAY = 4, _("Thursday")
-    FRIDAY = 5, _("Friday")
-    SATURDAY = 6, _("Saturday")
-    SUNDAY = 7, _("Sunday")
+    MONDAY = 1, pgettext_lazy("a day as a label, capitalised", "Monday")
+    TUESDAY = 2, pgettext_lazy("a day as a label, capitalised", "Tuesday")
+    WEDNESDAY = 3, pgettext_lazy("a day as a label, capitalised", "Wednesday")
+    THURSDAY = 4, pgettext_lazy("a day as a label, capitalised", "Thursday")
+    FRIDAY = 5, pgettext_lazy("a day as a label, capitalised", "Friday")
+    SATURDAY = 6, pgettext_lazy("a day as a label, capitalised", "Saturday")
+    SUNDAY = 7, pgettext_lazy("a day as a label, capitalised", "Sunday")
 
     @property
     def schema_org(self) -> str:

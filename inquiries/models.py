@@ -18,6 +18,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clinic_site import roles
 
@@ -157,12 +158,12 @@ class Inquiry(models.Model):
         EITHER = "either", _("Either is fine")
 
     class Weekday(models.TextChoices):
-        MONDAY = "mon", _("Monday")
-        TUESDAY = "tue", _("Tuesday")
-        WEDNESDAY = "wed", _("Wednesday")
-        THURSDAY = "thu", _("Thursday")
-        FRIDAY = "fri", _("Friday")
-        SATURDAY = "sat", _("Saturday")
+        MONDAY = "mon", pgettext_lazy("a day as a label, capitalised", "Monday")
+        TUESDAY = "tue", pgettext_lazy("a day as a label, capitalised", "Tuesday")
+        WEDNESDAY = "wed", pgettext_lazy("a day as a label, capitalised", "Wednesday")
+        THURSDAY = "thu", pgettext_lazy("a day as a label, capitalised", "Thursday")
+        FRIDAY = "fri", pgettext_lazy("a day as a label, capitalised", "Friday")
+        SATURDAY = "sat", pgettext_lazy("a day as a label, capitalised", "Saturday")
 
     class DayPart(models.TextChoices):
         MORNING = "morning", _("Morning")

@@ -12,8 +12,10 @@ import socket
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,6 +40,14 @@ def _fast_password_hasher(settings):
     """The production hasher spends about a fifth of a second on each password a factory or a login
     hashes; the suite tests behaviour, not the hasher's strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """LocaleMiddleware activates a request's language in the thread it ran in (as a server does for
+    each request): a test that opened a Spanish page must not leave the next test's reverse() in it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 _force_login = Client.force_login

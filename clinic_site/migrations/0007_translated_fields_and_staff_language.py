@@ -9,7 +9,10 @@ from django.db import migrations, models
 def copy_to_english(apps, schema_editor):
     """What the practice, its locations and clinicians said so far is their English text."""
     F = models.F
-    apps.get_model("clinic_site", "Practice").objects.update(introduction_en=F("introduction"))
+    Practice = apps.get_model("clinic_site", "Practice")
+    Practice.objects.update(introduction_en=F("introduction"))
+    # The new Spanish column was filled with the English default: empty, it shows the English text.
+    Practice.objects.filter(introduction_es=F("introduction_en")).update(introduction_es=None)
     apps.get_model("clinic_site", "Location").objects.update(
         hours_note_en=F("hours_note"),
         parking_en=F("parking"),
