@@ -3,7 +3,8 @@
 # as `make serve` renders it with the demo content: home, blog, each article, conditions and one
 # condition, locations and each location, the team page and each clinician's, privacy, the inquiry
 # form, its error state (sent empty) and its thank-you page, the 404 page and the page a form gets
-# when the CSRF check refuses it. Any error fails.
+# when the CSRF check refuses it; and in Spanish (/es/) home, blog, every article the Spanish blog
+# lists, conditions, locations, team, privacy, the inquiry form and its error state. Any error fails.
 #
 # Everything lives in a temporary directory: a throwaway SQLite database, media folder and cache
 # (so no rate-limit count or cached page of an earlier run carries over: a second run within the
@@ -104,6 +105,12 @@ if [ "$(curl_ -o /dev/null -w '%{http_code}' "$SITE/team/")" = 200 ]; then
     [ "${#clinician_pages[@]}" -gt 0 ] || fail "no clinician page linked from /team/"
     pages+=(/team/ "${clinician_pages[@]}")
 fi
+# The same pages in Spanish, with every article the Spanish blog lists (the English ones among them,
+# shown with the notice that they are not translated yet).
+pages+=(/es/ /es/blog/ /es/conditions/ /es/locations/ /es/team/ /es/privacy/ /es/inquiries/new/)
+mapfile -t spanish_articles < <(links /es/blog/ '/es/blog/[a-z0-9-]+/' | grep -v '^/es/blog/feed/$')
+[ "${#spanish_articles[@]}" -gt 0 ] || fail "no article linked from /es/blog/"
+pages+=("${spanish_articles[@]}")
 for page in "${pages[@]}"; do
     [ -n "$page" ] || fail "a page to check was not found (see the list above)"
     save "$page" 200 >/dev/null
@@ -124,6 +131,8 @@ post=(-H "Origin: https://$HOST:$APP_PORT" -e "https://$HOST:$APP_PORT/inquiries
 sleep 2
 save /inquiries/new/ 400 "${post[@]}" --data-urlencode "submission_token=$token-empty" \
     --data-urlencode "name=" --data-urlencode "email=" >/dev/null
+save /es/inquiries/new/ 400 "${post[@]}" -e "https://$HOST:$APP_PORT/es/inquiries/new/" \
+    --data-urlencode "submission_token=$token-vacio" --data-urlencode "name=" --data-urlencode "email=" >/dev/null
 save /inquiries/new/ 303 "${post[@]}" --data-urlencode "submission_token=$token" \
     --data-urlencode "name=Valid Page" --data-urlencode "email=vnu@example.org" \
     --data-urlencode "preferred_contact=email" --data-urlencode "symptoms=A stiff neck in the morning." \
@@ -132,7 +141,7 @@ save /inquiries/thanks/ 200 >/dev/null
 grep -q 'INQ-' "$tmp"/pages/*thanks* || fail "the thank-you page shows no reference"
 
 count=$(find "$tmp/pages" -name '*.html' | wc -l)
-say "checking $count pages: ${pages[*]} /no-such-page/, the CSRF refusal and the inquiry form's error and thank-you states"
+say "checking $count pages: ${pages[*]} /no-such-page/, the CSRF refusal and the inquiry form's error (both languages) and thank-you states"
 if ! java -jar "$jar" --errors-only --format gnu "$tmp"/pages/*.html 2>"$tmp/vnu.txt"; then
     sed "s|$tmp/pages/||" "$tmp/vnu.txt" >&2
     fail "the Nu HTML Checker found errors"

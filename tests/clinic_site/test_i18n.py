@@ -194,3 +194,24 @@ def test_a_public_page_ignores_a_staff_members_admin_language(client):
     StaffLanguage.objects.create(user=staff, language="es")
     client.force_login(staff)
     assert '<html lang="en">' in client.get(reverse("locations")).content.decode()
+
+
+def test_the_home_page_introduction_is_in_the_readers_language(client):
+    from clinic_site.models import Practice
+
+    practice = Practice.get_solo()
+    practice.introduction_en = "Physical therapy by the bay."
+    practice.introduction_es = "Fisioterapia junto a la bahía."
+    practice.save()
+    assert "Physical therapy by the bay." in client.get(english("home")).content.decode()
+    assert "Fisioterapia junto a la bahía." in client.get(spanish("home")).content.decode()
+
+
+def test_a_new_practice_starts_with_the_default_introduction_in_each_language():
+    from clinic_site.models import Practice
+
+    practice = Practice()
+    with translation.override("es"):
+        assert practice.introduction.startswith("Fisioterapia y terapia de masaje")
+    with translation.override("en"):
+        assert practice.introduction.startswith("Physical therapy and massage therapy")
