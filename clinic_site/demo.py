@@ -17,11 +17,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
-from django.utils import translation
 
 from . import demo_clinics, icons, roles
 from .demo_art import Sitter, portrait
-from .models import DEFAULT_INTRODUCTION, Clinician, Location, OpeningHours, Practice, Weekday
+from .models import Clinician, Location, OpeningHours, Practice, Weekday
 from .practice import current
 
 
@@ -157,7 +156,7 @@ PRACTICE = {
 
 
 def seed_practice() -> Practice:
-    """The demo's main number, privacy contact, Spanish introduction and, without a logo, a drawn one.
+    """The demo's main number, privacy contact and, without a logo, a drawn one.
     Only fields still at their first-run value are set: what the owner typed in the admin stays."""
     practice = Practice.get_solo()
     changed = False
@@ -165,13 +164,6 @@ def seed_practice() -> Practice:
         if getattr(practice, field) in ("", Practice._meta.get_field(field).get_default()):
             setattr(practice, field, value)
             changed = True
-    # A practice made before the Spanish columns has none: while its English introduction is still the
-    # default one, the Spanish is that default's translation (a new practice starts with it).
-    with translation.override("es"):
-        spanish_default = str(DEFAULT_INTRODUCTION)
-    if not practice.introduction_es and practice.introduction_en == str(DEFAULT_INTRODUCTION):
-        practice.introduction_es = spanish_default
-        changed = True
     if not practice.logo:
         practice.logo.save("logo.png", ContentFile(icons.draw_logo(practice.name)), save=False)
         changed = True

@@ -3,6 +3,9 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import translation
+
+from clinic_site.models import DEFAULT_INTRODUCTION
 
 
 
@@ -11,8 +14,15 @@ def copy_to_english(apps, schema_editor):
     F = models.F
     Practice = apps.get_model("clinic_site", "Practice")
     Practice.objects.update(introduction_en=F("introduction"))
-    # The new Spanish column was filled with the English default: empty, it shows the English text.
-    Practice.objects.filter(introduction_es=F("introduction_en")).update(introduction_es=None)
+    # The new Spanish column was filled with the English default. A practice that still has the
+    # default introduction gets its Spanish; one with its own has none (it shows the English text)
+    # until the owner writes it.
+    with translation.override("en"):
+        english_default = str(DEFAULT_INTRODUCTION)
+    with translation.override("es"):
+        spanish_default = str(DEFAULT_INTRODUCTION)
+    Practice.objects.filter(introduction_en=english_default).update(introduction_es=spanish_default)
+    Practice.objects.exclude(introduction_en=english_default).update(introduction_es=None)
     apps.get_model("clinic_site", "Location").objects.update(
         hours_note_en=F("hours_note"),
         parking_en=F("parking"),

@@ -88,7 +88,7 @@ def test_inquiry_screenshots(page, watch, site_url):
 def test_inquiry_can_be_sent_with_the_keyboard_alone(page, site_url):
     page.goto(site_url + reverse("home"))
     ask = page.get_by_role("navigation", name="Main").get_by_role("link", name="Ask the clinic")
-    for _ in range(8):
+    for _ in range(10):
         page.keyboard.press("Tab")
         if ask.evaluate("el => el === document.activeElement"):
             break

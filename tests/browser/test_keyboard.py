@@ -17,6 +17,11 @@ def test_tab_reaches_skip_link_then_main_navigation(page, site_url):
     expect(skip).to_be_focused()
     expect(skip).to_be_visible()
 
+    # The top bar comes first: the phone, then the switcher to the page in Spanish.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Español")).to_be_focused()
+
     nav = page.get_by_role("navigation", name="Main")
     for name in ["Blog", "Conditions", "Locations", "Ask the clinic"]:
         link = nav.get_by_role("link", name=name, exact=True)

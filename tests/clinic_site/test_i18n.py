@@ -215,3 +215,8 @@ def test_a_new_practice_starts_with_the_default_introduction_in_each_language():
         assert practice.introduction.startswith("Fisioterapia y terapia de masaje")
     with translation.override("en"):
         assert practice.introduction.startswith("Physical therapy and massage therapy")
+
+
+def test_the_practice_the_migrations_make_introduces_itself_in_spanish_too(client):
+    # Migration 0005 makes the row with the default introduction; 0007 gives it its Spanish.
+    assert "Fisioterapia y terapia de masaje" in client.get(spanish("home")).content.decode()
