@@ -633,7 +633,7 @@ def article_with_comments(site: Site) -> tuple[int, str, int]:
         site.database,
         """
         SELECT a.id, a.slug, c.id FROM blog_article a JOIN comments_comment c ON c.article_id = a.id
-        WHERE a.status = 'published' AND c.status = 'approved' AND c.parent_id IS NULL
+        WHERE a.status = 'published' AND a.language = 'en' AND c.status = 'approved' AND c.parent_id IS NULL
         ORDER BY a.id, c.id LIMIT 1""",
     )
     check(bool(rows), "the demo has no article with an approved comment")
@@ -754,7 +754,11 @@ def article_likes(site: Site, slug: str) -> tuple[int, int]:
 
 
 def published_slugs(site: Site) -> list[str]:
-    rows = sql(site.database, "SELECT slug FROM blog_article WHERE status = 'published' ORDER BY id")
+    # The English articles: their pages are under /blog/ (a Spanish one's is under /es/blog/).
+    rows = sql(
+        site.database,
+        "SELECT slug FROM blog_article WHERE status = 'published' AND language = 'en' ORDER BY id",
+    )
     check(len(rows) >= 3, "the demo has fewer than three published articles")
     return [slug for (slug,) in rows]
 

@@ -266,7 +266,7 @@ def default_article_path():
     article = articles.first()
     if article is None:
         raise SystemExit("no published article: seed the database first (BENCH_SEED_CMD)")
-    return article.get_absolute_url()
+    return article.get_canonical_url()
 
 
 def count_queries(env, path):
