@@ -1,24 +1,32 @@
-"""Whole-page cache for the article page as anonymous readers see it.
+"""Whole-page cache for the public pages as readers with nothing personal see them.
 
 Most readers arrive with no cookie of ours and all see the same page, so it is rendered once,
-compressed once, and served from the cache until something on it changes. The page keeps nothing
-personal for that to be safe: its forms carry no CSRF token (the anonymous POST views check the
-request's origin instead, see ``clinic_site.origin``) and the time trap lives in the page-shown cookie
-set on the response (``clinic_site.antispam``), not in the HTML.
+compressed once, and served from the cache until something on it changes. The pages keep nothing
+personal for that to be safe: the article's forms carry no CSRF token (the anonymous POST views check
+the request's origin instead, see ``clinic_site.origin``) and the time trap lives in the page-shown
+cookie set on the response (``clinic_site.antispam``), not in the HTML; a response that used a CSRF
+token or set a cookie is never stored.
 
-A reader with a session, a flash message, the like cookie or a commenter's cookie (a confirmed
-address, a comment they may still change), or a URL with a query string (another page of comments
-among them), gets the page rendered for them. The key holds two generations
-(clinic_site.generations): the site's, retired by the signals below whenever an article, its
-references, a condition, clinician, location, opening hours or the practice's record change (any
-page may show them), and the article's own, retired by an explicit call after a like or a comment
-change on that article only. The pages also expire after
-``BLOG_PAGE_CACHE_SECONDS`` so the view count stays fresh. The key never depends on the request's
-host: every absolute URL in the page comes from ``SITE_URL``; it holds the page's language, which
-its URL names (clinic_site.i18n).
+The article page has a view of its own (it counts views); every other public page a reader can reach
+without a session (home, blog list and its pages, conditions, team, locations, privacy, the feed,
+the sitemap) goes through ``serve``. A reader with a session, a flash message or a commenter's
+cookie (a confirmed address, a comment they may still change), or a URL with a query string other
+than a list's page number (search, another page of comments), gets the page rendered for them; the
+like cookie alone changes only the article page's like section (``blog.views``).
+
+The key holds two generations (clinic_site.generations): the site's, retired by the signals below
+whenever an article, its references, a condition, clinician, location, opening hours or the
+practice's record change (any page may show them), and, for an article, its own, retired by an
+explicit call after a like or a comment change on that article only. The pages also expire after
+``BLOG_PAGE_CACHE_SECONDS`` (the view count stays fresh, a scheduled article appears). The key never
+depends on the request's host: every absolute URL in the page comes from ``SITE_URL``; it holds the
+page's language, which its URL names (clinic_site.i18n).
 """
 
+import functools
 import gzip
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,9 +47,20 @@ SITE_SCOPE = "pages"
 
 @dataclass(frozen=True)
 class CachedPage:
-    article_id: int
     content_type: str
     gzipped: bytes  # the body is kept compressed only: nearly every browser accepts gzip
+    headers: tuple[
+        tuple[str, str], ...
+    ] = ()  # what the view set besides the body (the sitemap's X-Robots-Tag)
+    article_id: int | None = None
+    # The article page's personal parts, rendered with the shared page (see ``personalised``).
+    liked_section: str = ""
+    reply_emails_field: str = ""
+
+
+# Where the article page's personal parts are (templates/blog/article_detail.html, _comment_form.html).
+LIKE_START, LIKE_END = "<!--like-->", "<!--/like-->"
+REPLY_EMAILS = "<!--reply-emails-->"
 
 
 def _personal_cookies() -> set[str]:
@@ -58,13 +77,77 @@ def _personal_cookies() -> set[str]:
     }
 
 
+def _cookies_held(request) -> set[str]:
+    """The cookies the request carries with a value (an emptied one, like a read flash message, is none)."""
+    return {name for name, value in request.COOKIES.items() if value}
+
+
+# Cookies whose only mark on the article page is one of its personal parts: a reader with them gets
+# the shared page with those parts swapped (``personalised``), not a page of their own.
+SWAPPED_COOKIES = {BROWSER_COOKIE, "verified_commenter"}
+
+
 def is_cacheable_request(request) -> bool:
-    """Whether this request would get the page every anonymous reader gets."""
+    """Whether this request gets the shared article page (with its personal parts swapped)."""
     return (
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
-        and not _personal_cookies().intersection(request.COOKIES)
+        and not (_personal_cookies() - SWAPPED_COOKIES).intersection(_cookies_held(request))
     )
+
+
+# A list's page number, the one query string a shared page may have (?page=2; ?page=1 is page 1).
+_PAGE_NUMBER = re.compile(r"page=([1-9][0-9]{0,5})")
+
+
+def shared_page_key(request) -> str | None:
+    """The key of the page this request would get like every reader with nothing personal, or None.
+
+    The like cookie changes nothing outside the article page, so it does not count here."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if (_personal_cookies() - {BROWSER_COOKIE}).intersection(_cookies_held(request)):
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    if query and not _PAGE_NUMBER.fullmatch(query):
+        return None
+    gens = generations.current(SITE_SCOPE)
+    # request.path names the language (/es/...); the key is never longer than a URL we answer.
+    return f"page:{gens}:{request.path}?{query}"[:400]
+
+
+def serve(request, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The shared page from the cache, or ``render()``'s response, stored for the next reader."""
+    key = shared_page_key(request) if settings.BLOG_PAGE_CACHE_SECONDS else None
+    if key is None:
+        return render()
+    page = get(key)
+    if page is not None:
+        return respond(page, request)
+    response = render()
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    # A page that used a CSRF token holds one reader's token: never shared.
+    if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        store(key, response)
+    return response
+
+
+def shared(view):
+    """``serve`` as a view decorator (the feed, the sitemap)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return serve(request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+class SharedPageMixin:
+    """For a class-based view whose GET is a shared public page (``serve``)."""
+
+    def get(self, request, *args, **kwargs):
+        return serve(request, lambda: super(SharedPageMixin, self).get(request, *args, **kwargs))
 
 
 def article_scope(slug: str) -> str:
@@ -105,15 +188,47 @@ def get(key: str) -> CachedPage | None:
     return cache.get(key)
 
 
-def store(key: str, article_id: int, response) -> None:
-    if not settings.BLOG_PAGE_CACHE_SECONDS or response.status_code != 200 or response.cookies:
-        return
-    page = CachedPage(
-        article_id=article_id,
+# Headers a stored page keeps: what a view may set on its own (the rest come from the middleware on
+# every response, cached or not).
+_KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified", "Content-Language")
+
+
+def make_page(response, **parts) -> CachedPage:
+    return CachedPage(
         content_type=response["Content-Type"],
         gzipped=gzip.compress(response.content, compresslevel=6, mtime=0),
+        headers=tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)),
+        **parts,
     )
-    cache.set(key, page, settings.BLOG_PAGE_CACHE_SECONDS)
+
+
+def store(key: str, response, **parts) -> CachedPage | None:
+    """Keep ``response`` under ``key`` if it is a 200 that sets no cookie, and return it as a
+    CachedPage (whether kept or not) when it is a 200; ``parts`` are CachedPage's article fields."""
+    if response.status_code != 200 or response.streaming or response.has_header("Content-Encoding"):
+        return None
+    page = make_page(response, **parts)
+    if settings.BLOG_PAGE_CACHE_SECONDS and not response.cookies:
+        cache.set(key, page, settings.BLOG_PAGE_CACHE_SECONDS)
+    return page
+
+
+def personalised(page: CachedPage, request, *, liked: bool, reply_emails: bool) -> HttpResponse:
+    """The shared article page for this browser: its like section as a browser that liked it sees
+    it, the box to hear of replies where it confirmed an address. A browser with neither gets the
+    shared page as it is (compressed once); the others cost a swap and a compression."""
+    if not (liked and page.liked_section) and not (reply_emails and page.reply_emails_field):
+        return respond(page, request)
+    html = gzip.decompress(page.gzipped).decode()
+    if liked and page.liked_section:
+        before, _, rest = html.partition(LIKE_START)
+        _, _, after = rest.partition(LIKE_END)
+        html = before + LIKE_START + page.liked_section + LIKE_END + after if rest else html
+    if reply_emails and page.reply_emails_field:
+        html = html.replace(REPLY_EMAILS, page.reply_emails_field, 1)
+    response = HttpResponse(html, content_type=page.content_type)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def respond(page: CachedPage, request) -> HttpResponse:
@@ -123,5 +238,7 @@ def respond(page: CachedPage, request) -> HttpResponse:
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(gzip.decompress(page.gzipped), content_type=page.content_type)
+    for name, value in page.headers:
+        response[name] = value
     patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
     return response

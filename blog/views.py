@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -17,7 +18,8 @@ from clinic_site.siteurl import absolute_url
 
 from . import likes, pagecache, services
 from .browser import browser_key, browser_token
-from .comments import threads
+from .comments import threads, verification
+from .comments.forms import CommentForm
 from .metadata import article_structured_data, condition_structured_data
 from .models import Article, Condition
 
@@ -26,7 +28,7 @@ RELATED_ARTICLES = 4
 MAX_QUERY_LENGTH = 200
 
 
-class ArticleListView(ListView):
+class ArticleListView(pagecache.SharedPageMixin, ListView):
     """Newest first; ``?q=`` searches, ``?condition=<slug>`` narrows to one condition."""
 
     paginate_by = 10
@@ -60,13 +62,15 @@ class ArticleDetailView(DetailView):
         return Article.objects.visible_to(self.request.user).with_people().prefetch_related("conditions")
 
     def get(self, request, *args, **kwargs):
-        cacheable = pagecache.is_cacheable_request(request)
+        # The shared page, the same for every reader but for its personal parts (blog.pagecache),
+        # unless the reader has a session, a flash message or a comment they may still change.
+        self.shared = pagecache.is_cacheable_request(request)
         # The key is read before rendering: a change during the render retires it (blog.pagecache).
-        key = pagecache.key_for(kwargs["slug"]) if cacheable else ""
-        page = pagecache.get(key) if cacheable else None
+        key = pagecache.key_for(kwargs["slug"]) if self.shared else ""
+        page = pagecache.get(key) if self.shared else None
+        response = None
         if page is not None:
             services.record_cached_view(page.article_id, request)
-            response = pagecache.respond(page, request)
         else:
             self.object = self.get_object()
             self.versions = self.object.published_versions()
@@ -75,13 +79,42 @@ class ArticleDetailView(DetailView):
                 # Its translation into the reader's language, among the pages of that language.
                 return redirect(version)
             services.record_view(self.object, request)
+            self.shared = self.shared and self.object.is_public
             response = self.render_to_response(self.get_context_data(object=self.object)).render()
             if not self.object.is_public:
                 add_never_cache_headers(response)
-            elif cacheable:
-                pagecache.store(key, self.object.pk, response)
+            elif self.shared:
+                page = pagecache.store(key, response, **self.personal_parts())
+        if page is not None:
+            set_by_render = response.cookies if response is not None else {}
+            response = pagecache.personalised(
+                page,
+                request,
+                liked=self.browser_liked(page.article_id),
+                reply_emails=bool(verification.browser_verified_address_key(request)),
+            )
+            response.cookies.update(set_by_render)
         antispam.remember_page_shown(response)
         return response
+
+    def browser_liked(self, article_id: int) -> bool:
+        token = browser_token(self.request)
+        return bool(token) and likes.has_liked(Article(pk=article_id), browser_key=browser_key(token))
+
+    def personal_parts(self) -> dict:
+        """What the shared page shows in place of its personal parts, rendered for the browsers
+        that have them (blog.pagecache.personalised)."""
+        article = self.object
+        return {
+            "article_id": article.pk,
+            "liked_section": render_to_string(
+                "blog/includes/article_like.html", {"article": article, "liked": True}
+            ),
+            "reply_emails_field": render_to_string(
+                "comments/_reply_emails_field.html",
+                {"form": CommentForm(article=article, with_time_token=False)},
+            ),
+        }
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -100,7 +133,10 @@ class ArticleDetailView(DetailView):
             conditions=conditions,
             references=references,
             view_count=services.displayed_view_count(article),
-            liked=likes.has_liked(article, browser_key=browser_key(token) if token else None),
+            # The shared page is rendered as for a browser that has not liked it (blog.pagecache).
+            liked=not self.shared
+            and likes.has_liked(article, browser_key=browser_key(token) if token else None),
+            shared_page=self.shared,
             related_articles=published.related_to(article)[:RELATED_ARTICLES],
             recent_articles=published.exclude(pk=article.pk)[:RECENT_ARTICLES],
             ask_query=urlencode(ask),
@@ -147,12 +183,12 @@ class ArticleLikeView(likes.LikeView):
         pagecache.retire_article(article.slug)
 
 
-class ConditionListView(ListView):
+class ConditionListView(pagecache.SharedPageMixin, ListView):
     def get_queryset(self):
         return Condition.objects.with_published_article_counts()
 
 
-class ConditionDetailView(DetailView):
+class ConditionDetailView(pagecache.SharedPageMixin, DetailView):
     model = Condition
 
     def get_context_data(self, **kwargs):

@@ -265,8 +265,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Article view counts wait in the cache and reach the database in one UPDATE per this many views
 # (and on `manage.py flush_view_counts`), so readers never queue on one row lock.
 BLOG_VIEW_FLUSH_EVERY = env.int("BLOG_VIEW_FLUSH_EVERY", default=20)
-# Anonymous readers get the article page from a whole-page cache (blog/pagecache.py); any content
-# change retires it at once, and it is rebuilt at least this often so the view count stays fresh.
+# Readers with nothing personal get the public pages from a whole-page cache (blog/pagecache.py); any
+# content change retires them at once, and they are rebuilt at least this often so the view count
+# stays fresh.
 # 0 turns the page cache off (the default with DEBUG on, so template edits show at once).
 BLOG_PAGE_CACHE_SECONDS = env.int("BLOG_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 # Likes (articles and comments, blog/likes.py) counted per client address and article, in

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+from blog import pagecache
 from blog.sitemaps import SITEMAPS
 
 from . import media, views
@@ -31,7 +32,7 @@ urlpatterns += [
     # The steps after the password (clinic_site/signin/), under the admin's prefix and its headers.
     path("admin/sign-in/", include("clinic_site.signin.urls")),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", pagecache.shared(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from blog.models import Article, Condition
+from blog.pagecache import SharedPageMixin
 
 from . import i18n, icons, structured_data
 from .models import Clinician, Location
@@ -19,7 +20,7 @@ from .siteurl import absolute_url
 _CLINICAL_TEAM = Prefetch("clinicians", queryset=Clinician.objects.exclude(role=Clinician.Role.FRONT_DESK))
 
 
-class HomeView(TemplateView):
+class HomeView(SharedPageMixin, TemplateView):
     template_name = "home.html"
 
     def get(self, request, *args, **kwargs):
@@ -41,7 +42,7 @@ class HomeView(TemplateView):
         )
 
 
-class LocationsView(TemplateView):
+class LocationsView(SharedPageMixin, TemplateView):
     template_name = "locations.html"
 
     def get_context_data(self, **kwargs):
@@ -50,7 +51,7 @@ class LocationsView(TemplateView):
         )
 
 
-class TeamView(ListView):
+class TeamView(SharedPageMixin, ListView):
     """Everyone the practice shows publicly, in the admin's order."""
 
     template_name = "team/team_list.html"
@@ -65,7 +66,7 @@ class TeamView(ListView):
         return context
 
 
-class TeamMemberView(DetailView):
+class TeamMemberView(SharedPageMixin, DetailView):
     """One clinician: who they are, where they work, what they wrote or reviewed. Only those shown."""
 
     template_name = "team/clinician_detail.html"
@@ -92,7 +93,7 @@ class TeamMemberView(DetailView):
         )
 
 
-class LocationDetailView(DetailView):
+class LocationDetailView(SharedPageMixin, DetailView):
     template_name = "location_detail.html"
     queryset = Location.objects.prefetch_related(_CLINICAL_TEAM, "opening_hours")
     context_object_name = "location"
@@ -136,7 +137,7 @@ def _icon_response(practice, name):
     return FileResponse(icons.icon_file(practice, name), content_type=content_type)
 
 
-class PrivacyView(TemplateView):
+class PrivacyView(SharedPageMixin, TemplateView):
     template_name = "privacy.html"
 
     def get_context_data(self, **kwargs):

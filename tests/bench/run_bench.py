@@ -22,6 +22,8 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
                                (default: ``{python} manage.py seed_demo --comments 200``; empty: no seeding)
   BENCH_ARTICLE_PATH           the page to load (default: the published article with most comments)
   BENCH_DURATION (15s), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_WARMUP (3s)
+  BENCH_COOKIE                 a Cookie header sent with every request to the site: a returning
+                               reader, with the cookies the site gave a browser (empty: none)
   BENCH_FORWARDED_PROTO (https) sent as X-Forwarded-Proto on every request, as the TLS-terminating
                                proxy in front of gunicorn does in production (empty: not sent)
   DATABASE_URL                 default: a separate SQLite file, var/bench/db.sqlite3
@@ -86,6 +88,9 @@ def request_headers():
     proto = setting("BENCH_FORWARDED_PROTO", "https")
     if proto:
         headers["X-Forwarded-Proto"] = proto
+    cookie = setting("BENCH_COOKIE", "")
+    if cookie:  # a returning reader: the cookies the site gave a browser (the like cookie, say)
+        headers["Cookie"] = cookie
     return headers
 
 

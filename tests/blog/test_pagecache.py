@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from blog.comments import moderation
 from clinic_site import practice
+from tests.blog.comments.helpers import confirm_address
 from tests.factories import (
     ArticleEditorFactory,
     ArticleFactory,
@@ -167,3 +168,163 @@ def test_a_new_reference_shows_on_the_cached_page_at_once(client):
     read(client, article)
     ReferenceFactory(article=article, title="Low back pain and sciatica in over 16s")
     assert "Low back pain and sciatica in over 16s" in read(Client(), article).content.decode()
+
+
+# The other public pages: one shared copy for every reader with nothing personal (blog.pagecache.serve).
+
+SHARED_PAGES = [
+    "home",
+    "blog:article_list",
+    "blog:condition_list",
+    "team",
+    "locations",
+    "privacy",
+    "blog:feed",
+    "sitemap",
+]
+
+
+@pytest.mark.parametrize("name", SHARED_PAGES)
+def test_a_second_reader_of_a_public_page_costs_no_database_query(name, django_assert_num_queries):
+    ArticleFactory(title="Neck pain at the desk")
+    first = Client().get(reverse(name), headers=READER)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = Client().get(reverse(name), headers=READER)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_publishing_an_article_retires_the_cached_home_and_list():
+    ArticleFactory(title="Neck pain at the desk")
+    for name in ("home", "blog:article_list"):
+        Client().get(reverse(name))
+    ArticleFactory(title="Sciatica, explained")
+    assert "Sciatica, explained" in Client().get(reverse("home")).content.decode()
+    assert "Sciatica, explained" in Client().get(reverse("blog:article_list")).content.decode()
+
+
+def test_each_page_of_the_list_is_cached_apart_and_a_search_never(django_assert_num_queries, settings):
+    for number in range(12):
+        ArticleFactory(title=f"Article number {number}")
+    first_page = Client().get(reverse("blog:article_list")).content
+    second_page = Client().get(reverse("blog:article_list"), {"page": 2}).content
+    assert first_page != second_page
+    with django_assert_num_queries(0):
+        assert Client().get(reverse("blog:article_list"), {"page": 2}).content == second_page
+    Client().get(reverse("blog:article_list"), {"q": "number"})
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(reverse("blog:article_list"), {"q": "number"})
+    assert len(queries) > 0
+
+
+def test_a_reader_with_a_session_or_a_flash_message_gets_the_page_rendered_for_them():
+    ArticleFactory()
+    Client().get(reverse("home"))
+    staff = Client()
+    staff.force_login(StaffFactory())
+    with CaptureQueriesContext(connection) as queries:
+        staff.get(reverse("home"))
+    assert len(queries) > 0
+    flashed = Client()
+    flashed.cookies["messages"] = "anything"
+    with CaptureQueriesContext(connection) as queries:
+        flashed.get(reverse("home"))
+    assert len(queries) > 0
+
+
+def test_the_cached_sitemap_keeps_its_robots_header():
+    ArticleFactory()
+    Client().get(reverse("sitemap"))
+    response = Client().get(reverse("sitemap"))
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+
+
+def test_a_page_that_used_a_csrf_token_is_never_shared(rf):
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from blog import pagecache
+
+    def render(request):
+        return HttpResponse(f"token {get_token(request)}")
+
+    first = rf.get("/somewhere/")
+    pagecache.serve(first, lambda: render(first))
+    second = rf.get("/somewhere/")
+    assert pagecache.serve(second, lambda: render(second)).content != b""
+    assert pagecache.get(pagecache.shared_page_key(rf.get("/somewhere/"))) is None
+
+
+def test_the_spanish_and_english_home_pages_are_cached_apart():
+    from django.utils import translation
+
+    english = reverse("home")
+    with translation.override("es"):
+        spanish = reverse("home")
+    Client().get(english)
+    assert '<html lang="es">' in Client().get(spanish).content.decode()
+    assert '<html lang="en">' in Client().get(english).content.decode()
+
+
+# Returning readers: the like cookie and a confirmed commenter's cookie get the shared article page,
+# with its like section and the reply-emails box swapped for them (blog.pagecache.personalised).
+
+
+def liked_reader(article):
+    """A browser that liked the article (it holds the like cookie), its flash message read."""
+    reader = Client()
+    read(reader, article)
+    reader.post(reverse("blog:article_like", args=[article.slug]), follow=True)
+    return reader
+
+
+def test_a_returning_reader_who_liked_the_article_sees_it_liked_from_the_shared_page(
+    django_assert_num_queries,
+):
+    article = ArticleFactory()
+    reader = liked_reader(article)
+    read(Client(), article)  # the shared page, as another reader had it
+    with django_assert_num_queries(1):  # whether this browser likes it; nothing else
+        html = read(reader, article).content.decode()
+    assert "You like this article." in html
+    assert "1 like" in html
+    assert 'action="/blog/' not in html.split("<!--like-->")[1].split("<!--/like-->")[0]
+
+
+def test_the_like_cookie_on_another_article_leaves_the_like_button(client):
+    liked, other = ArticleFactory(), ArticleFactory()
+    reader = liked_reader(liked)
+    html = read(reader, other).content.decode()
+    assert "Like this article" in html
+    assert "You like this article." not in html
+
+
+def test_a_liked_page_is_never_served_to_another_reader():
+    article = ArticleFactory()
+    reader = liked_reader(article)
+    assert "You like this article." in read(reader, article).content.decode()  # renders and stores
+    html = read(Client(), article).content.decode()
+    assert "You like this article." not in html
+    assert "Like this article" in html
+
+
+def test_a_confirmed_commenter_gets_the_reply_emails_box_from_the_shared_page_and_nobody_else():
+    article = ArticleFactory()
+    commenter = Client()
+    confirm_address(commenter, "ana@example.com")
+    assert "Tell me by email when someone replies" in read(commenter, article).content.decode()
+    assert "Tell me by email when someone replies" not in read(Client(), article).content.decode()
+    assert "Tell me by email when someone replies" in read(commenter, article).content.decode()
+
+
+def test_a_commenter_who_may_still_change_a_comment_gets_a_page_of_their_own():
+    article = ArticleFactory()
+    read(Client(), article)
+    author = Client()
+    read(author, article)
+    author.cookies["comment_author"] = "anything"
+    with CaptureQueriesContext(connection) as queries:
+        read(author, article)
+    assert len(queries) > 1

@@ -33,9 +33,9 @@ def comment_count(article):
 def article_comments(context, article, comment_page=None):
     """A page of the thread of approved comments, and the form, for an article page.
 
-    What depends on the browser (its recent comments to change, the reply-email checkbox for a
-    confirmed address) is shown only to a request that carries the cookie it depends on, which the
-    page cache never serves nor stores (blog.pagecache).
+    What depends on the browser is shown only to a request that carries the cookie it depends on:
+    its recent comments to change (a page the page cache never serves nor stores), the reply-email
+    box for a confirmed address (swapped into the shared page, blog.pagecache).
     """
     request = context.get("request")
     params = request.GET if request is not None else {}
@@ -55,7 +55,9 @@ def article_comments(context, article, comment_page=None):
         "comment_page": comment_page,
         "count": comment_page.count,
         "my_comments": authorship.recent_in_browser(request, article) if request is not None else [],
+        # The shared article page offers it to nobody: it swaps the box in (blog.pagecache).
         "offer_reply_emails": request is not None
+        and not context.get("shared_page")
         and bool(verification.browser_verified_address_key(request)),
         "settings_edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "comments_open": comments_open(article),
