@@ -27,7 +27,7 @@ import functools
 import gzip
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,9 +53,9 @@ class CachedPage:
         tuple[str, str], ...
     ] = ()  # what the view set besides the body (the sitemap's X-Robots-Tag)
     article_id: int | None = None
-    # The article page's personal parts, rendered with the shared page (see ``personalised``).
-    liked_section: str = ""
-    reply_emails_field: str = ""
+    # The article page as browsers with personal parts see it, compressed too, by (liked, reply
+    # emails offered): made with the shared page, once (see ``personalised``).
+    variants: dict[tuple[bool, bool], bytes] = field(default_factory=dict, hash=False)
 
 
 # Where the article page's personal parts are (templates/blog/article_detail.html, _comment_form.html).
@@ -179,7 +179,8 @@ def key_for(slug: str) -> str:
     """The page's key under the current generations; read it before rendering, store under it after.
     The page's language is part of it: /blog/<slug>/ and /es/blog/<slug>/ are two pages."""
     gens = generations.current(SITE_SCOPE, article_scope(slug))
-    return f"blog:page:{gens}:{translation.get_language()}:{slug}"
+    # "article:" since the page has its personal variants (an older entry has a shape of its own).
+    return f"article:{gens}:{translation.get_language()}:{slug}"
 
 
 def get(key: str) -> CachedPage | None:
@@ -193,18 +194,47 @@ def get(key: str) -> CachedPage | None:
 _KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified", "Content-Language")
 
 
-def make_page(response, **parts) -> CachedPage:
+def _compressed(content: bytes) -> bytes:
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def _swapped(html: str, *, liked_section: str, reply_emails_field: str) -> str:
+    if liked_section:
+        before, found, rest = html.partition(LIKE_START)
+        if found:
+            html = before + LIKE_START + liked_section + LIKE_END + rest.partition(LIKE_END)[2]
+    if reply_emails_field:
+        html = html.replace(REPLY_EMAILS, reply_emails_field, 1)
+    return html
+
+
+def make_page(
+    response, *, article_id=None, liked_section: str = "", reply_emails_field: str = ""
+) -> CachedPage:
+    """``response`` as a CachedPage; for the article page, also its variants with the personal parts
+    swapped in (``liked_section``, ``reply_emails_field``: those parts as such a browser sees them)."""
+    variants = {}
+    if liked_section or reply_emails_field:
+        html = response.content.decode()
+        for liked, reply_emails in ((True, False), (False, True), (True, True)):
+            swapped = _swapped(
+                html,
+                liked_section=liked_section if liked else "",
+                reply_emails_field=reply_emails_field if reply_emails else "",
+            )
+            variants[liked, reply_emails] = _compressed(swapped.encode())
     return CachedPage(
         content_type=response["Content-Type"],
-        gzipped=gzip.compress(response.content, compresslevel=6, mtime=0),
+        gzipped=_compressed(response.content),
         headers=tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)),
-        **parts,
+        article_id=article_id,
+        variants=variants,
     )
 
 
 def store(key: str, response, **parts) -> CachedPage | None:
     """Keep ``response`` under ``key`` if it is a 200 that sets no cookie, and return it as a
-    CachedPage (whether kept or not) when it is a 200; ``parts`` are CachedPage's article fields."""
+    CachedPage (whether kept or not) when it is a 200; ``parts`` go to ``make_page``."""
     if response.status_code != 200 or response.streaming or response.has_header("Content-Encoding"):
         return None
     page = make_page(response, **parts)
@@ -215,29 +245,20 @@ def store(key: str, response, **parts) -> CachedPage | None:
 
 def personalised(page: CachedPage, request, *, liked: bool, reply_emails: bool) -> HttpResponse:
     """The shared article page for this browser: its like section as a browser that liked it sees
-    it, the box to hear of replies where it confirmed an address. A browser with neither gets the
-    shared page as it is (compressed once); the others cost a swap and a compression."""
-    if not (liked and page.liked_section) and not (reply_emails and page.reply_emails_field):
-        return respond(page, request)
-    html = gzip.decompress(page.gzipped).decode()
-    if liked and page.liked_section:
-        before, _, rest = html.partition(LIKE_START)
-        _, _, after = rest.partition(LIKE_END)
-        html = before + LIKE_START + page.liked_section + LIKE_END + after if rest else html
-    if reply_emails and page.reply_emails_field:
-        html = html.replace(REPLY_EMAILS, page.reply_emails_field, 1)
-    response = HttpResponse(html, content_type=page.content_type)
-    patch_vary_headers(response, ["Cookie"])
-    return response
+    it, the box to hear of replies where it confirmed an address; each variant made and compressed
+    once, with the shared page."""
+    body = page.variants.get((liked, reply_emails)) if liked or reply_emails else None
+    return respond(page, request, body=body)
 
 
-def respond(page: CachedPage, request) -> HttpResponse:
-    """The cached page, compressed when the browser accepts it."""
+def respond(page: CachedPage, request, body: bytes | None = None) -> HttpResponse:
+    """The cached page (or ``body``, one of its variants), compressed when the browser accepts it."""
+    body = body or page.gzipped
     if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(page.gzipped, content_type=page.content_type)
+        response = HttpResponse(body, content_type=page.content_type)
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(gzip.decompress(page.gzipped), content_type=page.content_type)
+        response = HttpResponse(gzip.decompress(body), content_type=page.content_type)
     for name, value in page.headers:
         response[name] = value
     patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
