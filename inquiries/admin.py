@@ -179,6 +179,9 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
         "language",
     ]
     list_select_related = ["location", "condition", "assignee", "booked_location"]
+    # A filtered list counts only its own rows: no second count of the whole table on every page
+    # (the admin links "Show all" instead of printing the total).
+    show_full_result_count = False
     search_fields = ["=reference", "name", "email"]
     date_hierarchy = "received_at"
     ordering = ["-received_at"]

@@ -47,6 +47,9 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["excerpt"]
     list_filter = ["status", "is_staff_reply", "language", ("article", admin.RelatedOnlyFieldListFilter)]
+    # A filtered list counts only its own rows: no second count of the whole table on every page
+    # (the admin links "Show all" instead of printing the total).
+    show_full_result_count = False
     search_fields = ["body", "name", "email"]
     list_select_related = ["article", "parent"]
     date_hierarchy = "created_at"

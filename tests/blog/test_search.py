@@ -74,3 +74,27 @@ def test_postgres_reads_a_query_like_a_search_box():
     ArticleFactory(title="Back pain at night")
     ArticleFactory(title="Back pain at work")
     assert titles(Article.objects.search("back pain -night")) == ["Back pain at work"]
+
+
+@postgres_only
+def test_postgres_keeps_each_articles_document_in_a_gin_index():
+    article = ArticleFactory(title="Sciatica and sitting")
+    assert Article.objects.filter(pk=article.pk, search_vector__isnull=False).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector_gin'")
+        assert "USING gin (search_vector)" in cursor.fetchone()[0]
+
+
+@postgres_only
+def test_postgres_finds_an_edited_article_by_its_new_words_only():
+    article = ArticleFactory(title="Jaw pain")
+    article.title = "Carpal tunnel at the keyboard"
+    article.save()
+    assert titles(Article.objects.search("carpal")) == ["Carpal tunnel at the keyboard"]
+    assert not Article.objects.search("jaw").exists()
+
+
+@postgres_only
+def test_postgres_stems_a_spanish_article_as_spanish_for_a_spanish_reader():
+    ArticleFactory(title="Estiramientos para el cuello", language="es")
+    assert titles(Article.objects.search("estiramiento", "es")) == ["Estiramientos para el cuello"]
