@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from clinic_site.fields import language_field
 from clinic_site.models import Clinician
 
 from .sanitize import sanitize_html
@@ -175,9 +176,7 @@ class Article(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     # An article is written in one language; its translation is an article of its own that names the
     # original here (clinic_site.i18n: readers of the other language are offered the original).
-    language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    language = language_field()
     translation_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -2,7 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +28,14 @@ class SizedImageField(models.ImageField):
                 instance.pk,
                 getattr(instance, self.attname).name,
             )
+
+
+def language_field(**options) -> models.CharField:
+    """The language something was written in, one of ``LANGUAGES`` (an article, the form a patient or
+    a commenter sent); English unless told."""
+    return models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        **{"default": settings.LANGUAGE_CODE, **options},
+    )

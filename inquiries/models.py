@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clinic_site import roles
+from clinic_site.fields import language_field
 
 # No 0/O, 1/I/L, U: a reference read aloud over the phone cannot be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -261,13 +262,7 @@ class Inquiry(models.Model):
     )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     # The language the patient wrote in: every email and page of theirs about it is in it.
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        editable=False,
-    )
+    language = language_field(editable=False)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Which secure link is the valid one (inquiries.secure_links): issuing a link moves it on, and

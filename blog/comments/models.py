@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
+from clinic_site.fields import language_field
 
 
 class CommentQuerySet(models.QuerySet):
@@ -84,13 +85,7 @@ class Comment(models.Model):
         help_text=_("Its name, address and words are erased; it stays as a placeholder above its replies."),
     )
     # The language of the page it was written on: the emails its author gets are in it.
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        editable=False,
-    )
+    language = language_field(editable=False)
     notify_replies = models.BooleanField(
         _("author asked to hear of replies"),
         default=False,
