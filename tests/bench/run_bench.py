@@ -21,6 +21,11 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
   BENCH_SEED_CMD               shell command seeding the database; ``{python}`` is replaced
                                (default: ``{python} manage.py seed_demo --comments 200``; empty: no seeding)
   BENCH_ARTICLE_PATH           the page to load (default: the published article with most comments)
+  BENCH_PAGES                  several pages instead, each against nginx serving its own HTML, in a
+                               table at the end and var/bench/pages.json: comma-separated paths, or
+                               "public" for every public page (articles in both languages, home,
+                               lists, conditions, locations, team, privacy, feed, sitemap, the
+                               inquiry form, a search); BENCH_DURATION=5s keeps it to a few minutes
   BENCH_DURATION (15s), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_WARMUP (3s)
   BENCH_COOKIE                 a Cookie header sent with every request to the site: a returning
                                reader, with the cookies the site gave a browser (empty: none)
@@ -274,6 +279,49 @@ def default_article_path():
     return article.get_canonical_url()
 
 
+def public_pages_child():
+    """Runs in the child: prints JSON with the paths of every public page to measure
+    (``BENCH_PAGES=public``), found in the benchmark database."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic_site.settings")
+    import django
+
+    django.setup()
+    from django.urls import reverse
+    from django.utils import translation
+
+    from blog.models import Article, Condition
+    from clinic_site.models import Clinician, Location
+
+    article = default_article_path()
+    pages = {"article": article}
+    spanish = Article.objects.published().filter(language="es").first()
+    if spanish is not None:
+        pages["article (es)"] = spanish.get_canonical_url()
+    with translation.override("en"):
+        pages |= {
+            "home": reverse("home"),
+            "blog list": reverse("blog:article_list"),
+            "blog list, page 2": reverse("blog:article_list") + "?page=2",
+            "conditions": reverse("blog:condition_list"),
+            "a condition": Condition.objects.first().get_absolute_url(),
+            "locations": reverse("locations"),
+            "a location": Location.objects.first().get_absolute_url(),
+            "team": reverse("team"),
+            "a clinician": Clinician.objects.on_team_page().first().get_absolute_url(),
+            "privacy": reverse("privacy"),
+            "feed": reverse("blog:feed"),
+            "sitemap": reverse("sitemap"),
+            "inquiry form": reverse("inquiries:new"),
+            "search": reverse("blog:article_list") + "?q=pain",
+        }
+    with translation.override("es"):
+        pages |= {"home (es)": reverse("home"), "blog list (es)": reverse("blog:article_list")}
+    if Article.objects.published().count() <= 10:
+        pages.pop("blog list, page 2")
+    print(json.dumps(pages))
+
+
 def count_queries(env, path):
     command = [sys.executable, __file__, "--count-queries", path or ""]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -352,21 +400,23 @@ http {{
 """
 
 
-def start_nginx(processes, html, port):
+def start_nginx(processes, pages, port):
+    """nginx serving ``pages`` (file name to bytes); returns the process, its base URL and its folder."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
     (tmp / "www").mkdir()
-    (tmp / "www" / "article.html").write_bytes(html)
-    # Compressed once, as a deployment would (gzip_static): the static side is the fastest it can be.
-    (tmp / "www" / "article.html.gz").write_bytes(gzip.compress(html, compresslevel=6, mtime=0))
+    for name, content in pages.items():
+        (tmp / "www" / name).write_bytes(content)
+        # Compressed once, as a deployment would (gzip_static): the static side is the fastest it can be.
+        (tmp / "www" / f"{name}.gz").write_bytes(gzip.compress(content, compresslevel=6, mtime=0))
     # nginx's workers run as an unprivileged user when started by root: let them read the page.
     for path in (tmp, tmp / "www", *(tmp / "www").iterdir()):
         path.chmod(0o755 if path.is_dir() else 0o644)
     (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, host=HOST, port=port))
     command = [NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", "nginx.conf", "-g", "daemon off;"]
     process = processes.start(command, log_path=tmp / "stdout.log")
-    url = f"http://{HOST}:{port}/article.html"
-    wait_until_answers(url, process, timeout=15, log_path=tmp / "error.log")
-    return process, url, tmp
+    base = f"http://{HOST}:{port}/"
+    wait_until_answers(base + next(iter(pages)), process, timeout=15, log_path=tmp / "error.log")
+    return process, base, tmp
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,6 +508,70 @@ def report(html, page_items, queries, django, static, article_url):
     }
 
 
+def report_pages(rows):
+    """The table of ``BENCH_PAGES``: every page against nginx serving its own HTML."""
+    lines = [
+        "",
+        f"{'page':22}{'req/s':>9}{'nginx':>11}{'share':>8}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
+        f"{'queries':>10}",
+    ]
+    for row in rows:
+        django, static = row["django"], row["static"]
+        queries = f"{row['queries']['cold']['queries']}/{row['queries']['warm']['queries']}"
+        lines.append(
+            f"{row['name']:22}{django['rps']:>9.1f}{static['rps']:>11.1f}{row['ratio_percent']:>7.2f}%"
+            f"{django['p50_ms'] or 0:>9.2f}{django['p99_ms'] or 0:>9.2f}{django['non_2xx']:>8}{queries:>10}"
+        )
+    lines.append(
+        "queries: cold cache / warm; share: the site's req/s as a part of nginx's (goal: 2% or more)"
+    )
+    print("\n".join(lines), flush=True)
+
+
+def bench_pages(env, spec, port, static_port, wrk_args):
+    """``BENCH_PAGES``: each page under the same server, then each page's HTML under nginx."""
+    if spec == "public":
+        command = [sys.executable, __file__, "--public-pages"]
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise BenchError(f"finding the public pages failed:\n{result.stderr[-3000:]}")
+        pages = json.loads(result.stdout.strip().splitlines()[-1])
+    else:
+        pages = {path: path for path in spec.split(",") if path.strip()}
+    rows, saved = [], {}
+    processes = Processes()
+    try:
+        command = setting("BENCH_SERVER_CMD", "make serve PORT={port}").replace("{port}", str(port))
+        server_log = BENCH_DIR / "server.log"
+        server = processes.start(command, shell=True, env=env, log_path=server_log)
+        wait_until_answers(f"http://{HOST}:{port}/robots.txt", server, log_path=server_log)
+        for number, (name, path) in enumerate(pages.items()):
+            url = f"http://{HOST}:{port}{path}"
+            # Counted first, so the child's first request finds nothing cached (then the warm one).
+            queries = count_queries(env, path)
+            status, _headers, _raw, body = fetch(url)
+            if status != 200:
+                raise BenchError(f"{name}: {url} answered {status}, not 200")
+            file_name = f"page-{number}.html"
+            saved[file_name] = body
+            django, _output = run_wrk(url, *wrk_args)
+            rows.append({"name": name, "url": url, "file": file_name, "django": django, "queries": queries})
+        processes.stop(server)
+        nginx, static_base, nginx_tmp = start_nginx(processes, saved, static_port)
+        for row in rows:
+            row["static"], _output = run_wrk(static_base + row["file"], *wrk_args)
+            row["ratio_percent"] = round(100 * row["django"]["rps"] / row["static"]["rps"], 3)
+        processes.stop(nginx)
+        shutil.rmtree(nginx_tmp, ignore_errors=True)
+    finally:
+        processes.stop_all()
+    report_pages(rows)
+    out = BENCH_DIR / "pages.json"
+    out.write_text(json.dumps({"size": setting("BENCH_SIZE", "demo"), "pages": rows}, indent=2))
+    log(f"details in {out}; server log in {BENCH_DIR / 'server.log'}")
+    return 0
+
+
 def main():
     port = int(setting("BENCH_PORT", "8100"))
     static_port = int(setting("BENCH_STATIC_PORT", "8180"))
@@ -475,6 +589,9 @@ def main():
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     env = bench_env()
     seed(env)
+    pages = setting("BENCH_PAGES", "")
+    if pages:
+        return bench_pages(env, pages, port, static_port, (duration, connections, threads, warmup))
 
     processes = Processes()
     try:
@@ -492,8 +609,8 @@ def main():
         django, django_output = run_wrk(article_url, duration, connections, threads, warmup)
         processes.stop(server)
 
-        nginx, static_url, nginx_tmp = start_nginx(processes, html, static_port)
-        static, static_output = run_wrk(static_url, duration, connections, threads, warmup)
+        nginx, static_base, nginx_tmp = start_nginx(processes, {"article.html": html}, static_port)
+        static, static_output = run_wrk(static_base + "article.html", duration, connections, threads, warmup)
         processes.stop(nginx)
         shutil.rmtree(nginx_tmp, ignore_errors=True)
     finally:
@@ -513,6 +630,9 @@ def _terminate(signum, frame):
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--count-queries":
         count_queries_child(sys.argv[2])
+        sys.exit(0)
+    if len(sys.argv) == 2 and sys.argv[1] == "--public-pages":
+        public_pages_child()
         sys.exit(0)
     # Also SIGINT: a shell may start a background job with SIGINT ignored.
     signal.signal(signal.SIGTERM, _terminate)
