@@ -16,9 +16,11 @@ restore() { cp "$tmp/committed.po" "$po"; rm -rf "$tmp"; }
 trap restore EXIT
 failed=0
 
-# Only the header's creation date may differ from a fresh extraction.
+# The same entries as a fresh extraction: compared sorted by msgid, without the source locations (a
+# string that moved to another file is still the same string) and the header's creation date.
 make --no-print-directory -s messages-extract
-if ! diff -u <(grep -v '^"POT-Creation-Date' "$tmp/committed.po") <(grep -v '^"POT-Creation-Date' "$po") >"$tmp/extracted.diff"; then
+entries() { msgcat --sort-output --no-location --no-wrap "$1" | grep -v '^"POT-Creation-Date'; }
+if ! diff -u <(entries "$tmp/committed.po") <(entries "$po") >"$tmp/extracted.diff"; then
     echo "locale/es: $po is not what 'make messages' extracts now (strings added, changed or removed):"
     head -n 60 "$tmp/extracted.diff"
     failed=1

@@ -18,6 +18,9 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
   BENCH_STATIC_PORT (8180)     port of nginx
   BENCH_SERVER_CMD             shell command starting the site; ``{port}`` is replaced
                                (default: ``make serve PORT={port}``)
+  BENCH_SIZE                   small (the demo plus 200 comments), medium (1,000 articles, 20,000
+                               comments, 5,000 inquiries) or large (10,000, 200,000, 50,000): seeds
+                               with ``manage.py seed_bench --size`` (in bulk) instead of the default
   BENCH_SEED_CMD               shell command seeding the database; ``{python}`` is replaced
                                (default: ``{python} manage.py seed_demo --comments 200``; empty: no seeding)
   BENCH_ARTICLE_PATH           the page to load (default: the published article with most comments)
@@ -317,8 +320,24 @@ def public_pages_child():
         }
     with translation.override("es"):
         pages |= {"home (es)": reverse("home"), "blog list (es)": reverse("blog:article_list")}
-    if Article.objects.published().count() <= 10:
+    published = Article.objects.published().count()
+    if published <= 10:
         pages.pop("blog list, page 2")
+    if published > 1000:
+        pages["blog list, page 100"] = pages["blog list"] + "?page=100"
+    # The last page of the longest thread (seed_bench gives one article a tenth of the comments).
+    from django.conf import settings
+    from django.db.models import Count, Q
+
+    longest = (
+        Article.objects.published()
+        .annotate(roots=Count("comments", filter=Q(comments__parent=None, comments__status="approved")))
+        .order_by("-roots")
+        .first()
+    )
+    last_page = max(1, -(-longest.roots // settings.COMMENTS_PER_PAGE))
+    if last_page > 1:
+        pages["a long thread, last page"] = f"{longest.get_canonical_url()}?cpage={last_page}"
     print(json.dumps(pages))
 
 
@@ -448,9 +467,13 @@ def seed(env):
         env=env,
         check=True,
     )
-    command = setting("BENCH_SEED_CMD", "{python} manage.py seed_demo --comments 200").replace(
-        "{python}", python
+    size = setting("BENCH_SIZE", "")
+    default = (
+        f"{{python}} manage.py seed_bench --size {shlex.quote(size)}"
+        if size
+        else ("{python} manage.py seed_demo --comments 200")
     )
+    command = setting("BENCH_SEED_CMD", default).replace("{python}", python)
     if command.strip():
         log(f"seeding: {command}")
         subprocess.run(command, shell=True, cwd=ROOT, env=env, check=True, timeout=600)
