@@ -49,9 +49,8 @@ SITE_SCOPE = "pages"
 class CachedPage:
     content_type: str
     gzipped: bytes  # the body is kept compressed only: nearly every browser accepts gzip
-    headers: tuple[
-        tuple[str, str], ...
-    ] = ()  # what the view set besides the body (the sitemap's X-Robots-Tag)
+    # What the view set besides the body (the sitemap's X-Robots-Tag).
+    headers: tuple[tuple[str, str], ...] = ()
     article_id: int | None = None
     # The article page as browsers with personal parts see it, compressed too, by (liked, reply
     # emails offered): made with the shared page, once (see ``personalised``).
@@ -82,9 +81,12 @@ def _cookies_held(request) -> set[str]:
     return {name for name, value in request.COOKIES.items() if value}
 
 
-# Cookies whose only mark on the article page is one of its personal parts: a reader with them gets
-# the shared page with those parts swapped (``personalised``), not a page of their own.
-SWAPPED_COOKIES = {BROWSER_COOKIE, "verified_commenter"}
+def _swapped_cookies() -> set[str]:
+    """Cookies whose only mark on the article page is one of its personal parts: a reader with them
+    gets the shared page with those parts swapped (``personalised``), not a page of their own."""
+    from blog.comments import verification
+
+    return {BROWSER_COOKIE, verification.COOKIE_NAME}
 
 
 def is_cacheable_request(request) -> bool:
@@ -92,7 +94,7 @@ def is_cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
-        and not (_personal_cookies() - SWAPPED_COOKIES).intersection(_cookies_held(request))
+        and not (_personal_cookies() - _swapped_cookies()).intersection(_cookies_held(request))
     )
 
 
@@ -191,7 +193,7 @@ def get(key: str) -> CachedPage | None:
 
 # Headers a stored page keeps: what a view may set on its own (the rest come from the middleware on
 # every response, cached or not).
-_KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified", "Content-Language")
+_KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified")
 
 
 def _compressed(content: bytes) -> bytes:
