@@ -882,11 +882,17 @@ def check_mail_with_a_killed_worker(site: Site, smtp: FakeSMTP) -> None:
     workers = {node: site.start_worker(node) for node in NODE_PORTS}
     killed = threading.Event()
     killed_after = []
+    handed_over_by_a = []
 
     def kill_a_mid_handover(port: int) -> None:
         # From the 30th message on, the first one worker A hands over: the mail server has it and
-        # A dies before hearing so, the one case in which a message can arrive twice.
-        if killed.is_set() or len(smtp.deliveries(prefix)) < 30 or not holds_port(workers["A"].pid, port):
+        # A dies before hearing so, the one case in which a message can arrive twice. A must have
+        # finished a task before (a worker works one task at a time, so its second handover means
+        # the first is done): when B started first and took the first 30, A had finished none.
+        if killed.is_set() or not holds_port(workers["A"].pid, port):
+            return
+        handed_over_by_a.append(port)
+        if len(smtp.deliveries(prefix)) < 30 or len(handed_over_by_a) < 2:
             return
         workers["A"].send_signal(signal.SIGKILL)
         workers["A"].wait(5)
