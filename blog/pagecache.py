@@ -11,8 +11,8 @@ The article page has a view of its own (it counts views); every other public pag
 without a session (home, blog list and its pages, conditions, team, locations, privacy, the feed,
 the sitemap) goes through ``serve``. A reader with a session, a flash message or a commenter's
 cookie (a confirmed address, a comment they may still change), or a URL with a query string other
-than a list's page number (search, another page of comments), gets the page rendered for them; the
-like cookie alone changes only the article page's like section (``blog.views``).
+than a list's page number or an article's page of comments (a search, a filter), gets the page
+rendered for them; the like cookie alone changes only the article page's like section (``blog.views``).
 
 The key holds two generations (clinic_site.generations): the site's, retired by the signals below
 whenever an article, its references, a condition, clinician, location, opening hours or the
@@ -90,10 +90,14 @@ def _swapped_cookies() -> set[str]:
 
 
 def is_cacheable_request(request) -> bool:
-    """Whether this request gets the shared article page (with its personal parts swapped)."""
+    """Whether this request gets the shared article page (with its personal parts swapped): its
+    first page of comments, or another page of them (``?cpage=N``, the newest first)."""
+    from blog.comments.threads import SHARED_PAGE_QUERY
+
+    query = request.META.get("QUERY_STRING", "")
     return (
         request.method in ("GET", "HEAD")
-        and not request.META.get("QUERY_STRING")
+        and (not query or SHARED_PAGE_QUERY.fullmatch(query) is not None)
         and not (_personal_cookies() - _swapped_cookies()).intersection(_cookies_held(request))
     )
 
@@ -177,12 +181,13 @@ for _model in (Article, Reference, Condition, Clinician, Location, OpeningHours,
 m2m_changed.connect(retire_all, sender=Article.conditions.through, dispatch_uid="pagecache.m2m")
 
 
-def key_for(slug: str) -> str:
+def key_for(slug: str, query: str = "") -> str:
     """The page's key under the current generations; read it before rendering, store under it after.
-    The page's language is part of it: /blog/<slug>/ and /es/blog/<slug>/ are two pages."""
+    The page's language is part of it: /blog/<slug>/ and /es/blog/<slug>/ are two pages; so is its
+    page of comments (``query``, as ``is_cacheable_request`` lets it through)."""
     gens = generations.current(SITE_SCOPE, article_scope(slug))
     # "article:" since the page has its personal variants (an older entry has a shape of its own).
-    return f"article:{gens}:{translation.get_language()}:{slug}"
+    return f"article:{gens}:{translation.get_language()}:{slug}?{query}"
 
 
 def get(key: str) -> CachedPage | None:

@@ -66,7 +66,7 @@ class ArticleDetailView(DetailView):
         # unless the reader has a session, a flash message or a comment they may still change.
         self.shared = pagecache.is_cacheable_request(request)
         # The key is read before rendering: a change during the render retires it (blog.pagecache).
-        key = pagecache.key_for(kwargs["slug"]) if self.shared else ""
+        key = pagecache.key_for(kwargs["slug"], request.META.get("QUERY_STRING", "")) if self.shared else ""
         page = pagecache.get(key) if self.shared else None
         response = None
         if page is not None:

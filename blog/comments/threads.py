@@ -16,6 +16,7 @@ outside it (templates/comments/_comments.html).
 """
 
 import math
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -192,6 +193,13 @@ def page_query(number: int, order: str) -> str:
     if order != Order.OLDEST:
         parts.append(f"comments={order}")
     return "?" + "&".join(parts) if parts else ""
+
+
+# The query strings ``page_query`` makes (a page after the first, the newest order): the only ones an
+# article page is shared with (blog.pagecache), one stored page each.
+SHARED_PAGE_QUERY = re.compile(
+    rf"cpage=[1-9][0-9]{{0,5}}(&comments={Order.NEWEST.value})?|comments={Order.NEWEST.value}"
+)
 
 
 def requested_page(params) -> tuple[int, str]:

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.comments import threads
+from blog.comments import moderation, threads
 from blog.comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +154,49 @@ def test_every_page_and_order_is_retired_by_a_change():
     after = [threads.page(article, n, order) for n in (1, 2) for order in threads.Order.values]
     assert all(old.count + 1 == new.count for old, new in zip(before, after, strict=True))
     assert "Late reply" in threads.page(article, 2).html
+
+
+def test_a_second_reader_of_a_later_page_gets_it_from_the_cache(django_assert_num_queries):
+    article = ArticleFactory()
+    conversation(article, 7)
+    first_reader = get(Client(), article, "?cpage=3").content
+    with django_assert_num_queries(0):
+        assert get(Client(), article, "?cpage=3").content == first_reader
+    assert names_on(first_reader.decode()) == ["Root 6", "Reply 6.0"]
+
+
+def test_each_page_and_order_is_stored_apart():
+    article = ArticleFactory()
+    conversation(article, 7)
+    for query in ("", "?cpage=2", "?cpage=2&comments=newest", "?comments=newest"):
+        get(Client(), article, query)
+    second = get(Client(), article, "?cpage=2").content.decode()
+    assert names_on(second)[::2] == ["Root 3", "Root 4", "Root 5"]
+    assert names_on(get(Client(), article, "?cpage=2&comments=newest").content.decode())[::2] == [
+        "Root 3",
+        "Root 2",
+        "Root 1",
+    ]
+    assert names_on(get(Client(), article, "?comments=newest").content.decode())[0] == "Root 6"
+
+
+def test_a_comment_approved_on_a_later_page_shows_there_at_once():
+    article = ArticleFactory()
+    roots = conversation(article, 7)
+    get(Client(), article, "?cpage=2")
+    late = CommentFactory(article=article, parent=roots[4], name="Late reply", status="pending")
+    moderation.approve(late, by=StaffFactory())
+    assert "Late reply" in names_on(get(Client(), article, "?cpage=2").content.decode())
+
+
+@pytest.mark.parametrize("query", ["?cpage=2&utm_source=mail", "?comments=newest&cpage=2", "?cpage=02"])
+def test_other_query_strings_are_rendered_for_their_reader(query):
+    article = ArticleFactory()
+    conversation(article, 7)
+    get(Client(), article, query)
+    with CaptureQueriesContext(connection) as captured:
+        assert get(Client(), article, query).status_code == 200
+    assert len(captured) > 0
 
 
 def _count_queries(article, query):
