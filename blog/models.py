@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from clinic_site.fields import language_field
+from clinic_site.fields import ResponsiveImageField, language_field
 from clinic_site.models import Clinician
 
 from .sanitize import sanitize_html
@@ -21,6 +21,9 @@ from .sanitize import sanitize_html
 WORDS_PER_MINUTE = 200
 # PostgreSQL's text-search configuration for each language of LANGUAGES (its stemming and stop words).
 SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
+# A search ranks at most this many matches, the newest: a word most articles hold costs the same at
+# 10,000 articles as at 500 (the list then says "500 or more").
+SEARCH_CANDIDATES = 500
 REVIEW_DUE_SOON_DAYS = 30
 
 
@@ -108,29 +111,32 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query: str, language: str = settings.LANGUAGE_CODE):
         """Articles matching a reader's search words, words stemmed as ``language`` has them (on
-        PostgreSQL). One entry point whatever the database."""
+        PostgreSQL): the ``SEARCH_CANDIDATES`` newest matches at most, best match first. One entry
+        point whatever the database."""
         query = query.strip()
         if not query:
             return self
         if connections[self.db].vendor == "postgresql":
             # Full-text search on each article's stored vector (GIN-indexed, migration 0011): stemmed
             # words, a match in the title ranking above one in the summary, and that above one in the
-            # body; best match first.
+            # body. Ranking reads every match's vector, so only the newest candidates are ranked.
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
             search_query = SearchQuery(
                 query, config=SEARCH_CONFIGS.get(language, "simple"), search_type="websearch"
             )
-            return (
-                self.annotate(search_rank=SearchRank(models.F("search_vector"), search_query))
-                .filter(search_vector=search_query)
-                .order_by("-search_rank", *Article._meta.ordering)
+            candidates = self.filter(search_vector=search_query)
+            rank = SearchRank(models.F("search_vector"), search_query)
+            order = ("-search_rank", *Article._meta.ordering)
+        else:
+            candidates = self.filter(
+                models.Q(title__icontains=query)
+                | models.Q(summary__icontains=query)
+                | models.Q(body__icontains=query)
             )
-        return self.filter(
-            models.Q(title__icontains=query)
-            | models.Q(summary__icontains=query)
-            | models.Q(body__icontains=query)
-        )
+            rank, order = models.Value(0), Article._meta.ordering
+        newest = candidates.order_by(*Article._meta.ordering).values("pk")[:SEARCH_CANDIDATES]
+        return self.filter(pk__in=newest).annotate(search_rank=rank).order_by(*order)
 
     def with_people(self):
         return self.select_related("author", "co_author", "reviewer")
@@ -194,7 +200,17 @@ class Article(models.Model):
     # A plain TextField: the rich-text editor is only the admin widget, so it can be swapped
     # without a data migration. The HTML is sanitised on every save (see blog.sanitize).
     body = models.TextField(_("body"))
-    cover_image = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
+    cover_image = ResponsiveImageField(
+        _("cover image"),
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+        variants_field="cover_variants",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_variants = models.JSONField(null=True, blank=True, editable=False)
     cover_alt = models.CharField(
         _("cover image description"),
         max_length=250,

@@ -21,7 +21,7 @@ from .browser import browser_key, browser_token
 from .comments import threads, verification
 from .comments.forms import CommentForm
 from .metadata import article_structured_data, condition_structured_data
-from .models import Article, Condition
+from .models import SEARCH_CANDIDATES, Article, Condition
 
 RECENT_ARTICLES = 5
 RELATED_ARTICLES = 4
@@ -43,16 +43,20 @@ class ArticleListView(pagecache.SharedPageMixin, ListView):
         articles = Article.objects.published().for_language(language).search(self.query, language)
         if self.condition:
             articles = articles.filter(conditions=self.condition)
-        return articles.with_people().prefetch_related("conditions")
+        # A list shows no article's body, and the search document is for the database alone.
+        return articles.with_people().prefetch_related("conditions").defer("body", "search_vector")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             query=self.query,
             condition=self.condition,
             unknown_condition=bool(self.condition_slug) and self.condition is None,
             conditions=Condition.objects.all(),
             **kwargs,
         )
+        # A search ranks the newest matches only (blog.models.SEARCH_CANDIDATES): the list says so.
+        context["results_capped"] = bool(self.query) and context["paginator"].count >= SEARCH_CANDIDATES
+        return context
 
 
 class ArticleDetailView(DetailView):

@@ -1,7 +1,11 @@
 """ArticleQuerySet.search(): full-text on PostgreSQL, a plain contains on SQLite; one entry point."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Article
 from tests.factories import ArticleFactory
@@ -98,3 +102,30 @@ def test_postgres_finds_an_edited_article_by_its_new_words_only():
 def test_postgres_stems_a_spanish_article_as_spanish_for_a_spanish_reader():
     ArticleFactory(title="Estiramientos para el cuello", language="es")
     assert titles(Article.objects.search("estiramiento", "es")) == ["Estiramientos para el cuello"]
+
+
+@pytest.fixture
+def three_candidates(monkeypatch):
+    monkeypatch.setattr("blog.models.SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr("blog.views.SEARCH_CANDIDATES", 3)
+
+
+def test_a_word_most_articles_hold_ranks_only_the_newest_matches(three_candidates):
+    now = timezone.now()
+    for days in range(5):
+        ArticleFactory(title=f"Knee pain, {days} days ago", published_at=now - timedelta(days=days))
+    ArticleFactory(title="Jaw clicks", published_at=now)
+    assert sorted(titles(Article.objects.search("knee"))) == [
+        "Knee pain, 0 days ago",
+        "Knee pain, 1 days ago",
+        "Knee pain, 2 days ago",
+    ]
+
+
+def test_the_list_says_when_a_search_found_more_than_it_ranked(client, three_candidates):
+    for _ in range(4):
+        ArticleFactory(title="Knee pain")
+    page = client.get(reverse("blog:article_list"), {"q": "knee"}).content.decode()
+    assert "3 or more articles found" in page
+    fewer = client.get(reverse("blog:article_list"), {"q": "knee pain jaw"}).content.decode()
+    assert "or more" not in fewer
