@@ -3,8 +3,12 @@
 import logging
 
 from django.conf import settings
+from django.core import checks
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
+
+from . import images
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,66 @@ class SizedImageField(models.ImageField):
                 instance.pk,
                 getattr(instance, self.attname).name,
             )
+
+
+class ResponsiveImageFieldFile(ImageFieldFile):
+    @property
+    def variants(self) -> list[images.Variant]:
+        """The smaller copies made of this picture (clinic_site.images), narrowest first."""
+        return images.variants_of(self.name, getattr(self.instance, self.field.variants_field))
+
+    @property
+    def srcset(self) -> str:
+        """The ``srcset`` of an ``<img>`` showing this picture: its copies and itself, each with its
+        width; empty when it has no copies (the ``src`` alone is then the picture)."""
+        record = getattr(self.instance, self.field.variants_field)
+        variants = self.variants
+        if not variants:
+            return ""
+        candidates = [f"{self.storage.url(v.name)} {v.width}w" for v in variants]
+        return ", ".join([*candidates, f"{self.url} {record['width']}w"])
+
+
+class ResponsiveImageField(SizedImageField):
+    """A picture that public pages show: saving a new one makes its smaller copies
+    (clinic_site.images) and records them in ``variants_field``, a JSON field declared after this one
+    (fields are saved in the order they are declared, and this one writes the record as it saves)."""
+
+    attr_class = ResponsiveImageFieldFile
+
+    def __init__(self, *args, variants_field: str, **kwargs):
+        self.variants_field = variants_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["variants_field"] = self.variants_field
+        return name, path, args, kwargs
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        names = [field.name for field in self.model._meta.concrete_fields]
+        if self.variants_field not in names or names.index(self.variants_field) < names.index(self.name):
+            errors.append(
+                checks.Error(
+                    f"variants_field {self.variants_field!r} must be a field declared after {self.name!r}.",
+                    obj=self,
+                    id="clinic_site.E001",
+                )
+            )
+        return errors
+
+    def pre_save(self, model_instance, add):
+        file = super().pre_save(model_instance, add)  # stores a fresh upload under its final name
+        record = getattr(model_instance, self.variants_field)
+        if not file:
+            record = None
+        elif (record or {}).get("source") != file.name:
+            # A new picture (uploaded, or another stored file put in its place): read it back from
+            # the storage, where it now is, and make its copies.
+            record = images.make_variants(getattr(model_instance, self.attname))
+        setattr(model_instance, self.variants_field, record)
+        return file
 
 
 def language_field(**options) -> models.CharField:

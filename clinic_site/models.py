@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from solo.models import SingletonModel
 
-from .fields import SizedImageField
+from .fields import ResponsiveImageField, SizedImageField
 
 
 def _default_name() -> str:
@@ -168,11 +168,17 @@ class Location(models.Model):
         blank=True,
         help_text=_("Step-free entrance, lifts, restrooms, anything a visitor should know."),
     )
-    photo = SizedImageField(
-        _("photo"), upload_to="locations/", blank=True, width_field="photo_width", height_field="photo_height"
+    photo = ResponsiveImageField(
+        _("photo"),
+        upload_to="locations/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        variants_field="photo_variants",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_variants = models.JSONField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         _("photo description"),
         max_length=200,
@@ -353,16 +359,18 @@ class Clinician(models.Model):
         default=False,
         help_text=_("Their page at /team/, and links to it from the articles they wrote or reviewed."),
     )
-    photo = SizedImageField(
+    photo = ResponsiveImageField(
         _("photo"),
         upload_to="team/",
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
+        variants_field="photo_variants",
         help_text=_("JPEG, PNG or WebP; stored re-encoded, at most 1,200 pixels on its longer side."),
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_variants = models.JSONField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         _("photo description"),
         max_length=250,

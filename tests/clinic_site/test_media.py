@@ -5,6 +5,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from blog.uploads import CleanImage
+from clinic_site.media import UPLOADED_NAME
+
 # The 404 page is the site's own, which reads the practice's locations.
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +101,40 @@ def test_a_file_on_the_bucket_is_read_from_the_bucket(client, media_bucket):
 @pytest.mark.parametrize("name", ["%00", "a" * 300, "covers/%00.png"])
 def test_a_name_the_storage_cannot_hold_is_not_found_not_an_error(client, media, name):
     assert client.get(f"/media/{name}").status_code == 404
+
+
+UPLOADED = "covers/2026/12/0123456789abcdef0123456789abcdef.png"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        UPLOADED,  # blog.uploads: a random name, never reused
+        "covers/2026/12/0123456789abcdef0123456789abcdef-480w.webp",  # its smaller copy
+        "team/0123456789abcdef0123456789abcdef_Ab3dE9z.png",  # the storage's suffix on a taken name
+    ],
+)
+def test_an_uploaded_image_is_cached_for_a_year_as_immutable(client, media, name):
+    default_storage.save(name, ContentFile(PNG))
+    response = client.get(media_url(name))
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("name", ["covers/demo/knee.png", "covers/demo/knee-480w.webp", "0123abc.png"])
+def test_an_image_under_a_name_of_its_own_is_cached_for_a_day(client, media, name):
+    # Not a random upload name: the file could be replaced under the same name.
+    default_storage.save(name, ContentFile(PNG))
+    response = client.get(media_url(name))
+    assert response["Cache-Control"] == "public, max-age=86400"
+
+
+def test_a_download_is_not_marked_cacheable(client, media):
+    name = "0123456789abcdef0123456789abcdef.html"
+    default_storage.save(name, ContentFile(b"<h1>hello</h1>"))
+    assert "Cache-Control" not in client.get(media_url(name))
+
+
+def test_an_upload_name_is_the_one_the_cache_rule_trusts():
+    names = {CleanImage(b"", "png", 1, 1).random_name() for _ in range(20)}
+    assert len(names) == 20
+    assert all(UPLOADED_NAME.search(f"covers/2026/12/{name}") for name in names)

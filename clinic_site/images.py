@@ -1,0 +1,87 @@
+"""Smaller copies of the photos public pages show, so a phone downloads a picture its own size.
+
+When a cover image or a photo is saved (``clinic_site.fields.ResponsiveImageField``), Pillow writes
+a WebP copy at each of ``VARIANT_WIDTHS`` narrower than the picture, next to it in the media storage
+(through the storage API: local disk or the bucket), named after it: ``covers/2026/12/<name>.jpg``
+gets ``covers/2026/12/<name>-480w.webp`` and so on. What was made is recorded on the row (a JSON
+field), with the name of the picture it was made from, and templates offer the copies to the
+browser with ``srcset``; a row whose record is missing or names another picture (an image uploaded
+before the copies existed, a copy that could not be made) shows the picture alone, as before.
+``manage.py make_image_variants`` makes them for pictures uploaded earlier.
+
+A copy is written only under a name the storage has not used (it never overwrites), and one already
+under its name is taken as it is, so a name keeps its content for good, which lets
+``clinic_site.media`` mark uploads immutable.
+"""
+
+import io
+import logging
+import posixpath
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+# Chosen for how the pictures are shown: a team portrait of 7.5rem is 240 pixels on a 2x screen,
+# an article card or a location photo across a phone (390 to 430 CSS pixels) 720 to 960 on one.
+VARIANT_WIDTHS = (240, 480, 720, 960)
+WEBP_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    width: int
+    height: int
+
+
+def variant_name(name: str, width: int) -> str:
+    stem, _extension = posixpath.splitext(name)
+    return f"{stem}-{width}w.webp"
+
+
+def make_variants(file) -> dict | None:
+    """Write the smaller copies of a stored picture (an image field's file) and return the record
+    to keep on the row, or None when the picture cannot be read (the page then shows it alone)."""
+    name = file.name
+    try:
+        file.open("rb")
+        try:
+            with Image.open(file) as image:
+                image.load()
+                animated = getattr(image, "is_animated", False)
+                upright = ImageOps.exif_transpose(image)
+        finally:
+            file.close()
+    except (OSError, ValueError, SyntaxError, UnidentifiedImageError, Image.DecompressionBombError):
+        logger.warning("The picture %r could not be read to make its smaller copies.", name, exc_info=True)
+        return None
+    record = {"source": name, "width": upright.width, "height": upright.height, "variants": []}
+    if animated:  # a still copy would lose the animation; the original is shown at every width
+        return record
+    if upright.mode not in ("RGB", "RGBA"):
+        upright = upright.convert("RGBA" if "A" in upright.getbands() or upright.mode == "P" else "RGB")
+    for width in VARIANT_WIDTHS:
+        if width >= upright.width:
+            break
+        height = max(1, round(upright.height * width / upright.width))
+        stored = variant_name(name, width)
+        # A copy already there was made from this very file (two rows sharing one picture, as a
+        # translation shares its original's cover, or a second run): kept, never written over.
+        if not file.storage.exists(stored):
+            small = upright.resize((width, height), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            small.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+            stored = file.storage.save(stored, ContentFile(out.getvalue()))
+        record["variants"].append({"name": stored, "width": width, "height": height})
+    return record
+
+
+def variants_of(name: str, record: dict | None) -> list[Variant]:
+    """The copies recorded for the picture ``name``, narrowest first; none if the record is of
+    another picture or missing."""
+    if not name or not record or record.get("source") != name:
+        return []
+    return [Variant(v["name"], v["width"], v["height"]) for v in record.get("variants", [])]
