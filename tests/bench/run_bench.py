@@ -28,7 +28,10 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
                                table at the end and var/bench/pages.json: comma-separated paths, or
                                "public" for every public page (articles in both languages, home,
                                lists, conditions, locations, team, privacy, feed, sitemap, the
-                               inquiry form, a search); BENCH_DURATION=5s keeps it to a few minutes
+                               inquiry form), the article for a browser that liked it (a real like
+                               on the running site) and a search over 1,000 different words from
+                               the articles, common to rare, each request the next word;
+                               BENCH_DURATION=5s keeps it to a few minutes
   BENCH_DURATION (15s), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_WARMUP (3s)
   BENCH_COOKIE                 a Cookie header sent with every request to the site: a returning
                                reader, with the cookies the site gave a browser (empty: none)
@@ -61,7 +64,7 @@ import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "var" / "bench"
@@ -182,9 +185,11 @@ class AssetFinder(HTMLParser):
             self.assets.append(attrs["src"])
 
 
-def fetch(url):
-    """(status, headers, compressed bytes on the wire, decoded body) with Accept-Encoding: gzip."""
-    request = urllib.request.Request(url, headers=request_headers())
+def fetch(url, *, cookie="", data=None):
+    """(status, headers, compressed bytes on the wire, decoded body) with Accept-Encoding: gzip;
+    ``cookie`` replaces BENCH_COOKIE's, ``data`` makes it a POST."""
+    sent = request_headers() | ({"Cookie": cookie} if cookie else {})
+    request = urllib.request.Request(url, headers=sent, data=data)
     try:
         with OPENER.open(request, timeout=30) as response:
             status, headers, raw = response.status, response.headers, response.read()
@@ -192,6 +197,26 @@ def fetch(url):
         status, headers, raw = error.code, error.headers, error.read()
     body = gzip.decompress(raw) if headers.get("Content-Encoding") == "gzip" else raw
     return status, headers, raw, body
+
+
+def cookies_set(headers):
+    """name=value of each cookie a response sets (an emptied one left out)."""
+    pairs = (header.split(";", 1)[0].split("=", 1) for header in headers.get_all("Set-Cookie") or [])
+    return {name.strip(): value for name, value in pairs if value.strip('"')}
+
+
+def liking_browser_cookie(article_url):
+    """The Cookie header of a browser that opened the article and liked it, as the site set it; the
+    flash message the like leaves is read once by the next page, so a returning reader has none."""
+    status, headers, _raw, _body = fetch(article_url)
+    jar = cookies_set(headers)
+    cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+    status, headers, _raw, _body = fetch(urljoin(article_url, "like/"), cookie=cookie, data=b"")
+    if status != 303:
+        raise BenchError(f"liking {article_url} answered {status}, not 303")
+    jar |= cookies_set(headers)
+    jar.pop("messages", None)
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 def measure_page(url):
@@ -256,6 +281,8 @@ def count_queries_child(path):
     proto = os.environ.get("BENCH_FORWARDED_PROTO", "https")
     if proto:
         extra["HTTP_X_FORWARDED_PROTO"] = proto
+    if os.environ.get("BENCH_COOKIE"):  # the returning reader's cookies, as wrk sends them
+        extra["HTTP_COOKIE"] = os.environ["BENCH_COOKIE"]
     client = Client(**extra)
     counts = []
     for _ in range(2):  # cold cache, then warm
@@ -282,6 +309,24 @@ def default_article_path():
     return article.get_canonical_url()
 
 
+def search_words(count):
+    """Up to ``count`` different words drawn from the published English articles, from the most
+    common to the rarest: the words ranked by how many articles hold them, taken at even steps."""
+    from django.utils.html import strip_tags
+
+    from blog.models import Article
+
+    holders = {}
+    articles = Article.objects.published().filter(language="en").order_by("-published_at")
+    for title, summary, body in articles.values_list("title", "summary", "body")[:3000]:
+        words = set(re.findall(r"[a-z]{4,}", f"{title} {summary} {strip_tags(body)}".lower()))
+        for word in words:
+            holders[word] = holders.get(word, 0) + 1
+    ranked = sorted(holders, key=lambda word: (-holders[word], word))
+    step = max(1, len(ranked) / count)
+    return [ranked[int(index * step)] for index in range(min(count, len(ranked)))]
+
+
 def public_pages_child():
     """Runs in the child: prints JSON with the paths of every public page to measure
     (``BENCH_PAGES=public``), found in the benchmark database."""
@@ -297,7 +342,9 @@ def public_pages_child():
     from clinic_site.models import Clinician, Location
 
     article = default_article_path()
-    pages = {"article": article}
+    # A returning reader: the article page with the cookie the site gives a browser that likes it
+    # (bench_pages gets a real one, liking the article on the running site).
+    pages = {"article": article, "article, a reader who liked it": {"paths": [article], "liked": True}}
     spanish = Article.objects.published().filter(language="es").first()
     if spanish is not None:
         pages["article (es)"] = spanish.get_canonical_url()
@@ -316,8 +363,11 @@ def public_pages_child():
             "feed": reverse("blog:feed"),
             "sitemap": reverse("sitemap"),
             "inquiry form": reverse("inquiries:new"),
-            "search": reverse("blog:article_list") + "?q=pain",
         }
+        words = search_words(1000)
+        pages[f"search, {len(words):,} words"] = [
+            reverse("blog:article_list") + "?" + urlencode({"q": word}) for word in words
+        ]
     with translation.override("es"):
         pages |= {"home (es)": reverse("home"), "blog list (es)": reverse("blog:article_list")}
     published = Article.objects.published().count()
@@ -374,8 +424,26 @@ def parse_wrk(output):
     return result
 
 
-def run_wrk(url, duration, connections, threads, warmup):
-    headers = [part for name, value in request_headers().items() for part in ("-H", f"{name}: {value}")]
+# Each wrk thread goes through the paths in turn, one request each (its own copy of the list).
+WRK_PATHS_SCRIPT = """\
+local paths = {%s}
+local next_path = 0
+request = function()
+  next_path = next_path %% #paths + 1
+  return wrk.format(nil, paths[next_path])
+end
+"""
+
+
+def run_wrk(url, duration, connections, threads, warmup, *, paths=(), cookie=""):
+    """wrk on ``url``; with ``paths``, on those paths of its server in turn; ``cookie`` replaces
+    BENCH_COOKIE's."""
+    sent = request_headers() | ({"Cookie": cookie} if cookie else {})
+    headers = [part for name, value in sent.items() for part in ("-H", f"{name}: {value}")]
+    if paths:
+        script = BENCH_DIR / "paths.lua"
+        script.write_text(WRK_PATHS_SCRIPT % ", ".join(json.dumps(path) for path in paths))
+        headers += ["-s", str(script)]
     if warmup and warmup != "0s":
         subprocess.run(
             [WRK, "-t", str(threads), "-c", str(connections), "-d", warmup, *headers, url],
@@ -535,14 +603,14 @@ def report_pages(rows):
     """The table of ``BENCH_PAGES``: every page against nginx serving its own HTML."""
     lines = [
         "",
-        f"{'page':22}{'req/s':>9}{'nginx':>11}{'share':>8}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
+        f"{'page':32}{'req/s':>9}{'nginx':>11}{'share':>8}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
         f"{'queries':>10}",
     ]
     for row in rows:
         django, static = row["django"], row["static"]
         queries = f"{row['queries']['cold']['queries']}/{row['queries']['warm']['queries']}"
         lines.append(
-            f"{row['name']:22}{django['rps']:>9.1f}{static['rps']:>11.1f}{row['ratio_percent']:>7.2f}%"
+            f"{row['name']:32}{django['rps']:>9.1f}{static['rps']:>11.1f}{row['ratio_percent']:>7.2f}%"
             f"{django['p50_ms'] or 0:>9.2f}{django['p99_ms'] or 0:>9.2f}{django['non_2xx']:>8}{queries:>10}"
         )
     lines.append(
@@ -561,6 +629,10 @@ def bench_pages(env, spec, port, static_port, wrk_args):
         pages = json.loads(result.stdout.strip().splitlines()[-1])
     else:
         pages = {path: path for path in spec.split(",") if path.strip()}
+    pages = {
+        name: page if isinstance(page, dict) else {"paths": page if isinstance(page, list) else [page]}
+        for name, page in pages.items()
+    }
     rows, saved = [], {}
     processes = Processes()
     try:
@@ -568,17 +640,22 @@ def bench_pages(env, spec, port, static_port, wrk_args):
         server_log = BENCH_DIR / "server.log"
         server = processes.start(command, shell=True, env=env, log_path=server_log)
         wait_until_answers(f"http://{HOST}:{port}/robots.txt", server, log_path=server_log)
-        for number, (name, path) in enumerate(pages.items()):
-            url = f"http://{HOST}:{port}{path}"
+        for number, (name, page) in enumerate(pages.items()):
+            paths = page["paths"]
+            url = f"http://{HOST}:{port}{paths[0]}"
+            cookie = liking_browser_cookie(url) if page.get("liked") else ""
             # Counted first, so the child's first request finds nothing cached (then the warm one).
-            queries = count_queries(env, path)
-            status, _headers, _raw, body = fetch(url)
+            queries = count_queries(env | ({"BENCH_COOKIE": cookie} if cookie else {}), paths[0])
+            status, _headers, _raw, body = fetch(url, cookie=cookie)
             if status != 200:
                 raise BenchError(f"{name}: {url} answered {status}, not 200")
             file_name = f"page-{number}.html"
             saved[file_name] = body
-            django, _output = run_wrk(url, *wrk_args)
-            rows.append({"name": name, "url": url, "file": file_name, "django": django, "queries": queries})
+            django, _output = run_wrk(url, *wrk_args, paths=paths if len(paths) > 1 else (), cookie=cookie)
+            rows.append(
+                {"name": name, "url": url, "paths": len(paths), "file": file_name, "django": django}
+                | {"queries": queries}
+            )
         processes.stop(server)
         nginx, static_base, nginx_tmp = start_nginx(processes, saved, static_port)
         for row in rows:
