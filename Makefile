@@ -214,6 +214,17 @@ two-nodes: $(VENV)/.dev
 lighthouse: $(VENV)/.runtime
 	bash .ci/lighthouse.sh
 
+# Bootstrap trimmed by PurgeCSS (npm, pinned) to the classes our templates, our code and the
+# crispy-forms templates use: static/vendor/bootstrap/bootstrap.used.css, committed, linked by
+# base.html. Run it after using a Bootstrap class the site did not use before; css-check (CI) fails
+# when the committed file is not current (.ci/css.sh; README.md, Performance).
+.PHONY: css css-check
+css: $(VENV)/.runtime
+	BIN=$(BIN) bash .ci/css.sh
+
+css-check: $(VENV)/.runtime
+	BIN=$(BIN) bash .ci/css.sh --check
+
 # The article page against nginx serving the same HTML (tests/bench/run_bench.py; settings in its docstring).
 .PHONY: bench
 bench: $(VENV)/.dev
