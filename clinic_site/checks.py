@@ -74,7 +74,7 @@ def describe_cache(*, workers: int, threads: int) -> str:
             "CACHE_URL=redis://... for several workers."
         )
     served_by = f"{workers} worker{'s' if workers != 1 else ''}"
-    if backend == "diskcache.DjangoCache":
+    if backend == "clinic_site.cache.DiskCache":
         return (
             f"Cache: the machine's file cache in {cache['LOCATION']}, shared by the {served_by} on this "
             "machine; set CACHE_URL=redis://... for several machines."

@@ -175,7 +175,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for every process that serves the site (rate limits, view counts, cached pages, session
 # reads). The default is the machine's own: diskcache's SQLite files under DJANGO_CACHE_DIR, shared by
-# every process on this machine, with an atomic increment. Several machines share Redis (CACHE_URL=
+# every process on this machine, with an atomic increment (clinic_site.cache.DiskCache keeps its
+# connections open between requests). Several machines share Redis (CACHE_URL=
 # redis://...), through clinic_site.cache.RedisCache, which degrades instead of failing when Redis is
 # down. CACHE_URL=locmemcache://... keeps a cache per process: clinic_site.E004 refuses it, with DEBUG
 # off, when gunicorn runs more than one worker.
@@ -187,7 +188,7 @@ if "CACHE_URL" in env:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "clinic_site.cache.DiskCache",
             "LOCATION": str(CACHE_DIR),
             "SHARDS": 4,
             # A read that cannot get its shard within this long is a miss; writes wait their turn.

@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from clinic_site.cache import CacheUnavailable, RedisCache
+from clinic_site.cache import CacheUnavailable, DiskCache, RedisCache
 from tests.conftest import closed_port
 
 
@@ -106,3 +106,23 @@ def test_counts_work_as_the_site_uses_them(redis_server):
     assert cache.decr("n", 3) == -2
     with pytest.raises(ValueError):
         cache.incr("missing")
+
+
+def test_the_file_cache_keeps_its_connection_from_one_request_to_the_next(tmp_path, monkeypatch):
+    import diskcache.core
+    from django.core.signals import request_finished
+
+    file_cache = DiskCache(str(tmp_path), {"SHARDS": 2})
+    file_cache.set("page", "the shared page")
+    opened = []
+    connect = diskcache.core.sqlite3.connect
+    monkeypatch.setattr(
+        diskcache.core.sqlite3, "connect", lambda *a, **k: opened.append(a) or connect(*a, **k)
+    )
+    request_finished.connect(file_cache.close)  # what Django does for its caches at a request's end
+    try:
+        request_finished.send(sender=None)
+        assert file_cache.get("page") == "the shared page"
+    finally:
+        request_finished.disconnect(file_cache.close)
+    assert opened == []

@@ -61,7 +61,7 @@ def setting_in_fresh_process(name: str, **env_overrides: str) -> str:
 
 
 def test_the_default_cache_is_the_machines_file_cache_under_var(tmp_path):
-    assert setting_in_fresh_process('CACHES["default"]["BACKEND"]') == "diskcache.DjangoCache"
+    assert setting_in_fresh_process('CACHES["default"]["BACKEND"]') == "clinic_site.cache.DiskCache"
     location = setting_in_fresh_process('CACHES["default"]["LOCATION"]', DJANGO_CACHE_DIR=str(tmp_path))
     assert location == str(tmp_path)
 
