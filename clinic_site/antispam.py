@@ -1,7 +1,8 @@
 """Spam defences shared by every public form (comments, inquiries), without third-party CAPTCHAs.
 
 - a honeypot field people never see (bots fill it in);
-- a time trap: a signed timestamp in the form; sent too fast is a bot's, too old or forged is sent again;
+- a time trap: a signed timestamp in the form, or for a form on a cached page in the page-shown cookie
+  (below); sent too fast is a bot's, too old or forged is sent again;
 - a rate limit per client that holds across server processes (django-ratelimit on the shared cache),
   keyed by a keyed hash of the client's address (as ``clinic_site.security.client_ip`` finds it
   behind the trusted proxies), so no address is ever stored.
@@ -201,6 +202,17 @@ class FormGuard:
             token, salt=self.salt, min_seconds=self.min_seconds, max_age=self.max_form_age, once=once
         )
 
+    def check_page_shown(self, request, *, once: bool = False) -> bool:
+        """``check_token`` for a form on a cached page, which carries no time stamp: the
+        page-shown cookie that page set (``remember_page_shown``) says when it was shown."""
+        return check_time_token(
+            page_shown_token(request),
+            salt=PAGE_SHOWN_SALT,
+            min_seconds=self.min_seconds,
+            max_age=self.max_form_age,
+            once=once,
+        )
+
     def rate_limited(self, request) -> bool:
         """Count this attempt and say whether the client has gone over the form's rate."""
         return rate_limited(request, group=self.rate_group, rate=self.rate)
@@ -268,10 +280,11 @@ def check_time_traps(app_configs=None, **kwargs):
     return errors
 
 
-# Pages with anonymous forms (the article page: likes, comments) are cached whole, so they cannot carry
-# a timestamp of their own: each response sets this cookie instead, a signed time and a nonce, nothing
-# else. A like counts only from a browser holding a valid one; the comment form's time trap reads it
-# (and uses it up) when the form has no ``started`` field of its own.
+# Pages with anonymous forms (the article page: likes, comments; the inquiry form) are cached whole, so
+# they cannot carry a timestamp of their own: each response sets this cookie instead, a signed time and
+# a nonce, nothing else. A like counts only from a browser holding a valid one; the comment form's time
+# trap reads it (and uses it up) when the form has no ``started`` field of its own; the inquiry form's
+# reads it the same way without using it up (its submission token keeps a copy from being stored twice).
 PAGE_SHOWN_COOKIE = "page_shown"
 PAGE_SHOWN_SALT = "clinic_site.antispam.page_shown"
 PAGE_SHOWN_MAX_AGE = 60 * 60 * 24

@@ -1,14 +1,16 @@
 """Cross-site request protection for the anonymous forms on cached pages.
 
-Django's CSRF token must be in the page, which would make every reader's copy of an article page
-different and the page impossible to cache. The forms on that page (like a comment, like an article,
-post a comment) change nothing that belongs to the person sending them, and their views check instead
-what the browser says about where a request comes from: ``Sec-Fetch-Site`` (sent by every current
-browser), else ``Origin``. A request that carries neither did not come from a browser, so it cannot be
-a forged cross-site request. This is the check Go's ``http.CrossOriginProtection`` makes.
+Django's CSRF token must be in the page, which would make every reader's copy of a page different
+and the page impossible to cache. The forms on the article page (like a comment, like an article,
+post a comment) and the inquiry form change nothing that belongs to the person sending them (they
+add a like, a comment that waits for moderation, a new inquiry, and act for no signed-in person),
+and their views check instead what the browser says about where a request comes from:
+``Sec-Fetch-Site`` (sent by every current browser), else ``Origin``. A request that carries neither
+did not come from a browser, so it cannot be a forged cross-site request. This is the check Go's
+``http.CrossOriginProtection`` makes.
 
-Every other form on the site (the inquiry form, the admin) keeps Django's CSRF token. The admin
-also refuses every cross-site request but a top-level GET navigation
+Every other form on the site (the admin, the secure replies among them) keeps Django's CSRF
+token. The admin also refuses every cross-site request but a top-level GET navigation
 (``clinic_site.middleware.AdminRequestGuardMiddleware``), with the same reading of the headers.
 """
 

@@ -1,9 +1,10 @@
-import secrets
+import json
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -16,8 +17,13 @@ from .models import MAX_TEXT_LENGTH, Inquiry
 NO_LINE_BREAKS = _("Please keep this on one line (no line breaks).")
 # The shared time trap's verdicts, in this form's words and error codes.
 TIME_TRAP_REFUSALS = {
+    # Also a browser that keeps no cookies: the page-shown cookie never came back. The form sent
+    # back carries a time stamp of its own, so sending it again works with cookies off too.
     antispam.TimeTrapError.INVALID: (
-        _("This form could not be accepted. Please reload the page and try again."),
+        _(
+            "We could not check that this form came from our page. "
+            "Your text is kept below: please send it again."
+        ),
         "tampered",
     ),
     antispam.TimeTrapError.EXPIRED: (
@@ -37,6 +43,32 @@ def reject_line_breaks(value: str) -> str:
     if "\r" in value or "\n" in value:
         raise forms.ValidationError(NO_LINE_BREAKS, code="line_break")
     return value
+
+
+# What the patient sends: the fields a submission token is made from.
+SUBMITTED_FIELDS = (*Inquiry.PATIENT_FIELDS, "article")
+
+
+def _values(data, name) -> list:
+    values = data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
+    return values if isinstance(values, list) else [values]
+
+
+@sensitive_variables("data", "sent")
+def submission_token(data, request) -> str:
+    """The key that makes a form sent twice (a double click, a resent POST) store one inquiry.
+
+    The form page is shared by every reader, so it holds no token of its own: this is a keyed hash
+    of the page view the form was sent from (the form's own ``started`` when it was sent back with
+    one, else the page-shown cookie that page set) with everything the patient sent. The same form
+    twice gives the same token; another inquiry from the same page view, another token. Empty when
+    nothing names a page view (such a form fails the time trap). Only the database keeps it.
+    """
+    page_view = data.get("started") or (antispam.page_shown_token(request) if request is not None else "")
+    if not page_view:
+        return ""
+    sent = json.dumps([page_view, [_values(data, name) for name in SUBMITTED_FIELDS]])
+    return salted_hmac("inquiries.submission", sent, algorithm="sha256").hexdigest()
 
 
 class InquiryForm(forms.ModelForm):
@@ -102,8 +134,9 @@ class InquiryForm(forms.ModelForm):
     )
     # Left empty by people; a bot that fills every field fills this one too. Hidden by CSS, not by type.
     website = antispam.honeypot_field()
-    started = forms.CharField(widget=forms.HiddenInput)
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Only in a form sent back after a problem (rendered for one request, never cached): the fresh
+    # page the patient first gets has its time in the page-shown cookie instead.
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
     article = forms.SlugField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -150,8 +183,6 @@ class InquiryForm(forms.ModelForm):
         self.helper = self._build_helper()
 
     def _prefill(self) -> None:
-        self.initial.setdefault("started", self.guard.make_token())
-        self.initial.setdefault("submission_token", secrets.token_urlsafe(32))
         params = self.request.GET if self.request is not None else {}
         article = self._published_article(params.get("article", ""))
         if article is not None:
@@ -186,6 +217,8 @@ class InquiryForm(forms.ModelForm):
         helper.form_method = "post"
         helper.attrs = {"novalidate": ""}
         helper.form_show_errors = True
+        # The POST view checks the request's origin instead (clinic_site.origin): the page is shared.
+        helper.disable_csrf = True
         helper.layout = Layout(
             Fieldset(_("About you"), *Inquiry.CONTACT_FIELDS),
             Fieldset(
@@ -202,8 +235,7 @@ class InquiryForm(forms.ModelForm):
             Fieldset(_("About your condition"), *Inquiry.HEALTH_FIELDS),
             "consent",
             Field("website", wrapper_class="inquiry-trap"),
-            "started",
-            "submission_token",
+            *(["started"] if self.is_bound else []),
             "article",
             Submit("submit", _("Send my inquiry")),
         )
@@ -248,14 +280,20 @@ class InquiryForm(forms.ModelForm):
                 _("This form could not be accepted. If you are a person, please leave the last field empty."),
                 code="honeypot",
             )
-        self._check_timing(self.data.get("started", ""))
+        self._check_timing()
         if cleaned.get("preferred_contact") == Inquiry.ContactMethod.PHONE and not cleaned.get("phone"):
             self.add_error("phone", _("You asked us to call you: please give a phone number."))
         return cleaned
 
-    def _check_timing(self, token: str) -> None:
+    def _check_timing(self) -> None:
+        """The time trap: the form's own ``started`` if it was sent back with one, else the
+        page-shown cookie of the (cached) page. Not used up: a second copy of the same inquiry is
+        stored once by its submission token, and a different one may follow from the same page."""
         try:
-            self.guard.check_token(token)
+            if self.data.get("started") or self.request is None:
+                self.guard.check_token(self.data.get("started", ""))
+            else:
+                self.guard.check_page_shown(self.request)
         except antispam.TimeTrapError as error:
             message, code = TIME_TRAP_REFUSALS[error.code]
             raise forms.ValidationError(message, code=code) from None
@@ -269,7 +307,8 @@ class InquiryForm(forms.ModelForm):
         )
 
     def refresh_timestamp(self) -> None:
-        """After an expired or refused timestamp, re-render with a fresh one so a person can resend."""
+        """Give the form sent back a fresh time stamp of its own, so a person can send it again
+        (with cookies off too) a moment after reading what was wrong."""
         if self.is_bound:
             self.data = self.data.copy()
             self.data["started"] = self.guard.make_token()
@@ -278,7 +317,10 @@ class InquiryForm(forms.ModelForm):
     def submission(self) -> dict:
         """Keyword arguments for services.submit_inquiry: the patient's fields and where they came from."""
         data = self.cleaned_data
-        kwargs = {"source_article": self.source_article, "submission_token": data["submission_token"]}
+        kwargs = {
+            "source_article": self.source_article,
+            "submission_token": submission_token(self.data, self.request),
+        }
         for field in Inquiry.PATIENT_FIELDS:
             kwargs[field] = data[field]
         return kwargs

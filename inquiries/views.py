@@ -8,11 +8,13 @@ from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import FormView, TemplateView
 
+from blog import pagecache
 from clinic_site import antispam
 from clinic_site.http import HttpResponseSeeOther
+from clinic_site.origin import same_origin_only
 
 from . import secure_links
-from .forms import AnswerForm, InquiryForm, NewLinkForm
+from .forms import AnswerForm, InquiryForm, NewLinkForm, submission_token
 from .models import Inquiry, InquiryAccessLog
 from .services import already_submitted, receive_answer, send_new_link, submit_inquiry
 
@@ -22,7 +24,13 @@ SENSITIVE_FIELDS = (*Inquiry.PATIENT_FIELDS, "article")
 
 
 @method_decorator(sensitive_post_parameters(*SENSITIVE_FIELDS), name="dispatch")
-class InquiryCreateView(FormView):
+@method_decorator(same_origin_only, name="dispatch")
+class InquiryCreateView(pagecache.SharedPageMixin, FormView):
+    """The inquiry form. Its page is shared like the other public pages (``blog.pagecache``): it holds
+    no CSRF token (a POST the browser marks as cross-site is refused, ``clinic_site.origin``), no
+    time stamp (the page-shown cookie set on each response says when it was shown) and no
+    submission token (``forms.submission_token`` is made from that cookie and what was sent)."""
+
     form_class = InquiryForm
     template_name = "inquiries/inquiry_form.html"
     http_method_names = ["get", "post"]  # FormView would treat PUT as POST
@@ -30,9 +38,15 @@ class InquiryCreateView(FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
+    def get(self, request, *args, **kwargs):
+        # The shared page; a link's ?article= or ?condition= and a reader with a session get their own.
+        response = super().get(request, *args, **kwargs)
+        antispam.remember_page_shown(response)  # after serve: a page that sets a cookie is not stored
+        return response
+
     def post(self, request, *args, **kwargs):
         # A second copy of a form already stored: the same thank-you, no second inquiry, no count.
-        stored = already_submitted(request.POST.get("submission_token", ""))
+        stored = already_submitted(submission_token(request.POST, request))
         if stored is not None:
             return self.thank(stored)
         # Only accepted inquiries use up the hourly allowance; forms sent back with errors have a
@@ -44,6 +58,7 @@ class InquiryCreateView(FormView):
 
     def too_many(self, form):
         form.helper.form_show_errors = False  # keep what they typed; the only problem is the pace
+        form.refresh_timestamp()
         return self.render_to_response(self.get_context_data(form=form, rate_limited=True), status=429)
 
     def form_valid(self, form):
@@ -53,8 +68,7 @@ class InquiryCreateView(FormView):
 
     def form_invalid(self, form):
         self.form_class.guard.failure_rate_limited(self.request)
-        if form.is_refused or form.has_error("__all__", "expired"):
-            form.refresh_timestamp()
+        form.refresh_timestamp()  # sent back with a time stamp of its own: cookies off, it still goes
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def thank(self, inquiry):

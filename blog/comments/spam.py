@@ -32,13 +32,7 @@ def check_page_shown(request) -> bool:
     """The time trap for the form on the (cached) article page, which carries no timestamp: the
     page-shown cookie that page set (clinic_site.antispam) says when the form was shown. Each page
     view's cookie serves for one comment (False: the cache is down and that was not checked)."""
-    return antispam.check_time_token(
-        antispam.page_shown_token(request),
-        salt=antispam.PAGE_SHOWN_SALT,
-        min_seconds=GUARD.min_seconds,
-        max_age=GUARD.max_form_age,
-        once=True,
-    )
+    return GUARD.check_page_shown(request, once=True)
 
 
 def find_links(text: str) -> list[str]:

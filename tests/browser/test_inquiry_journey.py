@@ -59,6 +59,27 @@ def test_inquiry_with_errors_says_what_to_fix(page, watch, site_url):
     expect(page.get_by_role("alert")).to_contain_text("Please check the form")
 
 
+def test_the_shared_form_page_tells_a_browser_without_cookies_and_keeps_what_it_typed(
+    page, watch, site_url, settings
+):
+    """The form page comes from the shared page cache; the time trap is the cookie set with it. A
+    browser that keeps no cookies is told so, keeps what it typed, and the form it gets back sends."""
+    settings.BLOG_PAGE_CACHE_SECONDS = 60
+    url = site_url + reverse("inquiries:new")
+    page.goto(url)  # the first reader's request renders it and stores it
+    page.context.clear_cookies()
+    page.goto(url)  # the next reader gets the stored page
+    fill_inquiry(page)
+    page.context.clear_cookies()  # as if the browser had kept none
+    watch.expect_status(url, 400)
+    page.get_by_role("button", name="Send my inquiry").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your text is kept below: please send it again.")
+    expect(page.get_by_label("What are your symptoms?")).to_have_value("A stiff lower back every morning.")
+    page.get_by_role("button", name="Send my inquiry").click()
+    expect(page).to_have_url(site_url + reverse("inquiries:thanks"))
+    expect(page.locator(".inquiry-reference")).to_have_text(REFERENCE)
+
+
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_inquiry_pages_have_no_axe_violations(axe_page, axe_watch, site_url, width):
     axe_page.set_viewport_size(VIEWPORTS[width])

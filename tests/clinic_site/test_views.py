@@ -9,10 +9,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.views.defaults import permission_denied, server_error
+from post_office.models import Email
 
 from clinic_site.models import Clinician, OpeningHours, Practice, Weekday
 from clinic_site.siteurl import absolute_url
-from inquiries.models import Inquiry
 from tests import jsonld
 from tests.factories import ArticleFactory, ClinicianFactory, ConditionFactory, LocationFactory, photo_upload
 
@@ -277,13 +277,16 @@ def test_the_team_page_lists_its_people_for_search_engines(client):
 def test_a_form_refused_by_the_csrf_check_says_so_in_the_site_layout_and_saves_nothing():
     Practice.objects.filter(pk=1).update(phone="(757) 555-0100")
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("inquiries:new"), {"name": "Sam", "email": "s@example.org"})
+    # The form that asks for a new secure link keeps Django's token (the inquiry form does not).
+    response = client.post(
+        reverse("inquiries:new_link"), {"email": "s@example.org", "reference": "INQ-2222-2222"}
+    )
     content = response.content.decode()
     assert response.status_code == 403
     assert "<h1>Your form was not sent</h1>" in content
     assert "Nothing you typed has been saved." in content
     assert '<a href="tel:7575550100">(757) 555-0100</a>' in content.split("<main")[1]
-    assert Inquiry.objects.count() == 0
+    assert not Email.objects.exists()
 
 
 def test_a_page_refused_for_want_of_permission_is_in_the_site_layout(rf):

@@ -3,7 +3,7 @@ import time
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from clinic_site import roles
+from clinic_site import antispam, roles
 from inquiries.forms import InquiryForm
 from tests.factories import HandlerFactory, StaffFactory, UserFactory
 
@@ -19,12 +19,31 @@ def _mail_settings(settings, tmp_path):
 
 
 def started_ago(seconds: int) -> str:
+    """The ``started`` field of a form sent back after a problem, rendered ``seconds`` ago."""
     return InquiryForm.guard.make_token(at=time.time() - seconds)
+
+
+def page_shown_ago(seconds: int) -> str:
+    """The page-shown cookie the (cached) form page set ``seconds`` ago."""
+    return antispam.make_time_token(salt=antispam.PAGE_SHOWN_SALT, at=time.time() - seconds)
+
+
+def open_form(client, seconds_ago: int = 60):
+    """What a patient's browser holds after opening the form page ``seconds_ago``: its cookie."""
+    client.cookies[antispam.PAGE_SHOWN_COOKIE] = page_shown_ago(seconds_ago)
+    return client
+
+
+@pytest.fixture
+def patient(client):
+    """A browser that opened the form a minute ago (a new page view: ``open_form`` again)."""
+    return open_form(client)
 
 
 @pytest.fixture
 def form_data():
-    """A valid submission, as the browser would post it."""
+    """A valid submission, as the browser posts the form of the shared page (no token of its own:
+    the browser sends the page-shown cookie, see ``patient``)."""
 
     def make(**overrides):
         data = {
@@ -46,8 +65,6 @@ def form_data():
             "treatments_tried": "ibuprofen and a heat pack",
             "consent": "on",
             "website": "",
-            "started": started_ago(60),
-            "submission_token": "a-unique-submission-token",
             "article": "",
         }
         data.update(overrides)

@@ -1,16 +1,27 @@
 import pytest
+from crispy_forms.utils import render_crispy_form
 from django.test import RequestFactory
 from django.urls import reverse
 
-from inquiries.forms import InquiryForm
+from clinic_site import antispam
+from inquiries.forms import InquiryForm, submission_token
 from tests.factories import ArticleFactory, ConditionFactory, LocationFactory
-from tests.inquiries.conftest import started_ago
+from tests.inquiries.conftest import page_shown_ago, started_ago
 
 pytestmark = pytest.mark.django_db
 
 
-def bound(data):
-    return InquiryForm(data=data, request=RequestFactory().post("/"))
+def sent(data, cookie=None):
+    """The POST of the form page shown a minute ago (its cookie), or with ``cookie`` ("" for none)."""
+    request = RequestFactory().post("/", data)
+    cookie = page_shown_ago(60) if cookie is None else cookie
+    if cookie:
+        request.COOKIES[antispam.PAGE_SHOWN_COOKIE] = cookie
+    return request
+
+
+def bound(data, cookie=None):
+    return InquiryForm(data=data, request=sent(data, cookie))
 
 
 def unbound(query=""):
@@ -22,7 +33,7 @@ def test_valid_submission_is_accepted(form_data):
     assert form.is_valid(), form.errors
 
 
-@pytest.mark.parametrize("field", ["name", "email", "symptoms", "duration", "submission_token"])
+@pytest.mark.parametrize("field", ["name", "email", "symptoms", "duration"])
 def test_required_fields(form_data, field):
     form = bound(form_data(**{field: ""}))
     assert not form.is_valid()
@@ -94,7 +105,25 @@ def test_honeypot_refuses(form_data):
     assert form.is_refused
 
 
-def test_time_trap_refuses_a_form_sent_too_quickly(form_data):
+def test_time_trap_refuses_a_page_sent_too_quickly(form_data):
+    form = bound(form_data(), cookie=page_shown_ago(0))
+    assert not form.is_valid()
+    assert form.has_error("__all__", "too_fast")
+
+
+def test_without_the_page_shown_cookie_the_form_asks_to_send_it_again(form_data):
+    form = bound(form_data(), cookie="")
+    assert not form.is_valid()
+    assert form.has_error("__all__", "tampered")
+    assert "Your text is kept below: please send it again." in form.non_field_errors()[0]
+
+
+def test_a_form_sent_back_is_timed_by_its_own_stamp_not_the_cookie(form_data):
+    assert bound(form_data(started=started_ago(60)), cookie="").is_valid()
+    assert not bound(form_data(started=started_ago(0)), cookie=page_shown_ago(60)).is_valid()
+
+
+def test_time_trap_refuses_a_form_sent_back_too_quickly(form_data):
     form = bound(form_data(started=started_ago(0)))
     assert not form.is_valid()
     assert form.is_refused
@@ -157,8 +186,40 @@ def test_source_article_is_resolved_on_submit(form_data):
     assert form.submission()["source_article"] == article
 
 
-def test_each_unbound_form_gets_its_own_submission_token():
-    assert unbound().initial["submission_token"] != unbound().initial["submission_token"]
+def test_the_fresh_form_carries_nothing_of_one_reader():
+    html = render_crispy_form(unbound())
+    for name in ("csrfmiddlewaretoken", "started", "submission_token"):
+        assert f'name="{name}"' not in html
+    assert render_crispy_form(unbound()) == html
+
+
+def test_a_form_sent_back_carries_a_fresh_time_stamp_of_its_own(form_data):
+    form = bound(form_data(email="nope"))
+    form.is_valid()
+    form.refresh_timestamp()
+    assert 'name="started"' in render_crispy_form(form)
+    assert 'name="csrfmiddlewaretoken"' not in render_crispy_form(form)
+
+
+def test_the_same_form_twice_from_one_page_view_has_one_submission_token(form_data):
+    cookie = page_shown_ago(60)
+    first, second = sent(form_data(), cookie), sent(form_data(), cookie)
+    assert submission_token(first.POST, first) == submission_token(second.POST, second)
+    assert len(submission_token(first.POST, first)) == 64  # the model's column
+
+
+def test_another_inquiry_or_another_page_view_has_another_submission_token(form_data):
+    cookie = page_shown_ago(60)
+    one = sent(form_data(), cookie)
+    other_text = sent(form_data(symptoms="A stiff knee"), cookie)
+    other_view = sent(form_data(), page_shown_ago(60))
+    tokens = {submission_token(request.POST, request) for request in (one, other_text, other_view)}
+    assert len(tokens) == 3
+
+
+def test_a_form_from_no_page_view_has_no_submission_token(form_data):
+    request = sent(form_data(), cookie="")
+    assert submission_token(request.POST, request) == ""
 
 
 def test_phone_is_needed_when_asking_for_a_call(form_data):

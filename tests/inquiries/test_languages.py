@@ -21,9 +21,9 @@ def spanish(name, *args):
 
 
 def test_an_inquiry_sent_from_the_spanish_form_is_acknowledged_in_spanish_and_staff_told_in_english(
-    client, form_data, desk
+    patient, form_data, desk
 ):
-    response = client.post(spanish("inquiries:new"), form_data())
+    response = patient.post(spanish("inquiries:new"), form_data())
     assert response.status_code == 303
     assert response["Location"] == "/es/inquiries/thanks/"
     inquiry = Inquiry.objects.get()
@@ -35,9 +35,9 @@ def test_an_inquiry_sent_from_the_spanish_form_is_acknowledged_in_spanish_and_st
     assert "consulta" not in staff.subject + staff.message
 
 
-def test_the_thank_you_page_of_the_spanish_form_is_in_spanish(client, form_data):
-    client.post(spanish("inquiries:new"), form_data())
-    html = client.get(spanish("inquiries:thanks")).content.decode()
+def test_the_thank_you_page_of_the_spanish_form_is_in_spanish(patient, form_data):
+    patient.post(spanish("inquiries:new"), form_data())
+    html = patient.get(spanish("inquiries:thanks")).content.decode()
     assert '<html lang="es">' in html
     assert Inquiry.objects.get().reference in html
 

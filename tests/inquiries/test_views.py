@@ -1,17 +1,23 @@
 import logging
+import re
 import sys
 import time
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 from blog.models import Article
+from clinic_site import antispam
 from inquiries.models import Inquiry, InquiryAccessLog, InquiryMessage
 from inquiries.services import send_reply
 from inquiries.views import InquiryCreateView, ThreadView
 from tests.factories import ArticleFactory, ConditionFactory, InquiryFactory, LocationFactory
-from tests.inquiries.conftest import started_ago
+from tests.inquiries.conftest import open_form, page_shown_ago, started_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -52,18 +58,18 @@ def test_condition_link_prefills_the_form(client):
     assert '<option value="sciatica" selected>' in html
 
 
-def test_success_redirects_with_303_to_a_url_with_nothing_personal(client, form_data):
-    response = client.post(NEW, form_data())
+def test_success_redirects_with_303_to_a_url_with_nothing_personal(patient, form_data):
+    response = patient.post(NEW, form_data())
     assert response.status_code == 303
     assert response["Location"] == THANKS
     assert Inquiry.objects.count() == 1
 
 
-def test_thanks_page_shows_the_reference_and_no_health_details(client, form_data):
+def test_thanks_page_shows_the_reference_and_no_health_details(patient, form_data):
     data = form_data()
-    client.post(NEW, data)
+    patient.post(NEW, data)
     inquiry = Inquiry.objects.get()
-    html = client.get(THANKS).content.decode()
+    html = patient.get(THANKS).content.decode()
     assert inquiry.reference in html
     assert "What happens next" in html
     for field in ["name", "symptoms", "duration", "treatments_tried"]:
@@ -75,14 +81,14 @@ def test_thanks_page_without_a_submission_still_renders(client):
     assert response.status_code == 200
 
 
-def test_article_is_remembered_on_the_inquiry(client, form_data):
+def test_article_is_remembered_on_the_inquiry(patient, form_data):
     article = ArticleFactory(slug="jaw")
-    client.post(NEW, form_data(article="jaw"))
+    patient.post(NEW, form_data(article="jaw"))
     assert Inquiry.objects.get().source_article == article
 
 
-def test_invalid_form_is_a_400_with_an_accessible_error_summary(client, form_data):
-    response = client.post(NEW, form_data(email="nope", symptoms=""))
+def test_invalid_form_is_a_400_with_an_accessible_error_summary(patient, form_data):
+    response = patient.post(NEW, form_data(email="nope", symptoms=""))
     html = response.content.decode()
     assert response.status_code == 400
     assert 'role="alert"' in html
@@ -91,51 +97,51 @@ def test_invalid_form_is_a_400_with_an_accessible_error_summary(client, form_dat
     assert Inquiry.objects.count() == 0
 
 
-def test_field_errors_are_tied_to_their_inputs(client, form_data):
-    html = client.post(NEW, form_data(email="nope")).content.decode()
+def test_field_errors_are_tied_to_their_inputs(patient, form_data):
+    html = patient.post(NEW, form_data(email="nope")).content.decode()
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_email_helptext id_email_error"' in html
     assert '<div id="id_email_error" class="invalid-feedback">' in html
 
 
-def test_invalid_form_keeps_what_was_typed(client, form_data):
-    html = client.post(NEW, form_data(email="nope")).content.decode()
+def test_invalid_form_keeps_what_was_typed(patient, form_data):
+    html = patient.post(NEW, form_data(email="nope")).content.decode()
     assert "Sharp pain under the left shoulder blade" in html
 
 
-def test_line_break_in_name_is_a_clear_400(client, form_data):
-    response = client.post(NEW, form_data(name="Pat\r\nBcc: x@example.com"))
+def test_line_break_in_name_is_a_clear_400(patient, form_data):
+    response = patient.post(NEW, form_data(name="Pat\r\nBcc: x@example.com"))
     assert response.status_code == 400
     assert "line breaks" in response.content.decode()
 
 
-def test_honeypot_is_a_400_and_stores_nothing(client, form_data):
-    response = client.post(NEW, form_data(website="buy now"))
+def test_honeypot_is_a_400_and_stores_nothing(patient, form_data):
+    response = patient.post(NEW, form_data(website="buy now"))
     assert response.status_code == 400
     assert "leave the last field empty" in response.content.decode()
     assert Inquiry.objects.count() == 0
 
 
 def test_time_trap_is_a_400_and_stores_nothing(client, form_data):
-    response = client.post(NEW, form_data(started=started_ago(0)))
+    response = open_form(client, seconds_ago=0).post(NEW, form_data())
     assert response.status_code == 400
     assert "quicker than a person" in response.content.decode()
     assert Inquiry.objects.count() == 0
 
 
-def test_double_submit_stores_one_inquiry_and_thanks_twice(client, form_data):
-    first = client.post(NEW, form_data())
-    second = client.post(NEW, form_data())
+def test_double_submit_stores_one_inquiry_and_thanks_twice(patient, form_data):
+    first = patient.post(NEW, form_data())
+    second = patient.post(NEW, form_data())
     assert first.status_code == second.status_code == 303
     assert Inquiry.objects.count() == 1
-    assert Inquiry.objects.get().reference in client.get(THANKS).content.decode()
+    assert Inquiry.objects.get().reference in patient.get(THANKS).content.decode()
 
 
-def test_rate_limit_is_a_429_that_keeps_the_form_data(client, form_data, settings):
+def test_rate_limit_is_a_429_that_keeps_the_form_data(patient, form_data, settings):
     settings.INQUIRIES_RATE_LIMIT = "2/h"
     for i in range(2):
-        assert client.post(NEW, form_data(submission_token=f"t{i}")).status_code == 303
-    response = client.post(NEW, form_data(submission_token="t3"))
+        assert patient.post(NEW, form_data(name=f"Pat {i}")).status_code == 303
+    response = patient.post(NEW, form_data(name="Pat 3"))
     html = response.content.decode()
     assert response.status_code == 429
     assert "Too many inquiries" in html
@@ -143,15 +149,16 @@ def test_rate_limit_is_a_429_that_keeps_the_form_data(client, form_data, setting
     assert Inquiry.objects.count() == 2
 
 
-def test_rate_limit_is_per_client(client, form_data, settings):
+def test_rate_limit_is_per_client(patient, form_data, settings):
     settings.INQUIRIES_RATE_LIMIT = "1/h"
-    assert client.post(NEW, form_data(submission_token="a"), REMOTE_ADDR="10.0.0.1").status_code == 303
-    assert client.post(NEW, form_data(submission_token="b"), REMOTE_ADDR="10.0.0.2").status_code == 303
-    assert client.post(NEW, form_data(submission_token="c"), REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert patient.post(NEW, form_data(name="Pat A"), REMOTE_ADDR="10.0.0.1").status_code == 303
+    assert patient.post(NEW, form_data(name="Pat B"), REMOTE_ADDR="10.0.0.2").status_code == 303
+    assert patient.post(NEW, form_data(name="Pat C"), REMOTE_ADDR="10.0.0.1").status_code == 429
 
 
 @pytest.mark.parametrize("field", [*Inquiry.PATIENT_FIELDS, "article"])
 def test_every_patient_field_is_masked_in_error_reports(rf, form_data, field):
+    rf.cookies[antispam.PAGE_SHOWN_COOKIE] = page_shown_ago(60)
     request = rf.post(NEW, form_data())
     request.session = {}
     InquiryCreateView.as_view()(request)
@@ -159,11 +166,11 @@ def test_every_patient_field_is_masked_in_error_reports(rf, form_data, field):
     assert cleansed[field] == SafeExceptionReporterFilter.cleansed_substitute
 
 
-def test_nothing_the_patient_typed_is_logged(client, form_data, caplog):
+def test_nothing_the_patient_typed_is_logged(patient, form_data, caplog):
     data = form_data()
     with caplog.at_level(logging.DEBUG):
-        client.post(NEW, data)
-        client.post(NEW, form_data(submission_token="x", email="broken"))
+        patient.post(NEW, data)
+        patient.post(NEW, form_data(email="broken"))
     for field in ["name", "symptoms", "duration", "treatments_tried"]:
         assert data[field] not in caplog.text
 
@@ -174,6 +181,7 @@ def test_an_error_report_from_a_failed_submission_carries_no_health_detail(rf, f
 
     monkeypatch.setattr("inquiries.services.queue_emails", fail)
     data = form_data()
+    rf.cookies[antispam.PAGE_SHOWN_COOKIE] = page_shown_ago(60)
     request = rf.post(NEW, data)
     with pytest.raises(RuntimeError):
         try:
@@ -187,12 +195,12 @@ def test_an_error_report_from_a_failed_submission_carries_no_health_detail(rf, f
         assert data[field] not in report
 
 
-def test_behind_the_proxy_the_rate_limit_counts_each_client_apart(client, form_data, settings):
+def test_behind_the_proxy_the_rate_limit_counts_each_client_apart(patient, form_data, settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.INQUIRIES_RATE_LIMIT = "1/h"
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
-    first = client.post(NEW, form_data(submission_token="a"), HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
-    second = client.post(NEW, form_data(submission_token="b"), HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy)
+    first = patient.post(NEW, form_data(name="Pat A"), HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
+    second = patient.post(NEW, form_data(name="Pat B"), HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy)
     assert (first.status_code, second.status_code) == (303, 303)
 
 
@@ -201,17 +209,17 @@ def test_a_put_to_the_form_is_405(client):
 
 
 @pytest.mark.parametrize("field", ["symptoms", "treatments_tried"])
-def test_two_and_a_half_megabytes_of_symptoms_are_refused_with_a_message(client, form_data, field):
+def test_two_and_a_half_megabytes_of_symptoms_are_refused_with_a_message(patient, form_data, field):
     """Before: 2.5 MB in one box was stored and shown to staff."""
-    response = client.post(NEW, form_data(**{field: "x" * 2_400_000}))
+    response = patient.post(NEW, form_data(**{field: "x" * 2_400_000}))
     assert response.status_code == 400
     assert "at most 5000 characters" in response.content.decode()
     assert not Inquiry.objects.exists()
 
 
-def test_five_thousand_characters_are_accepted_and_the_box_says_its_limit(client, form_data):
-    assert 'maxlength="5000"' in client.get(NEW).content.decode()
-    assert client.post(NEW, form_data(symptoms="x" * 5000)).status_code == 303
+def test_five_thousand_characters_are_accepted_and_the_box_says_its_limit(patient, form_data):
+    assert 'maxlength="5000"' in Client().get(NEW).content.decode()
+    assert patient.post(NEW, form_data(symptoms="x" * 5000)).status_code == 303
 
 
 def test_the_database_refuses_overlong_symptoms_whatever_wrote_them(db):
@@ -224,41 +232,41 @@ def test_the_database_refuses_overlong_symptoms_whatever_wrote_them(db):
         Inquiry.objects.filter(pk=inquiry.pk).update(symptoms="x" * 5001)
 
 
-def test_a_patient_who_mistypes_is_not_told_to_wait_an_hour(client, form_data, settings):
+def test_a_patient_who_mistypes_is_not_told_to_wait_an_hour(patient, form_data, settings):
     """Before: every post counted, so two forms sent back with errors used up a 2/h allowance."""
     settings.INQUIRIES_RATE_LIMIT = "2/h"
-    for i in range(3):
-        mistyped = form_data(submission_token=f"bad{i}", email="not-an-address")
-        assert client.post(NEW, mistyped).status_code == 400
-    assert client.post(NEW, form_data(submission_token="good")).status_code == 303
+    for _attempt in range(3):
+        mistyped = form_data(email="not-an-address")
+        assert patient.post(NEW, mistyped).status_code == 400
+    assert patient.post(NEW, form_data()).status_code == 303
 
 
-def test_failed_submissions_have_a_limit_of_their_own(client, form_data, settings):
+def test_failed_submissions_have_a_limit_of_their_own(patient, form_data, settings):
     settings.INQUIRIES_FAILED_RATE_LIMIT = "3/h"
-    for i in range(3):
-        assert client.post(NEW, form_data(submission_token=f"bad{i}", email="broken")).status_code == 400
-    response = client.post(NEW, form_data(submission_token="good"))
+    for _attempt in range(3):
+        assert patient.post(NEW, form_data(email="broken")).status_code == 400
+    response = patient.post(NEW, form_data())
     assert response.status_code == 429
     assert not Inquiry.objects.exists()
 
 
 def test_an_inquiry_whose_acknowledgement_is_withheld_is_still_stored_and_thanked(
-    client, form_data, settings
+    patient, form_data, settings
 ):
     from post_office.models import Email
 
     settings.INQUIRIES_ACKS_PER_ADDRESS_PER_DAY = 1
-    client.post(NEW, form_data(submission_token="a"))
-    response = client.post(NEW, form_data(submission_token="b"))
+    patient.post(NEW, form_data(name="Pat A"))
+    response = patient.post(NEW, form_data(name="Pat B"))
     assert response.status_code == 303
     assert Inquiry.objects.count() == 2
-    assert Inquiry.objects.get(submission_token="b").reference in client.get(THANKS).content.decode()
+    assert Inquiry.objects.get(name="Pat B").reference in patient.get(THANKS).content.decode()
     assert Email.objects.filter(to=["pat@example.com"]).count() == 1
 
 
 @pytest.mark.usefixtures("cache_down")
 def test_with_the_cache_down_every_inquiry_is_stored_and_thanked_but_no_acknowledgement_is_mailed(
-    client, form_data, settings
+    patient, form_data, settings
 ):
     """The rate limit cannot count (a patient must still reach the clinic), and the per-address
     allowance cannot either, so no patient address is mailed while nothing counts."""
@@ -267,15 +275,148 @@ def test_with_the_cache_down_every_inquiry_is_stored_and_thanked_but_no_acknowle
     settings.INQUIRIES_RATE_LIMIT = "2/h"
     references = []
     for i in range(4):
-        response = client.post(NEW, form_data(submission_token=f"down{i}"))
+        response = patient.post(NEW, form_data(name=f"Pat {i}"))
         assert response.status_code == 303
-        references.append(client.get(THANKS).content.decode())
+        references.append(patient.get(THANKS).content.decode())
     assert Inquiry.objects.count() == 4
     assert all(
         inquiry.reference in page
         for inquiry, page in zip(Inquiry.objects.order_by("pk"), references, strict=True)
     )
     assert not Email.objects.filter(to=["pat@example.com"]).exists()
+
+
+# The form page is shared like the other public pages: nothing of one reader in it (issue 16).
+
+
+@pytest.fixture
+def shared_pages(settings):
+    settings.BLOG_PAGE_CACHE_SECONDS = 60
+
+
+def queries_for(url):
+    """A new reader's GET of ``url``: the response and the number of queries it cost."""
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+@pytest.mark.usefixtures("shared_pages")
+def test_a_second_reader_of_the_form_costs_no_query_and_gets_the_same_page():
+    LocationFactory()
+    ConditionFactory()
+    first, first_queries = queries_for(NEW)
+    second, second_queries = queries_for(NEW)
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second.content == first.content
+
+
+@pytest.mark.usefixtures("shared_pages")
+def test_the_shared_form_holds_no_token_but_each_reader_gets_a_page_shown_cookie():
+    first, _ = queries_for(NEW)
+    second, _ = queries_for(NEW)
+    for response in (first, second):
+        html = response.content.decode()
+        for name in ("csrfmiddlewaretoken", "started", "submission_token"):
+            assert f'name="{name}"' not in html
+        assert "no-store" in response["Cache-Control"]
+    assert first.cookies[antispam.PAGE_SHOWN_COOKIE].value != second.cookies[antispam.PAGE_SHOWN_COOKIE].value
+
+
+@pytest.mark.usefixtures("shared_pages")
+def test_the_spanish_form_is_cached_apart_from_the_english_one():
+    with translation.override("es"):
+        spanish_form = reverse("inquiries:new")
+    english, _ = queries_for(NEW)
+    spanish, _ = queries_for(spanish_form)
+    spanish_again, queries = queries_for(spanish_form)
+    assert queries == 0
+    assert '<html lang="es">' in spanish_again.content.decode()
+    assert spanish_again.content == spanish.content != english.content
+    assert '<html lang="en">' in queries_for(NEW)[0].content.decode()
+
+
+@pytest.mark.usefixtures("shared_pages")
+def test_a_link_that_prefills_the_form_still_gets_a_form_of_its_own():
+    ConditionFactory(slug="tmj")
+    queries_for(NEW)
+    queries_for(f"{NEW}?condition=tmj")
+    prefilled, queries = queries_for(f"{NEW}?condition=tmj")
+    assert queries > 0
+    assert '<option value="tmj" selected>' in prefilled.content.decode()
+    assert '<option value="tmj">' in queries_for(NEW)[0].content.decode()
+
+
+def test_the_form_is_sent_from_its_own_page_without_a_csrf_token(settings, form_data):
+    settings.INQUIRIES_MIN_SECONDS = 0
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.get(NEW).status_code == 200
+    response = browser.post(NEW, form_data(), headers={"Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 303
+    assert Inquiry.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://elsewhere.example"}]
+)
+def test_a_form_sent_from_another_site_is_refused_and_stores_nothing(patient, form_data, headers):
+    response = patient.post(NEW, form_data(), headers=headers)
+    assert response.status_code == 403
+    assert not Inquiry.objects.exists()
+
+
+def hidden_started(html: str) -> str:
+    return re.search(r'name="started" value="([^"]+)"', html)[1]
+
+
+def test_without_the_page_shown_cookie_the_patient_is_told_and_can_send_again(client, form_data, settings):
+    """A browser that keeps no cookies: the form comes back with what was typed and a time stamp
+    of its own, so sending it again works."""
+    response = client.post(NEW, form_data())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Your text is kept below: please send it again." in html
+    assert "Sharp pain under the left shoulder blade" in html
+    assert not Inquiry.objects.exists()
+    settings.INQUIRIES_MIN_SECONDS = 0  # a person reads the message first
+    again = client.post(NEW, form_data(started=hidden_started(html)))
+    assert again.status_code == 303
+    assert Inquiry.objects.count() == 1
+
+
+def test_a_form_sent_too_fast_keeps_what_was_typed_and_can_be_sent_a_moment_later(client, form_data):
+    response = open_form(client, seconds_ago=0).post(NEW, form_data())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "quicker than a person" in html
+    assert "Sharp pain under the left shoulder blade" in html
+    assert "ibuprofen and a heat pack" in html
+    assert hidden_started(html)
+    # The same form sent again half a minute later: its own stamp is that old by then.
+    assert client.post(NEW, form_data(started=started_ago(30))).status_code == 303
+
+
+def test_a_form_sent_back_too_fast_is_refused_by_its_own_stamp(patient, form_data):
+    response = patient.post(NEW, form_data(started=started_ago(0)))
+    assert response.status_code == 400
+    assert "quicker than a person" in response.content.decode()
+    assert not Inquiry.objects.exists()
+
+
+def test_two_different_inquiries_from_one_page_view_are_both_stored(patient, form_data):
+    assert patient.post(NEW, form_data()).status_code == 303
+    assert patient.post(NEW, form_data(symptoms="A stiff knee since Sunday")).status_code == 303
+    assert Inquiry.objects.count() == 2
+
+
+def test_a_form_sent_back_and_then_sent_twice_stores_one_inquiry(client, form_data, settings):
+    html = client.post(NEW, form_data()).content.decode()  # no cookie: sent back with a stamp
+    settings.INQUIRIES_MIN_SECONDS = 0
+    again = form_data(started=hidden_started(html))
+    assert client.post(NEW, again).status_code == client.post(NEW, again).status_code == 303
+    assert Inquiry.objects.count() == 1
 
 
 # The patient's side of secure replies: /inquiries/thread/
@@ -534,15 +675,15 @@ def test_without_an_article_the_form_names_none(client):
     assert "About the article" not in client.get(NEW).content.decode()
 
 
-def test_the_inquiry_stores_the_article_it_came_from(client, form_data):
+def test_the_inquiry_stores_the_article_it_came_from(patient, form_data):
     article = ArticleFactory(slug="jaw")
-    client.post(NEW, form_data(article="jaw"))
+    patient.post(NEW, form_data(article="jaw"))
     assert Inquiry.objects.get().source_article == article
 
 
-def test_the_appointment_answers_are_stored(client, form_data):
+def test_the_appointment_answers_are_stored(patient, form_data):
     harbor = LocationFactory(slug="harbor")
-    client.post(
+    patient.post(
         NEW,
         form_data(location="harbor", preferred_days=["thu", "mon"], preferred_times=["evening", "morning"]),
     )
@@ -558,7 +699,7 @@ def test_the_appointment_answers_are_stored(client, form_data):
     )
 
 
-def test_the_appointment_questions_are_all_optional(client, form_data):
+def test_the_appointment_questions_are_all_optional(patient, form_data):
     data = form_data()
     for name in (
         "wants_appointment",
@@ -570,13 +711,13 @@ def test_the_appointment_questions_are_all_optional(client, form_data):
         "referral",
     ):
         data.pop(name)
-    assert client.post(NEW, data).status_code == 303
+    assert patient.post(NEW, data).status_code == 303
     inquiry = Inquiry.objects.get()
     assert not inquiry.asks_about_appointment
 
 
-def test_an_unknown_day_is_refused_with_a_message(client, form_data):
-    response = client.post(NEW, form_data(preferred_days=["sun"]))
+def test_an_unknown_day_is_refused_with_a_message(patient, form_data):
+    response = patient.post(NEW, form_data(preferred_days=["sun"]))
     assert response.status_code == 400
     assert not Inquiry.objects.exists()
 
@@ -585,8 +726,8 @@ def test_the_form_says_most_states_need_no_referral(client):
     assert "without a referral" in client.get(NEW).content.decode()
 
 
-def test_no_email_carries_the_appointment_answers(client, form_data, desk):
-    client.post(NEW, form_data())
+def test_no_email_carries_the_appointment_answers(patient, form_data, desk):
+    patient.post(NEW, form_data())
     for email in Inquiry.objects.get().emails.all():
         assert "Harborside" not in email.message
         assert "Monday" not in email.message
