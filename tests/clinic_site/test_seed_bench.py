@@ -39,3 +39,34 @@ def test_the_blog_list_costs_the_same_queries_whatever_the_number_of_articles(se
     call_command("seed_bench", size="small", articles=200, comments=0, inquiries=0)
     assert list_queries(2) == few
     assert list_queries(15) == few
+
+
+def test_every_public_page_costs_the_same_queries_whatever_the_size(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.BLOG_PAGE_CACHE_SECONDS = 0  # every request rendered: its own queries are counted
+    article = "/blog/myofascial-release-explained/"
+    paths = [
+        reverse("home"),
+        reverse("blog:article_list") + "?q=pain",
+        article,
+        article + "?cpage=2",
+        reverse("blog:condition_list"),
+        reverse("blog:feed"),
+        reverse("sitemap"),
+        reverse("inquiries:new"),
+    ]
+
+    def queries_per_page():
+        counts = {}
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert Client().get(path).status_code == 200, path
+            counts[path] = len(queries)
+        return counts
+
+    call_command("seed_bench", size="small", articles=20, comments=20, inquiries=10)
+    few = queries_per_page()
+    call_command("seed_bench", size="small", articles=300, comments=600, inquiries=300)
+    assert queries_per_page() == few
