@@ -47,14 +47,11 @@ def make_variants(file) -> dict | None:
     to keep on the row, or None when the picture cannot be read (the page then shows it alone)."""
     name = file.name
     try:
-        file.open("rb")
-        try:
-            with Image.open(file) as image:
-                image.load()
-                animated = getattr(image, "is_animated", False)
-                upright = ImageOps.exif_transpose(image)
-        finally:
-            file.close()
+        # From the storage, not through the field's file, which stays as it was for its next reader.
+        with file.storage.open(name, "rb") as stored, Image.open(stored) as image:
+            image.load()
+            animated = getattr(image, "is_animated", False)
+            upright = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError, UnidentifiedImageError, Image.DecompressionBombError):
         logger.warning("The picture %r could not be read to make its smaller copies.", name, exc_info=True)
         return None
