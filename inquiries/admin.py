@@ -168,6 +168,8 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
         "assignee",
         "first_response_display",
     ]
+    # Sorted by what an index keeps in order; status, place, condition and assignee are filters.
+    sortable_by = ["reference", "received_at", "appointment", "first_response_display"]
     list_filter = [
         OpenFilter,
         "status",

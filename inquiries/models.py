@@ -289,6 +289,16 @@ class Inquiry(models.Model):
             models.Index(fields=["status", "-received_at"], name="inquiry_status_recv_idx"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status_idx"),
             models.Index(fields=["wants_appointment", "status"], name="inquiry_appointment_idx"),
+            # The handlers' list (inquiries.admin): newest first, its date drill-down, and each
+            # filter in that order.
+            models.Index(fields=["-received_at", "-id"], name="inquiry_received_idx"),
+            models.Index(fields=["location", "-received_at"], name="inquiry_location_recv_idx"),
+            models.Index(fields=["condition", "-received_at"], name="inquiry_condition_recv_idx"),
+            models.Index(fields=["assignee", "-received_at"], name="inquiry_assignee_recv_idx"),
+            models.Index(fields=["language", "-received_at"], name="inquiry_language_recv_idx"),
+            # ... and the columns it sorts by.
+            models.Index(fields=["booked_for", "id"], name="inquiry_booked_for_idx"),
+            models.Index(fields=["first_response_at", "id"], name="inquiry_first_response_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,12 +2,49 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blog.models import Article
+from clinic_site.admin_lists import EstimatedCountPaginator
+
 from . import moderation, verification
 from .models import Comment, VerifiedAddress
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """By article. Of thousands, it offers those with comments waiting for a moderator (the most
+    waiting first) and the one chosen; the article in each row of the list filters by that article.
+    The parameter is the one Django's own related filter used, so older links keep working."""
+
+    title = _("article")
+    parameter_name = "article__id__exact"
+    offered = 20
+
+    def lookups(self, request, model_admin):
+        waiting = (
+            Comment.objects.pending()
+            .values_list("article", "article__title")
+            .annotate(waiting=Count("id"))
+            .order_by("-waiting", "article__title")[: self.offered]
+        )
+        choices = [(str(pk), title) for pk, title, _count in waiting]
+        chosen = self.value()
+        if chosen and chosen.isdigit() and chosen not in {pk for pk, _title in choices}:
+            title = Article.objects.filter(pk=chosen).values_list("title", flat=True).first()
+            if title is not None:
+                choices.insert(0, (chosen, title))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(article_id=value) if value.isdigit() else queryset.none()
 
 
 class CommentAdminForm(forms.ModelForm):
@@ -39,17 +76,22 @@ class CommentAdmin(admin.ModelAdmin):
         "excerpt",
         "name",
         "status",
-        "article",
+        "article_link",
         "in_reply_to",
         "created_at",
         "like_count",
         "by_the_clinic",
     ]
     list_display_links = ["excerpt"]
-    list_filter = ["status", "is_staff_reply", "language", ("article", admin.RelatedOnlyFieldListFilter)]
+    # Sorted by what an index keeps in order; status and the clinic's replies are filters, and an
+    # order by article or by the parent's author would read every comment of a long list.
+    sortable_by = ["name", "created_at", "like_count"]
+    list_filter = ["status", "is_staff_reply", "language", ArticleFilter]
     # A filtered list counts only its own rows: no second count of the whole table on every page
     # (the admin links "Show all" instead of printing the total).
     show_full_result_count = False
+    # ... and the whole list, unfiltered, is counted from the database's statistics.
+    paginator = EstimatedCountPaginator
     search_fields = ["body", "name", "email"]
     list_select_related = ["article", "parent"]
     date_hierarchy = "created_at"
@@ -129,6 +171,12 @@ class CommentAdmin(admin.ModelAdmin):
         if obj.is_removed:
             return _("(removed by its author)")
         return Truncator(obj.body).chars(80)
+
+    @admin.display(description=_("article"), ordering="article")
+    def article_link(self, obj):
+        """The article, as a link to the list of its comments."""
+        query = urlencode({ArticleFilter.parameter_name: obj.article_id})
+        return format_html('<a href="?{}">{}</a>', query, obj.article)
 
     @admin.display(description=_("in reply to"), ordering="parent__name")
     def in_reply_to(self, obj):

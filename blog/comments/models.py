@@ -102,6 +102,14 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
             models.Index(fields=["email", "status"], name="comment_email_status_idx"),
+            # The moderators' list (blog.comments.admin): its default order and date drill-down, and
+            # each of its filters in that order.
+            models.Index(fields=["created_at", "id"], name="comment_created_idx"),
+            models.Index(fields=["language", "created_at"], name="comment_language_created_idx"),
+            models.Index(fields=["is_staff_reply", "created_at"], name="comment_staff_created_idx"),
+            # ... and the columns it sorts by.
+            models.Index(fields=["name"], name="comment_name_idx"),
+            models.Index(fields=["like_count", "id"], name="comment_likes_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -30,7 +30,9 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
                                lists, conditions, locations, team, privacy, feed, sitemap, the
                                inquiry form), the article for a browser that liked it (a real like
                                on the running site) and a search over 1,000 different words from
-                               the articles, common to rare, each request the next word;
+                               the articles, common to rare, each request the next word, and the
+                               admin's comment and inquiry lists as a signed-in staff member
+                               (password and authenticator app); "admin" for those two alone;
                                BENCH_DURATION=5s keeps it to a few minutes
   BENCH_DURATION (15s), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_WARMUP (3s)
   BENCH_COOKIE                 a Cookie header sent with every request to the site: a returning
@@ -388,7 +390,58 @@ def public_pages_child():
     last_page = max(1, -(-longest.roots // settings.COMMENTS_PER_PAGE))
     if last_page > 1:
         pages["a long thread, last page"] = f"{longest.get_canonical_url()}?cpage={last_page}"
+    # The two long lists staff work in, as a signed-in staff member (bench_pages signs one in), two
+    # connections at a time: a few people at work, not 32 requests queued behind each other.
+    for name, url in (
+        ("admin: comments list", reverse("admin:comments_comment_changelist")),
+        ("admin: inquiries list", reverse("admin:inquiries_inquiry_changelist")),
+    ):
+        pages[name] = {"paths": [url], "staff": True, "connections": 2}
     print(json.dumps(pages))
+
+
+def staff_session_child():
+    """Runs in the child: signs the demo's owner (a superuser) in as the admin's sign-in does, the
+    password step then the authenticator app (``django_otp.login``), in a session of the site's
+    session engine; prints the Cookie header that carries it."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic_site.settings")
+    import django
+
+    django.setup()
+    from importlib import import_module
+
+    import django_otp
+    from django.conf import settings
+    from django.contrib.auth import get_user_model, login
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.management import call_command
+    from django.test import RequestFactory
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from clinic_site.signin import devices
+
+    users = get_user_model().objects
+    if not users.filter(username="owner", is_superuser=True, is_active=True).exists():
+        # The demo's staff accounts, with a password nobody will type.
+        call_command("seed_demo", staff_password=secrets.token_urlsafe(24), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    user = users.get(username="owner")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or devices.add_app(user)
+    request = RequestFactory().get("/admin/", REMOTE_ADDR=HOST)
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    request.user = AnonymousUser()  # as the middleware leaves it; login() then sets the user
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    django_otp.login(request, device)
+    request.session.save()
+    print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}"}))
+
+
+def staff_cookie(env):
+    command = [sys.executable, __file__, "--staff-session"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise BenchError(f"signing a staff member in failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])["cookie"]
 
 
 def count_queries(env, path):
@@ -621,12 +674,14 @@ def report_pages(rows):
 
 def bench_pages(env, spec, port, static_port, wrk_args):
     """``BENCH_PAGES``: each page under the same server, then each page's HTML under nginx."""
-    if spec == "public":
+    if spec in ("public", "admin"):
         command = [sys.executable, __file__, "--public-pages"]
         result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             raise BenchError(f"finding the public pages failed:\n{result.stderr[-3000:]}")
         pages = json.loads(result.stdout.strip().splitlines()[-1])
+        if spec == "admin":  # the staff's two lists alone
+            pages = {name: page for name, page in pages.items() if isinstance(page, dict) and "staff" in page}
     else:
         pages = {path: path for path in spec.split(",") if path.strip()}
     pages = {
@@ -644,6 +699,8 @@ def bench_pages(env, spec, port, static_port, wrk_args):
             paths = page["paths"]
             url = f"http://{HOST}:{port}{paths[0]}"
             cookie = liking_browser_cookie(url) if page.get("liked") else ""
+            if page.get("staff"):
+                cookie = staff_cookie(env)
             # Counted first, so the child's first request finds nothing cached (then the warm one).
             queries = count_queries(env | ({"BENCH_COOKIE": cookie} if cookie else {}), paths[0])
             status, _headers, _raw, body = fetch(url, cookie=cookie)
@@ -651,7 +708,8 @@ def bench_pages(env, spec, port, static_port, wrk_args):
                 raise BenchError(f"{name}: {url} answered {status}, not 200")
             file_name = f"page-{number}.html"
             saved[file_name] = body
-            django, _output = run_wrk(url, *wrk_args, paths=paths if len(paths) > 1 else (), cookie=cookie)
+            page_args = (wrk_args[0], page.get("connections", wrk_args[1]), *wrk_args[2:])
+            django, _output = run_wrk(url, *page_args, paths=paths if len(paths) > 1 else (), cookie=cookie)
             rows.append(
                 {"name": name, "url": url, "paths": len(paths), "file": file_name, "django": django}
                 | {"queries": queries}
@@ -733,6 +791,9 @@ if __name__ == "__main__":
         sys.exit(0)
     if len(sys.argv) == 2 and sys.argv[1] == "--public-pages":
         public_pages_child()
+        sys.exit(0)
+    if len(sys.argv) == 2 and sys.argv[1] == "--staff-session":
+        staff_session_child()
         sys.exit(0)
     # Also SIGINT: a shell may start a background job with SIGINT ignored.
     signal.signal(signal.SIGTERM, _terminate)
