@@ -50,12 +50,13 @@ class Practice(SingletonModel):
     """
 
     name = models.CharField(_("name"), max_length=120, default=_default_name)
-    logo = SizedImageField(
+    logo = ResponsiveImageField(
         _("logo"),
         upload_to="practice/",
         blank=True,
         width_field="logo_width",
         height_field="logo_height",
+        variants_field="logo_variants",
         help_text=_(
             "PNG, JPEG or WebP, ideally wide and at least 96 pixels tall; shown in the header. "
             "The browser icons are made from it. Empty: the name alone, and a plain mark as the icon."
@@ -63,6 +64,7 @@ class Practice(SingletonModel):
     )
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_variants = models.JSONField(null=True, blank=True, editable=False)
     phone = models.CharField(
         _("main phone"),
         max_length=40,

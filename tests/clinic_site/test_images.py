@@ -11,7 +11,7 @@ from PIL import Image
 
 from blog.models import Article
 from clinic_site.images import VARIANT_WIDTHS, variant_name
-from clinic_site.models import Clinician, Location
+from clinic_site.models import Clinician, Location, Practice
 from tests.factories import ArticleFactory, ClinicianFactory, LocationFactory, photo_upload
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +174,13 @@ def test_a_copy_already_stored_is_shared_not_written_again():
     first = cover_article()
     second = ArticleFactory(cover_image=first.cover_image.name, cover_alt="The same square.")
     assert second.cover_image.variants == first.cover_image.variants
+
+
+def test_the_logo_is_offered_at_the_size_it_is_shown(client):
+    practice = Practice.get_solo()
+    practice.logo = photo_upload("logo.png", (768, 192))
+    practice.save()
+    html = page(client, reverse("home"))
+    # Shown 3rem (48 px) tall: 192 px wide.
+    assert f'srcset="{practice.logo.srcset}" sizes="192px"' in html
+    assert [v.width for v in practice.logo.variants] == [240, 480, 720]

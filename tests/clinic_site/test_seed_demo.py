@@ -149,6 +149,7 @@ def test_the_demo_pictures_are_drawn_onto_the_bucket_once(media_bucket):
         *(article.cover_image for article in Article.objects.exclude(cover_image="")),
         *(clinician.photo for clinician in Clinician.objects.exclude(photo="")),
         *(location.photo for location in Location.objects.exclude(photo="")),
+        Practice.objects.get().logo,
     ]
     copies = {variant.name for picture in pictures for variant in picture.variants}
     assert copies
