@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from solo.models import SingletonModel
 
-from .fields import ResponsiveImageField, SizedImageField
+from .fields import ResponsiveImageField
 
 
 def _default_name() -> str:
