@@ -6,10 +6,15 @@ unique together. This module is the only place that writes them, and ``LikeView`
 
 A like counts only from a browser that was shown the page (it carries the signed cookie the article
 page sets, see clinic_site.antispam) and, per client address and article, up to ``LIKES_RATE_LIMIT``.
+
+Whether a browser liked something is asked on every page a returning reader opens, so the answer is
+kept in the shared cache (``LIKED_CACHE_SECONDS``), under the browser's key (already a hash): a like
+row is never changed nor deleted but with what it likes, and ``add`` writes the new answer itself.
 """
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.decorators import method_decorator
@@ -23,6 +28,11 @@ from clinic_site.origin import same_origin_only
 from .browser import browser_key, browser_token, new_browser_token, remember_browser
 
 RATE_LIMIT_GROUP = "likes"
+LIKED_CACHE_SECONDS = 60 * 60 * 24
+
+
+def _liked_key(target, browser_key: str) -> str:
+    return f"liked:{target._meta.label_lower}:{target.pk}:{browser_key}"
 
 
 def add(target, *, browser_key: str) -> bool:
@@ -36,13 +46,23 @@ def add(target, *, browser_key: str) -> bool:
             relation.model.objects.create(**{relation.field.name: target, "browser_key": browser_key})
             type(target).objects.filter(pk=target.pk).update(like_count=F("like_count") + 1)
     except IntegrityError:
+        cache.set(_liked_key(target, browser_key), True, LIKED_CACHE_SECONDS)
         return False
+    cache.set(_liked_key(target, browser_key), True, LIKED_CACHE_SECONDS)
     target.like_count += 1
     return True
 
 
 def has_liked(target, *, browser_key: str | None) -> bool:
-    return bool(browser_key) and target.likes.filter(browser_key=browser_key).exists()
+    """Whether this browser liked ``target``: from the cache, else one query (then kept)."""
+    if not browser_key:
+        return False
+    key = _liked_key(target, browser_key)
+    liked = cache.get(key)
+    if liked is None:
+        liked = target.likes.filter(browser_key=browser_key).exists()
+        cache.set(key, liked, LIKED_CACHE_SECONDS)
+    return liked
 
 
 def over_limit(request, *, article_id: int) -> bool:

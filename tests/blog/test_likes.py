@@ -60,6 +60,12 @@ def test_has_liked_knows_the_browser(target):
     assert not likes.has_liked(target, browser_key=None)
 
 
+def test_a_browser_asked_about_before_its_like_is_known_to_like_it_after(target):
+    assert not likes.has_liked(target, browser_key="a" * 64)  # kept in the cache: no
+    likes.add(target, browser_key="a" * 64)
+    assert likes.has_liked(target, browser_key="a" * 64)
+
+
 def test_every_like_view_answers_see_other(target):
     response = reader_likes(target)
     assert response.status_code == 303

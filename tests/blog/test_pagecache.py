@@ -286,11 +286,21 @@ def test_a_returning_reader_who_liked_the_article_sees_it_liked_from_the_shared_
     article = ArticleFactory()
     reader = liked_reader(article)
     read(Client(), article)  # the shared page, as another reader had it
-    with django_assert_num_queries(1):  # whether this browser likes it; nothing else
+    with django_assert_num_queries(0):  # whether this browser likes it is in the cache since its like
         html = read(reader, article).content.decode()
     assert "You like this article." in html
     assert "1 like" in html
     assert 'action="/blog/' not in html.split("<!--like-->")[1].split("<!--/like-->")[0]
+
+
+def test_a_returning_reader_is_asked_about_another_article_once(django_assert_num_queries):
+    liked, other = ArticleFactory(), ArticleFactory()
+    reader = liked_reader(liked)
+    read(Client(), other)
+    with django_assert_num_queries(1):  # has this browser liked the other article: no
+        read(reader, other)
+    with django_assert_num_queries(0):
+        assert "Like this article" in read(reader, other).content.decode()
 
 
 def test_the_like_cookie_on_another_article_leaves_the_like_button(client):
