@@ -225,7 +225,9 @@ css: $(VENV)/.runtime
 css-check: $(VENV)/.runtime
 	BIN=$(BIN) bash .ci/css.sh --check
 
-# The article page against nginx serving the same HTML (tests/bench/run_bench.py; settings in its docstring).
+# Pages against nginx serving the same HTML: the article page, or with BENCH_PAGES=public every public page,
+# a returning reader, a search and the admin lists; BENCH_SIZE=small|medium|large seeds in bulk
+# (tests/bench/run_bench.py; settings in its docstring; README, Performance).
 .PHONY: bench
 bench: $(VENV)/.dev
 	$(BIN)/python tests/bench/run_bench.py
