@@ -46,11 +46,12 @@ def add(target, *, browser_key: str) -> bool:
             relation.model.objects.create(**{relation.field.name: target, "browser_key": browser_key})
             type(target).objects.filter(pk=target.pk).update(like_count=F("like_count") + 1)
     except IntegrityError:
-        cache.set(_liked_key(target, browser_key), True, LIKED_CACHE_SECONDS)
-        return False
-    cache.set(_liked_key(target, browser_key), True, LIKED_CACHE_SECONDS)
-    target.like_count += 1
-    return True
+        added = False
+    else:
+        added = True
+        target.like_count += 1
+    cache.set(_liked_key(target, browser_key), True, LIKED_CACHE_SECONDS)  # liked, now or before
+    return added
 
 
 def has_liked(target, *, browser_key: str | None) -> bool:

@@ -89,17 +89,23 @@ def _swapped_cookies() -> set[str]:
     return {BROWSER_COOKIE, verification.COOKIE_NAME}
 
 
+def _gets_shared_page(request, *, harmless_cookies: set[str], shared_query: re.Pattern) -> bool:
+    """Whether this request gets the page every reader with nothing personal gets: a GET or HEAD,
+    no query string but one ``shared_query`` matches, and no personal cookie but ``harmless_cookies``."""
+    query = request.META.get("QUERY_STRING", "")
+    return (
+        request.method in ("GET", "HEAD")
+        and (not query or shared_query.fullmatch(query) is not None)
+        and not (_personal_cookies() - harmless_cookies).intersection(_cookies_held(request))
+    )
+
+
 def is_cacheable_request(request) -> bool:
     """Whether this request gets the shared article page (with its personal parts swapped): its
     first page of comments, or another page of them (``?cpage=N``, the newest first)."""
     from blog.comments.threads import SHARED_PAGE_QUERY
 
-    query = request.META.get("QUERY_STRING", "")
-    return (
-        request.method in ("GET", "HEAD")
-        and (not query or SHARED_PAGE_QUERY.fullmatch(query) is not None)
-        and not (_personal_cookies() - _swapped_cookies()).intersection(_cookies_held(request))
-    )
+    return _gets_shared_page(request, harmless_cookies=_swapped_cookies(), shared_query=SHARED_PAGE_QUERY)
 
 
 # A list's page number, the one query string a shared page may have (?page=2; ?page=1 is page 1).
@@ -110,13 +116,9 @@ def shared_page_key(request) -> str | None:
     """The key of the page this request would get like every reader with nothing personal, or None.
 
     The like cookie changes nothing outside the article page, so it does not count here."""
-    if request.method not in ("GET", "HEAD"):
-        return None
-    if (_personal_cookies() - {BROWSER_COOKIE}).intersection(_cookies_held(request)):
+    if not _gets_shared_page(request, harmless_cookies={BROWSER_COOKIE}, shared_query=_PAGE_NUMBER):
         return None
     query = request.META.get("QUERY_STRING", "")
-    if query and not _PAGE_NUMBER.fullmatch(query):
-        return None
     gens = generations.current(SITE_SCOPE)
     # request.path names the language (/es/...); the key is never longer than a URL we answer.
     return f"page:{gens}:{request.path}?{query}"[:400]

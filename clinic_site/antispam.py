@@ -202,9 +202,12 @@ class FormGuard:
             token, salt=self.salt, min_seconds=self.min_seconds, max_age=self.max_form_age, once=once
         )
 
-    def check_page_shown(self, request, *, once: bool = False) -> bool:
-        """``check_token`` for a form on a cached page, which carries no time stamp: the
-        page-shown cookie that page set (``remember_page_shown``) says when it was shown."""
+    def check_form_time(self, started: str, request, *, once: bool = False) -> bool:
+        """``check_token`` for a form sent from either kind of page: its own ``started`` stamp when
+        it has one (a form rendered for one request), else the page-shown cookie of the cached page
+        it was on (``remember_page_shown``), which says when that page was shown."""
+        if started or request is None:
+            return self.check_token(started, once=once)
         return check_time_token(
             page_shown_token(request),
             salt=PAGE_SHOWN_SALT,

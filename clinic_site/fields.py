@@ -86,7 +86,7 @@ class ResponsiveImageField(SizedImageField):
         record = getattr(model_instance, self.variants_field)
         if not file:
             record = None
-        elif (record or {}).get("source") != file.name:
+        elif not images.is_record_of(record, file.name):
             # A new picture (uploaded, or another stored file put in its place): read it back from
             # the storage, where it now is, and make its copies.
             record = images.make_variants(getattr(model_instance, self.attname))

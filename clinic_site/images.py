@@ -76,9 +76,14 @@ def make_variants(file) -> dict | None:
     return record
 
 
+def is_record_of(record: dict | None, name: str) -> bool:
+    """Whether ``record`` (a row's record of copies) was made from the picture ``name``."""
+    return bool(name) and bool(record) and record.get("source") == name
+
+
 def variants_of(name: str, record: dict | None) -> list[Variant]:
     """The copies recorded for the picture ``name``, narrowest first; none if the record is of
     another picture or missing."""
-    if not name or not record or record.get("source") != name:
+    if not is_record_of(record, name):
         return []
     return [Variant(v["name"], v["width"], v["height"]) for v in record.get("variants", [])]

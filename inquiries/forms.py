@@ -290,10 +290,7 @@ class InquiryForm(forms.ModelForm):
         page-shown cookie of the (cached) page. Not used up: a second copy of the same inquiry is
         stored once by its submission token, and a different one may follow from the same page."""
         try:
-            if self.data.get("started") or self.request is None:
-                self.guard.check_token(self.data.get("started", ""))
-            else:
-                self.guard.check_page_shown(self.request)
+            self.guard.check_form_time(self.data.get("started", ""), self.request)
         except antispam.TimeTrapError as error:
             message, code = TIME_TRAP_REFUSALS[error.code]
             raise forms.ValidationError(message, code=code) from None

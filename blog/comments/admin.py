@@ -172,7 +172,7 @@ class CommentAdmin(admin.ModelAdmin):
             return _("(removed by its author)")
         return Truncator(obj.body).chars(80)
 
-    @admin.display(description=_("article"), ordering="article")
+    @admin.display(description=_("article"))
     def article_link(self, obj):
         """The article, as a link to the list of its comments."""
         query = urlencode({ArticleFilter.parameter_name: obj.article_id})

@@ -81,10 +81,11 @@ class CommentForm(forms.Form):
                 _("This looks like an automated submission, so it was not sent."), code="honeypot"
             )
         try:
-            if self.cleaned_data.get("started") or self.request is None:
-                used_up = self.guard.check_token(self.cleaned_data.get("started", ""), once=True)
-            else:
-                used_up = spam.check_page_shown(self.request)
+            # The form on the (cached) article page has no stamp: its page-shown cookie serves, one
+            # comment per page view.
+            used_up = self.guard.check_form_time(
+                self.cleaned_data.get("started", ""), self.request, once=True
+            )
             # The cache is down, so the form might be a copy sent again: a moderator decides.
             self.replay_unchecked = not used_up
         except antispam.TimeTrapError as error:

@@ -28,13 +28,6 @@ _LINK_RE = re.compile(
 )
 
 
-def check_page_shown(request) -> bool:
-    """The time trap for the form on the (cached) article page, which carries no timestamp: the
-    page-shown cookie that page set (clinic_site.antispam) says when the form was shown. Each page
-    view's cookie serves for one comment (False: the cache is down and that was not checked)."""
-    return GUARD.check_page_shown(request, once=True)
-
-
 def find_links(text: str) -> list[str]:
     return _LINK_RE.findall(text)
 

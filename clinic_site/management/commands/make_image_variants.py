@@ -25,8 +25,7 @@ class Command(BaseCommand):
         for model, field in responsive_fields():
             for row in model.objects.exclude(**{field.name: ""}).only("pk", field.name, field.variants_field):
                 file = getattr(row, field.name)
-                record = getattr(row, field.variants_field)
-                if (record or {}).get("source") == file.name:
+                if images.is_record_of(getattr(row, field.variants_field), file.name):
                     continue
                 record = images.make_variants(file)
                 if record is None:
