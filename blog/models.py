@@ -2,6 +2,7 @@ import calendar
 import datetime
 import math
 import re
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -173,6 +174,27 @@ class ArticleQuerySet(models.QuerySet):
 
     def move_to_draft(self) -> int:
         return self.exclude(status=Article.Status.DRAFT).update(status=Article.Status.DRAFT)
+
+
+class RankedResults(Sequence):
+    """A search's results as a paginator reads them: the id of every match in rank order, from one
+    query (a search has at most ``SEARCH_CANDIDATES``, so their number is the count with no query of
+    its own), and a page's articles fetched by their ids (``fetch``), in that order."""
+
+    def __init__(self, ranked: models.QuerySet, fetch: Callable[[list], models.QuerySet]):
+        self.model = ranked.model
+        self._ids = list(ranked.values_list("pk", flat=True))
+        self._fetch = fetch
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        ids = self._ids[index]
+        found = {article.pk: article for article in self._fetch(ids)} if ids else {}
+        return [found[pk] for pk in ids if pk in found]
 
 
 class Article(models.Model):

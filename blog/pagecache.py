@@ -11,8 +11,15 @@ The article page has a view of its own (it counts views); every other public pag
 without a session (home, blog list and its pages, conditions, team, locations, privacy, the feed,
 the sitemap) goes through ``serve``. A reader with a session, a flash message or a commenter's
 cookie (a confirmed address, a comment they may still change), or a URL with a query string other
-than a list's page number or an article's page of comments (a search, a filter), gets the page
+than a list's page number, an article's page of comments or the blog list's search, gets the page
 rendered for them; the like cookie alone changes only the article page's like section (``blog.views``).
+
+A search of the blog list (``?q=``, ``?condition=``, with its page number) is shared too, by every
+reader who asks the same, but its words are the reader's own and may name their condition: the key
+holds a keyed hash of the query string, not the words, and the stored page holds no trace of them.
+Wherever the page shows them, in its text or in its links, the page is stored with a placeholder
+(``_masked``), and each reader's words are put back when it is served (``_unmasked``). The same
+words make the same key, so the page each reader gets is exactly the page rendered for them.
 
 The key holds two generations (clinic_site.generations): the site's, retired by the signals below
 whenever an article, its references, a condition, clinician, location, opening hours or the
@@ -35,6 +42,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
 
 from clinic_site import generations
 from clinic_site.models import Clinician, Location, OpeningHours, Practice
@@ -52,6 +60,8 @@ class CachedPage:
     # What the view set besides the body (the sitemap's X-Robots-Tag).
     headers: tuple[tuple[str, str], ...] = ()
     article_id: int | None = None
+    # For a search's page: how many of the reader's words' forms were masked in the body (``_masked``).
+    masked: int = 0
     # The article page as browsers with personal parts see it, compressed too, by (liked, reply
     # emails offered): made with the shared page, once (see ``personalised``).
     variants: dict[tuple[bool, bool], bytes] = field(default_factory=dict, hash=False)
@@ -124,20 +134,43 @@ def shared_page_key(request) -> str | None:
     return f"page:{gens}:{request.path}?{query}"[:400]
 
 
-def serve(request, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The shared page from the cache, or ``render()``'s response, stored for the next reader."""
-    key = shared_page_key(request) if settings.BLOG_PAGE_CACHE_SECONDS else None
+# The blog list's search: its words, a condition and the page number, in any order.
+SEARCH_QUERY = re.compile(r"(?:q|condition|page)=[^&]*(?:&(?:q|condition|page)=[^&]*)*")
+
+
+def search_page_key(request) -> str | None:
+    """The key of a search's page as every reader with nothing personal who asks the same gets it,
+    or None. It holds a keyed hash of the query string (the reader's words stay out of the cache)."""
+    if not _gets_shared_page(request, harmless_cookies={BROWSER_COOKIE}, shared_query=SEARCH_QUERY):
+        return None
+    digest = salted_hmac("blog.pagecache.search", request.META.get("QUERY_STRING", "")).hexdigest()
+    return f"search:{generations.current(SITE_SCOPE)}:{request.path}:{digest}"
+
+
+def serve(
+    request, render: Callable[[], HttpResponse], *, reader_words: tuple[str, ...] | None = None
+) -> HttpResponse:
+    """The shared page from the cache, or ``render()``'s response, stored for the next reader.
+
+    ``reader_words``: for a page that answers a search (the blog list), every form in which this
+    request's words appear in the page (escaped in its text, encoded in its links); the search's
+    page is then shared under ``search_page_key`` with those forms masked."""
+    if not settings.BLOG_PAGE_CACHE_SECONDS:
+        return render()
+    key, words = shared_page_key(request), ()
+    if key is None and reader_words is not None:
+        key, words = search_page_key(request), tuple(word for word in reader_words if word)
     if key is None:
         return render()
     page = get(key)
     if page is not None:
-        return respond(page, request)
+        return respond(page, request, words=words)
     response = render()
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     # A page that used a CSRF token holds one reader's token: never shared.
     if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        store(key, response)
+        store(key, response, masked_words=words)
     return response
 
 
@@ -152,10 +185,18 @@ def shared(view):
 
 
 class SharedPageMixin:
-    """For a class-based view whose GET is a shared public page (``serve``)."""
+    """For a class-based view whose GET is a shared public page (``serve``). A view whose page
+    answers a search says where the reader's words show in it (``reader_words``)."""
+
+    def reader_words(self) -> tuple[str, ...] | None:
+        return None
 
     def get(self, request, *args, **kwargs):
-        return serve(request, lambda: super(SharedPageMixin, self).get(request, *args, **kwargs))
+        return serve(
+            request,
+            lambda: super(SharedPageMixin, self).get(request, *args, **kwargs),
+            reader_words=self.reader_words(),
+        )
 
 
 def article_scope(slug: str) -> str:
@@ -217,11 +258,45 @@ def _swapped(html: str, *, liked_section: str, reply_emails_field: str) -> str:
     return html
 
 
+# Characters that stand for a reader's words in a stored search page: Unicode's private use area,
+# which no page of ours holds (a page that does is not stored).
+_MASKS = tuple(chr(0xE000 + index) for index in range(8))
+
+
+def _masked(html: str, words: tuple[str, ...]) -> str | None:
+    """``html`` with each of ``words`` (a form of the reader's words) replaced by a mask of its own,
+    or None when it cannot be: too many forms, or a mask already in the page or the words. Undone
+    exactly by ``_unmasked`` with the same words: each mask stood only where its form was."""
+    if len(words) > len(_MASKS) or any(mask in text for mask in _MASKS for text in (html, *words)):
+        return None
+    for word, mask in zip(words, _MASKS, strict=False):
+        html = html.replace(word, mask)
+    return html
+
+
+def _unmasked(html: str, words: tuple[str, ...]) -> str:
+    for word, mask in reversed(tuple(zip(words, _MASKS, strict=False))):
+        html = html.replace(mask, word)
+    return html
+
+
 def make_page(
-    response, *, article_id=None, liked_section: str = "", reply_emails_field: str = ""
-) -> CachedPage:
+    response,
+    *,
+    article_id=None,
+    liked_section: str = "",
+    reply_emails_field: str = "",
+    masked_words: tuple[str, ...] = (),
+) -> CachedPage | None:
     """``response`` as a CachedPage; for the article page, also its variants with the personal parts
-    swapped in (``liked_section``, ``reply_emails_field``: those parts as such a browser sees them)."""
+    swapped in (``liked_section``, ``reply_emails_field``: those parts as such a browser sees them);
+    for a search's page, its body with ``masked_words`` masked (None if they cannot be)."""
+    content = response.content
+    if masked_words:
+        masked = _masked(content.decode(), masked_words)
+        if masked is None:
+            return None
+        content = masked.encode()
     variants = {}
     if liked_section or reply_emails_field:
         html = response.content.decode()
@@ -234,20 +309,22 @@ def make_page(
             variants[liked, reply_emails] = _compressed(swapped.encode())
     return CachedPage(
         content_type=response["Content-Type"],
-        gzipped=_compressed(response.content),
+        gzipped=_compressed(content),
         headers=tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)),
         article_id=article_id,
+        masked=len(masked_words),
         variants=variants,
     )
 
 
 def store(key: str, response, **parts) -> CachedPage | None:
     """Keep ``response`` under ``key`` if it is a 200 that sets no cookie, and return it as a
-    CachedPage (whether kept or not) when it is a 200; ``parts`` go to ``make_page``."""
+    CachedPage (whether kept or not) when it is a 200; ``parts`` go to ``make_page`` (a search's
+    page whose words cannot be masked is neither kept nor returned)."""
     if response.status_code != 200 or response.streaming or response.has_header("Content-Encoding"):
         return None
     page = make_page(response, **parts)
-    if settings.BLOG_PAGE_CACHE_SECONDS and not response.cookies:
+    if page is not None and settings.BLOG_PAGE_CACHE_SECONDS and not response.cookies:
         cache.set(key, page, settings.BLOG_PAGE_CACHE_SECONDS)
     return page
 
@@ -260,14 +337,24 @@ def personalised(page: CachedPage, request, *, liked: bool, reply_emails: bool) 
     return respond(page, request, body=body)
 
 
-def respond(page: CachedPage, request, body: bytes | None = None) -> HttpResponse:
-    """The cached page (or ``body``, one of its variants), compressed when the browser accepts it."""
+def respond(
+    page: CachedPage, request, body: bytes | None = None, words: tuple[str, ...] = ()
+) -> HttpResponse:
+    """The cached page (or ``body``, one of its variants), compressed when the browser accepts it;
+    a search's page with this reader's ``words`` put back where they were masked."""
     body = body or page.gzipped
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    if page.masked:
+        # The key held the same query string, so ``words`` are the ones masked, in the same order.
+        content = _unmasked(gzip.decompress(body).decode(), words).encode()
+        body = _compressed(content) if accepts_gzip else content
+    elif not accepts_gzip:
+        body = gzip.decompress(body)
+    if accepts_gzip:
         response = HttpResponse(body, content_type=page.content_type)
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(gzip.decompress(body), content_type=page.content_type)
+        response = HttpResponse(body, content_type=page.content_type)
     for name, value in page.headers:
         response[name] = value
     patch_vary_headers(response, ["Accept-Encoding", "Cookie"])

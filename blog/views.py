@@ -1,4 +1,4 @@
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
@@ -21,7 +22,7 @@ from .browser import browser_key, browser_token
 from .comments import threads, verification
 from .comments.forms import CommentForm
 from .metadata import article_structured_data, condition_structured_data
-from .models import SEARCH_CANDIDATES, Article, Condition
+from .models import SEARCH_CANDIDATES, Article, Condition, RankedResults
 
 RECENT_ARTICLES = 5
 RELATED_ARTICLES = 4
@@ -33,8 +34,21 @@ class ArticleListView(pagecache.SharedPageMixin, ListView):
 
     paginate_by = 10
 
+    def search_words(self) -> str:
+        return self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+
+    def reader_words(self):
+        """Where a search's words show in the page (blog.pagecache masks them in the shared copy):
+        the words, escaped, in its text; ``q`` and ``condition`` as typed, URL-encoded as
+        ``{% querystring %}`` writes them, in its page links."""
+        params = self.request.GET
+        return (
+            escape(self.search_words()),
+            *(quote_plus(params.get(name, "")) for name in ("q", "condition")),
+        )
+
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+        self.query = self.search_words()
         self.condition_slug = self.request.GET.get("condition", "").strip()
         self.condition = (
             Condition.objects.filter(slug=self.condition_slug).first() if self.condition_slug else None
@@ -43,6 +57,12 @@ class ArticleListView(pagecache.SharedPageMixin, ListView):
         articles = Article.objects.published().for_language(language).search(self.query, language)
         if self.condition:
             articles = articles.filter(conditions=self.condition)
+        if self.query:
+            return RankedResults(articles, lambda ids: self.for_list(Article.objects.filter(pk__in=ids)))
+        return self.for_list(articles)
+
+    @staticmethod
+    def for_list(articles):
         # A list shows no article's body, and the search document is for the database alone.
         return articles.with_people().prefetch_related("conditions").defer("body", "search_vector")
 

@@ -29,8 +29,10 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
                                "public" for every public page (articles in both languages, home,
                                lists, conditions, locations, team, privacy, feed, sitemap, the
                                inquiry form), the article for a browser that liked it (a real like
-                               on the running site) and a search over 1,000 different words from
-                               the articles, common to rare, each request the next word, and the
+                               on the running site), a search over 1,000 different words from the
+                               articles, common to rare (twice: each word's first search, once
+                               each, 32 at a time from Python threads; then wrk, each request the
+                               next word, as readers repeat them), and the
                                admin's comment and inquiry lists as a signed-in staff member
                                (password and authenticator app); "admin" for those two alone;
                                BENCH_DURATION=5s keeps it to a few minutes
@@ -510,6 +512,32 @@ def run_wrk(url, duration, connections, threads, warmup, *, paths=(), cookie="")
     return parse_wrk(output), output
 
 
+def run_once(base, paths, connections, cookie=""):
+    """Each of ``paths`` requested once, ``connections`` at a time (urllib in threads: wrk has no
+    way to stop after a list), as run_wrk's result: req/s over the time they took, p50, p99."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(path):
+        started = time.perf_counter()
+        status, _headers, _raw, _body = fetch(base + path, cookie=cookie)
+        return status, (time.perf_counter() - started) * 1000
+
+    log(f"{len(paths)} paths once each, {connections} at a time: {base}{paths[0]} ...")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        results = list(pool.map(one, paths))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(ms for _status, ms in results)
+    return {
+        "rps": round(len(results) / elapsed, 2),
+        "p50_ms": latencies[len(latencies) // 2],
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "non_2xx": sum(1 for status, _ms in results if not 200 <= status < 400),
+        "socket_errors": "",
+        "requests": len(results),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # nginx serving the saved HTML
 
@@ -709,11 +737,14 @@ def bench_pages(env, spec, port, static_port, wrk_args):
             file_name = f"page-{number}.html"
             saved[file_name] = body
             page_args = (wrk_args[0], page.get("connections", wrk_args[1]), *wrk_args[2:])
+            row = {"name": name, "url": url, "paths": len(paths), "file": file_name, "queries": queries}
+            if len(paths) > 1:
+                # Each path's first request (nothing of it cached yet), then all of them again.
+                first = run_once(f"http://{HOST}:{port}", paths, page_args[1], cookie=cookie)
+                rows.append(row | {"name": f"{name}, first time", "django": first})
+                row["name"] = f"{name}, again"
             django, _output = run_wrk(url, *page_args, paths=paths if len(paths) > 1 else (), cookie=cookie)
-            rows.append(
-                {"name": name, "url": url, "paths": len(paths), "file": file_name, "django": django}
-                | {"queries": queries}
-            )
+            rows.append(row | {"django": django})
         processes.stop(server)
         nginx, static_base, nginx_tmp = start_nginx(processes, saved, static_port)
         for row in rows:

@@ -130,6 +130,16 @@ def test_pagination_links_keep_the_search_and_the_condition(client):
     assert 'href="?q=neck&amp;condition=neck-pain&amp;page=2"' in content
 
 
+def test_a_search_pages_its_results_in_order_and_counts_them_all(client):
+    for number in range(12):
+        ArticleFactory(title=f"Neck notes {number:02}", published_at=timezone.now() - timedelta(days=number))
+    first = client.get(list_url(q="neck"))
+    second = client.get(list_url(q="neck", page=2))
+    assert "12 articles found." in first.content.decode()
+    assert titles(first) + titles(second) == [f"Neck notes {number:02}" for number in range(12)]
+    assert client.get(list_url(q="neck", page=3)).status_code == 404
+
+
 # The article page
 
 
