@@ -60,8 +60,8 @@ class CachedPage:
     # What the view set besides the body (the sitemap's X-Robots-Tag).
     headers: tuple[tuple[str, str], ...] = ()
     article_id: int | None = None
-    # For a search's page: how many of the reader's words' forms were masked in the body (``_masked``).
-    masked: int = 0
+    # A search's page: the reader's words are masked in the body (``_masked``).
+    masked: bool = False
     # The article page as browsers with personal parts see it, compressed too, by (liked, reply
     # emails offered): made with the shared page, once (see ``personalised``).
     variants: dict[tuple[bool, bool], bytes] = field(default_factory=dict, hash=False)
@@ -267,9 +267,10 @@ def _masked(html: str, words: tuple[str, ...]) -> str | None:
     """``html`` with each of ``words`` (a form of the reader's words) replaced by a mask of its own,
     or None when it cannot be: too many forms, or a mask already in the page or the words. Undone
     exactly by ``_unmasked`` with the same words: each mask stood only where its form was."""
-    if len(words) > len(_MASKS) or any(mask in text for mask in _MASKS for text in (html, *words)):
+    masks = _MASKS[: len(words)]
+    if len(words) > len(_MASKS) or any(mask in text for mask in masks for text in (html, *words)):
         return None
-    for word, mask in zip(words, _MASKS, strict=False):
+    for word, mask in zip(words, masks, strict=True):
         html = html.replace(word, mask)
     return html
 
@@ -312,7 +313,7 @@ def make_page(
         gzipped=_compressed(content),
         headers=tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)),
         article_id=article_id,
-        masked=len(masked_words),
+        masked=bool(masked_words),
         variants=variants,
     )
 
@@ -350,11 +351,9 @@ def respond(
         body = _compressed(content) if accepts_gzip else content
     elif not accepts_gzip:
         body = gzip.decompress(body)
+    response = HttpResponse(body, content_type=page.content_type)
     if accepts_gzip:
-        response = HttpResponse(body, content_type=page.content_type)
         response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(body, content_type=page.content_type)
     for name, value in page.headers:
         response[name] = value
     patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
