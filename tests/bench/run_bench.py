@@ -20,7 +20,8 @@ All traffic stays on 127.0.0.1. Standard library only. Settings come from the en
                                (default: ``make serve PORT={port}``)
   BENCH_SIZE                   small (the demo plus 200 comments), medium (1,000 articles, 20,000
                                comments, 5,000 inquiries) or large (10,000, 200,000, 50,000): seeds
-                               with ``manage.py seed_bench --size`` (in bulk) instead of the default
+                               with ``manage.py seed_bench --size`` (in bulk, up to the size: a
+                               second run on the same DATABASE_URL adds nothing) instead of the default
   BENCH_SEED_CMD               shell command seeding the database; ``{python}`` is replaced
                                (default: ``{python} manage.py seed_demo --comments 200``; empty: no seeding)
   BENCH_ARTICLE_PATH           the page to load (default: the published article with most comments)

@@ -1,6 +1,7 @@
 """seed_bench: the benchmark's content in bulk, and pages that cost the same at any size."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +22,20 @@ def test_adds_articles_comments_and_inquiries_in_bulk_on_top_of_the_demo():
     assert Comment.objects.filter(name__startswith="Bench reader ").count() == 300
     assert Inquiry.objects.count() == 40
     assert len(set(Inquiry.objects.values_list("reference", flat=True))) == 40
+
+
+def test_a_second_run_adds_nothing_and_a_larger_size_tops_the_first_up():
+    def counts():
+        return Article.objects.count(), Comment.objects.count(), Inquiry.objects.count()
+
+    call_command("seed_bench", size="small", articles=12, comments=50, inquiries=8)
+    first = counts()
+    call_command("seed_bench", size="small", articles=12, comments=50, inquiries=8)
+    assert counts() == first
+    call_command("seed_bench", size="small", articles=20, comments=80, inquiries=10)
+    assert counts() == (first[0] + 8, first[1] + 30, first[2] + 2)
+    assert Comment.objects.filter(name__startswith="Bench reader ").count() == 80
+    assert len(set(Inquiry.objects.values_list("reference", flat=True))) == 10
 
 
 def test_the_blog_list_costs_the_same_queries_whatever_the_number_of_articles(settings):
@@ -59,6 +74,7 @@ def test_every_public_page_costs_the_same_queries_whatever_the_size(settings):
     ]
 
     def queries_per_page():
+        cache.clear()  # the comment threads' fragments too: each page's full cost, both times
         counts = {}
         for path in paths:
             with CaptureQueriesContext(connection) as queries:

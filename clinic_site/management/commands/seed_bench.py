@@ -4,6 +4,11 @@ Rows are made with bulk_create, a few thousand at a time, so the large size (10,
 comments, 50,000 inquiries) takes minutes, not hours. What save() would have written is written in
 bulk too: each article's search document on PostgreSQL, its reading time and its conditions. One
 article gets a long thread (a tenth of the comments), the rest are spread over the others.
+
+It fills the database up to the size, not beyond: what an earlier run made is counted by its marks
+(articles ``bench-N``, comments by "Bench reader N", inquiries from ``patientN@example.org``) and
+only the rest is added, so `make bench` on the same ``DATABASE_URL`` measures the same size run
+after run; a larger size tops a smaller one up.
 """
 
 import itertools
@@ -27,6 +32,8 @@ SIZES = {
     "large": (10_000, 200_000, 50_000),
 }
 BATCH = 5_000
+# The first of the demo's extra comments (seed_demo --comments): there when an earlier run added them.
+DEMO_EXTRA_MARK = "reader1@example.com"
 # Words the articles are made of: what patients search for, common and rare.
 _WORD_LIST = (
     "pain back neck shoulder knee hip jaw headache sciatica posture stretch exercise walking sleep "
@@ -69,14 +76,17 @@ class Command(BaseCommand):
             # Bulk statements outlast the site's per-statement limit (DATABASE_STATEMENT_TIMEOUT_SECONDS).
             with connection.cursor() as cursor:
                 cursor.execute("SET statement_timeout = 0")
-        call_command("seed_demo", comments=200, stdout=self.stdout)
+        # The demo (made once), and its 200 more comments the first time only.
+        extra = 0 if Comment.objects.filter(email=DEMO_EXTRA_MARK).exists() else 200
+        call_command("seed_demo", comments=extra, stdout=self.stdout)
         rng = random.Random(size)  # the same content for the same size, run after run
+        made = self.made_earlier()
         with transaction.atomic():
-            self.add_articles(rng, articles)
+            self.add_articles(rng, articles - made["articles"])
         with transaction.atomic():
-            self.add_comments(rng, comments)
+            self.add_comments(rng, comments - made["comments"], first=made["comments"])
         with transaction.atomic():
-            self.add_inquiries(rng, inquiries)
+            self.add_inquiries(rng, inquiries - made["inquiries"], first=made["inquiries"])
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would make later: the planner then knows the tables'
             # sizes and picks the search index for a rare word.
@@ -87,6 +97,16 @@ class Command(BaseCommand):
             f"{Inquiry.objects.count()} inquiries."
         )
 
+    @staticmethod
+    def made_earlier() -> dict[str, int]:
+        return {
+            "articles": Article.objects.filter(slug__startswith="bench-").count(),
+            "comments": Comment.objects.filter(name__startswith="Bench reader ").count(),
+            "inquiries": Inquiry.objects.filter(
+                email__startswith="patient", email__endswith="@example.org"
+            ).count(),
+        }
+
     def add_articles(self, rng, count):
         authors = list(Clinician.objects.all())
         conditions = list(Condition.objects.all())
@@ -94,6 +114,7 @@ class Command(BaseCommand):
         through = Article.conditions.through
         # After the bench articles of an earlier run, so their slugs stay unique.
         first = Article.objects.filter(slug__startswith="bench-").count()
+        count = max(count, 0)
         for start in range(first, first + count, BATCH):
             batch = [
                 Article(
@@ -121,11 +142,13 @@ class Command(BaseCommand):
                     search_vector=search_document(language)
                 )
 
-    def add_comments(self, rng, count):
+    def add_comments(self, rng, count, first=0):
+        if count <= 0:
+            return
         articles = list(Article.objects.published().values_list("pk", flat=True))
         long_thread = articles[0]
         now = timezone.now()
-        numbers = iter(range(count))
+        numbers = iter(range(first, first + count))
         while batch := list(itertools.islice(numbers, BATCH)):
             Comment.objects.bulk_create(
                 Comment(
@@ -134,17 +157,19 @@ class Command(BaseCommand):
                     email=f"reader{number}@example.org",
                     body=sentence(rng, 25),
                     status=Comment.Status.APPROVED,
-                    created_at=now - timedelta(minutes=count - number),
-                    published_at=now - timedelta(minutes=count - number),
+                    created_at=now - timedelta(minutes=first + count - number),
+                    published_at=now - timedelta(minutes=first + count - number),
                 )
                 for number in batch
             )
 
-    def add_inquiries(self, rng, count):
+    def add_inquiries(self, rng, count, first=0):
+        if count <= 0:
+            return
         conditions = list(Condition.objects.all())
         now = timezone.now()
         statuses = [Inquiry.Status.NEW, Inquiry.Status.CONTACTED, Inquiry.Status.CLOSED]
-        numbers = iter(range(count))
+        numbers = iter(range(first, first + count))
         while batch := list(itertools.islice(numbers, BATCH)):
             Inquiry.objects.bulk_create(
                 Inquiry(
