@@ -1,5 +1,8 @@
 """What keeps the admin's long lists (comments, inquiries) fast however many rows they hold.
 
+- ``LongListAdmin``: what the two list admins share: pages of 50, no second count of the whole
+  table, and a row's selection checkbox written directly instead of through the form renderer's
+  templates (a third of the page's time at 100 rows).
 - ``EstimatedCountPaginator``: a list with no filter is counted from PostgreSQL's statistics
   (``pg_class.reltuples``, kept by autovacuum) instead of reading every row; a filtered list, a
   small table and SQLite are counted exactly.
@@ -12,10 +15,13 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -50,6 +56,24 @@ class EstimatedCountPaginator(Paginator):
         return int(row[0]) if row and row[0] >= 0 else None
 
 
+class LongListAdmin(admin.ModelAdmin):
+    """A ModelAdmin for a list that grows without end (comments, inquiries)."""
+
+    list_per_page = 50
+    # A filtered list counts only its own rows: no second count of the whole table on every page
+    # (the admin links "Show all" instead of printing the total).
+    show_full_result_count = False
+
+    def action_checkbox(self, obj):
+        # The same input Django's CheckboxInput renders, without a template render per row.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
+
 def _start(field, day: datetime.date):
     """The first instant of ``day`` in the current time zone (the admin's own truncation uses it)."""
     if not isinstance(field, models.DateTimeField):
@@ -70,15 +94,19 @@ def _next_month(day: datetime.date) -> datetime.date:
 
 def periods_with_rows(queryset, field_name: str, periods: list[tuple]) -> list[int]:
     """The indexes of ``periods`` (first day, day after the last) that hold at least one row of
-    ``queryset``: one query, one EXISTS (an index probe) per period."""
+    ``queryset``: one query, one probe per period for its first row in the field's order. Asked
+    for the first row, PostgreSQL reads the field's index; asked only whether a row exists in a
+    period it guesses to be full, it may read the table from the start instead."""
     if not periods:
         return []
     field = queryset.model._meta.get_field(field_name)
     checks = {
-        f"period_{number}": models.Exists(
+        f"period_{number}": models.Subquery(
             queryset.filter(
                 **{f"{field_name}__gte": _start(field, first), f"{field_name}__lt": _start(field, after)}
             )
+            .order_by(field_name)
+            .values(field_name)[:1]
         )
         for number, (first, after) in enumerate(periods)
     }
@@ -91,7 +119,7 @@ def periods_with_rows(queryset, field_name: str, periods: list[tuple]) -> list[i
     )
     if row is None:
         return []
-    return [number for number in range(len(periods)) if row[f"period_{number}"]]
+    return [number for number in range(len(periods)) if row[f"period_{number}"] is not None]
 
 
 def date_hierarchy(cl) -> dict:

@@ -10,6 +10,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clinic_site.admin_lists import LongListAdmin
 from clinic_site.durations import format_duration
 
 from . import (
@@ -155,7 +156,7 @@ class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
+class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     form = InquiryAdminForm
     view_on_site = False  # an inquiry has no public page (get_absolute_url is this admin page)
     list_display = [
@@ -181,9 +182,6 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, admin.ModelAdmin):
         "language",
     ]
     list_select_related = ["location", "condition", "assignee", "booked_location"]
-    # A filtered list counts only its own rows: no second count of the whole table on every page
-    # (the admin links "Show all" instead of printing the total).
-    show_full_result_count = False
     search_fields = ["=reference", "name", "email"]
     date_hierarchy = "received_at"
     ordering = ["-received_at"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from blog.models import Article
-from clinic_site.admin_lists import EstimatedCountPaginator
+from clinic_site.admin_lists import EstimatedCountPaginator, LongListAdmin
 
 from . import moderation, verification
 from .models import Comment, VerifiedAddress
@@ -70,7 +70,7 @@ class CommentAdminForm(forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(LongListAdmin):
     form = CommentAdminForm
     list_display = [
         "excerpt",
@@ -87,15 +87,11 @@ class CommentAdmin(admin.ModelAdmin):
     # order by article or by the parent's author would read every comment of a long list.
     sortable_by = ["name", "created_at", "like_count"]
     list_filter = ["status", "is_staff_reply", "language", ArticleFilter]
-    # A filtered list counts only its own rows: no second count of the whole table on every page
-    # (the admin links "Show all" instead of printing the total).
-    show_full_result_count = False
-    # ... and the whole list, unfiltered, is counted from the database's statistics.
-    paginator = EstimatedCountPaginator
     search_fields = ["body", "name", "email"]
     list_select_related = ["article", "parent"]
     date_hierarchy = "created_at"
-    list_per_page = 50
+    # The whole list, unfiltered, is counted from the database's statistics.
+    paginator = EstimatedCountPaginator
     actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
     readonly_fields = [
         "address_verified",

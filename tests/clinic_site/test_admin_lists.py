@@ -4,10 +4,12 @@ the date drill-down that still work, and the indexes they read (clinic_site/admi
 from datetime import datetime
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from blog.comments.models import Comment
 from clinic_site.admin_lists import EstimatedCountPaginator
@@ -168,3 +170,39 @@ def test_an_unfiltered_list_on_postgresql_is_counted_from_the_statistics():
         assert paginator.count == 3
     assert "COUNT(" not in queries[0]["sql"].upper()
     assert EstimatedCountPaginator(Comment.objects.filter(status="spam"), 50).count == 0
+
+
+@pytest.mark.parametrize(("url", "add"), [(COMMENTS, add_comments), (INQUIRIES, add_inquiries)])
+def test_each_row_has_the_selection_checkbox_django_would_render(owner_client, url, add):
+    add(2)
+    response = owner_client.get(url)
+    model_admin = response.context["cl"].model_admin
+    html = response.content.decode()
+    for obj in response.context["cl"].result_list:
+        # Django's own rendering of the same row's checkbox, through the form renderer.
+        expected = admin.ModelAdmin.action_checkbox(model_admin, obj)
+        assertContains(response, expected, html=True)
+    assert html.count('class="action-select"') == len(response.context["cl"].result_list)
+
+
+def test_the_inquiry_list_shows_50_a_page(owner_client):
+    add_inquiries(51)
+    first = owner_client.get(INQUIRIES)
+    assert len(first.context["cl"].result_list) == 50
+    assert len(owner_client.get(INQUIRIES, {"p": 2}).context["cl"].result_list) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statistics are PostgreSQL's")
+def test_the_comment_list_unfiltered_is_counted_from_the_statistics(owner_client, monkeypatch):
+    add_comments(2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE comments_comment")
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 0)
+    with CaptureQueriesContext(connection) as queries:
+        assert owner_client.get(COMMENTS).status_code == 200
+    # The paginator's count of the whole list (a filter's own counts of waiting comments aside).
+    assert not [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "comments_comment"')
+    ]
