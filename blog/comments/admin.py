@@ -90,6 +90,8 @@ class CommentAdmin(LongListAdmin):
     search_fields = ["body", "name", "email"]
     list_select_related = ["article", "parent"]
     date_hierarchy = "created_at"
+    # Newest first, as moderators work (the model's own order, oldest first, is a thread's).
+    ordering = ["-created_at", "-id"]
     # The whole list, unfiltered, is counted from the database's statistics.
     paginator = EstimatedCountPaginator
     actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]

@@ -112,6 +112,12 @@ def test_the_date_drill_down_lists_the_months_and_days_that_have_comments(owner_
     assert "created_at__day=6" in days and "created_at__day=20" in days and "created_at__day=7" not in days
 
 
+def test_the_comment_list_shows_the_newest_first(owner_client):
+    older = CommentFactory(created_at=timezone.make_aware(datetime(2026, 5, 6, 12)))
+    newer = CommentFactory(created_at=timezone.make_aware(datetime(2026, 5, 7, 12)))
+    assert list(owner_client.get(COMMENTS).context["cl"].result_list) == [newer, older]
+
+
 def test_the_inquiry_filters_still_narrow_the_list(owner_client):
     add_inquiries(4)
     location = Inquiry.objects.first().location
