@@ -104,6 +104,15 @@ def test_field_errors_are_tied_to_their_inputs(patient, form_data):
     assert '<div id="id_email_error" class="invalid-feedback">' in html
 
 
+def test_a_whole_form_error_is_shown_once_in_the_error_summary(client, form_data):
+    # No page-shown cookie: the form asks to be sent again, an error of the whole form.
+    response = client.post(NEW, form_data())
+    html = response.content.decode()
+    summary = html[html.index('id="form-problem"') : html.index("</div>", html.index('id="form-problem"'))]
+    assert "please send it again" in summary
+    assert html.count("please send it again") == 1
+
+
 def test_invalid_form_keeps_what_was_typed(patient, form_data):
     html = patient.post(NEW, form_data(email="nope")).content.decode()
     assert "Sharp pain under the left shoulder blade" in html
