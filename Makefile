@@ -140,9 +140,11 @@ TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 
 # The passes after SQLite's leave out the browser tests (tests/browser/, marker "browser"): they
 # check what a browser sees, which no database or cache changes, and `make test` has run them on
-# SQLite. The views under them are tested in every pass. `REPEAT_MARKERS=` runs them again.
+# SQLite. The views under them are tested in every pass. Nor the tests of the settings (marker
+# "fresh_interpreter"): each starts an interpreter with an environment of its own, the same
+# whatever the pass runs on. `REPEAT_MARKERS=` runs them all again.
 # A selection with nothing left in it (PYTEST_ARGS=tests/browser) is not a failure here.
-REPEAT_MARKERS ?= not browser
+REPEAT_MARKERS ?= not browser and not fresh_interpreter
 REPEAT_PYTEST = $(BIN)/python -m pytest -m "$(REPEAT_MARKERS)" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 # The tests marked "processes" (tests/outbox: mail workers started as processes or threads, killed
 # with kill -9, a throwaway PostgreSQL cluster stopped under them, a fake SMTP server counting) run

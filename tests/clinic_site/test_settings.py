@@ -1,13 +1,18 @@
-"""Decisions the settings make from the environment, each checked in a fresh interpreter."""
+"""Decisions the settings make from the environment, each checked in a fresh interpreter.
 
-import logging
+Each test starts its own interpreter with an environment of its own (no DATABASE_URL, no
+CACHE_URL unless it sets one), so what the suite's pass runs on changes nothing here: the marker
+``fresh_interpreter`` keeps them to the first pass (Makefile, REPEAT_MARKERS).
+"""
+
 import os
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+
+pytestmark = pytest.mark.fresh_interpreter
 
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
@@ -18,8 +23,9 @@ PRODUCTION = {
 }
 
 
-def in_fresh_process(code: str, **env_overrides: str) -> str:
-    """What ``code`` prints, run after django.setup() in a new interpreter with this environment."""
+def in_fresh_process(code: str, *, setup: bool = True, **env_overrides: str) -> str:
+    """What ``code`` prints, run after django.setup() (unless ``setup`` is false: the settings
+    module alone, loaded on first use) in a new interpreter with this environment."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "clinic_site.settings",
@@ -27,7 +33,7 @@ def in_fresh_process(code: str, **env_overrides: str) -> str:
         **env_overrides,
     }
     result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
+        [sys.executable, "-c", f"import django; django.setup()\n{code}" if setup else code],
         cwd=django_settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -39,7 +45,9 @@ def in_fresh_process(code: str, **env_overrides: str) -> str:
 
 
 def start_in_fresh_process(**env_overrides: str) -> subprocess.CompletedProcess:
-    """Load the settings in a new interpreter with this environment, whatever the outcome."""
+    """Load the settings in a new interpreter with this environment, whatever the outcome: the
+    settings module alone (where every refusal and warning of these tests is raised or printed),
+    not the apps after it."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "clinic_site.settings",
@@ -47,7 +55,7 @@ def start_in_fresh_process(**env_overrides: str) -> subprocess.CompletedProcess:
         **env_overrides,
     }
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", "from django.conf import settings; settings.DEBUG"],
         cwd=django_settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -57,7 +65,9 @@ def start_in_fresh_process(**env_overrides: str) -> subprocess.CompletedProcess:
 
 
 def setting_in_fresh_process(name: str, **env_overrides: str) -> str:
-    return in_fresh_process(f"from django.conf import settings; print(settings.{name})", **env_overrides)
+    # The settings module decides it: no need to load the apps (a second or so per test).
+    code = f"from django.conf import settings; print(settings.{name})"
+    return in_fresh_process(code, setup=False, **env_overrides)
 
 
 def test_the_default_cache_is_the_machines_file_cache_under_var(tmp_path):
@@ -182,18 +192,6 @@ def test_smtp_connections_give_up_after_ten_seconds_by_default():
 def test_the_smtp_timeout_comes_from_the_environment():
     lines = in_fresh_process(SMTP_CONNECTIONS, EMAIL_URL=SMTP_URL, EMAIL_TIMEOUT_SECONDS="3").splitlines()
     assert lines == ["django.core.mail.backends.smtp 3"] * 2
-
-
-def test_configured_cache_round_trips_a_value():
-    """Under `make test-redis` (CACHE_URL=redis://...) this talks to the real Redis."""
-    cache.set("clinic-test-key", {"n": 1}, timeout=30)
-    assert cache.get("clinic-test-key") == {"n": 1}
-    cache.delete("clinic-test-key")
-
-
-def test_server_errors_reach_the_console_log_without_debug():
-    handlers = logging.getLogger("django.request").handlers
-    assert any(type(handler) is logging.StreamHandler and not handler.filters for handler in handlers)
 
 
 # A server that starts with DEBUG off but a laptop's mail, links or hosts: the settings refuse it.
