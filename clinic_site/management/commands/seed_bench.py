@@ -108,13 +108,14 @@ class Command(BaseCommand):
         }
 
     def add_articles(self, rng, count):
+        if count <= 0:
+            return
         authors = list(Clinician.objects.all())
         conditions = list(Condition.objects.all())
         now = timezone.now()
         through = Article.conditions.through
         # After the bench articles of an earlier run, so their slugs stay unique.
         first = Article.objects.filter(slug__startswith="bench-").count()
-        count = max(count, 0)
         for start in range(first, first + count, BATCH):
             batch = [
                 Article(
@@ -136,7 +137,7 @@ class Command(BaseCommand):
                 for article in made
                 for condition in rng.sample(conditions, 2)
             )
-        if count and connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
             for language in ("en", "es"):
                 Article.objects.filter(slug__startswith="bench-", language=language).update(
                     search_vector=search_document(language)
