@@ -82,7 +82,7 @@ class Command(BaseCommand):
         rng = random.Random(size)  # the same content for the same size, run after run
         made = self.made_earlier()
         with transaction.atomic():
-            self.add_articles(rng, articles - made["articles"])
+            self.add_articles(rng, articles - made["articles"], first=made["articles"])
         with transaction.atomic():
             self.add_comments(rng, comments - made["comments"], first=made["comments"])
         with transaction.atomic():
@@ -107,15 +107,14 @@ class Command(BaseCommand):
             ).count(),
         }
 
-    def add_articles(self, rng, count):
+    def add_articles(self, rng, count, first=0):
         if count <= 0:
             return
         authors = list(Clinician.objects.all())
         conditions = list(Condition.objects.all())
         now = timezone.now()
         through = Article.conditions.through
-        # After the bench articles of an earlier run, so their slugs stay unique.
-        first = Article.objects.filter(slug__startswith="bench-").count()
+        # Numbered after the bench articles of an earlier run, so their slugs stay unique.
         for start in range(first, first + count, BATCH):
             batch = [
                 Article(
