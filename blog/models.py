@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic_site.fields import ResponsiveImageField, language_field
 from clinic_site.models import Clinician
 
+from .body_images import with_image_sizes
 from .sanitize import sanitize_html
 
 WORDS_PER_MINUTE = 200
@@ -333,7 +334,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
+        self.body = with_image_sizes(sanitize_html(self.body))
         self.reading_minutes = self.compute_reading_minutes()
         self.review_due_on = (
             add_months(self.reviewed_on, self.review_interval_months) if self.reviewed_on else None
@@ -516,3 +517,22 @@ class ArticleLike(models.Model):
 
     def __str__(self):
         return f"{self.article} ({self.created_at:%Y-%m-%d})"
+
+
+class EditorImage(models.Model):
+    """An image uploaded through the article editor (blog.uploads): its size and its smaller copies
+    (clinic_site.images), which blog.body_images writes into every article body that shows it."""
+
+    name = models.CharField(_("file name"), max_length=255, unique=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    # clinic_site.images' record of the copies; null when they could not be made.
+    variants = models.JSONField(_("smaller copies"), null=True, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("editor image")
+        verbose_name_plural = _("editor images")
+
+    def __str__(self):
+        return self.name

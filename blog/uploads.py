@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from clinic_site import images
+
 UPLOAD_DIR = "uploads"
 # Pillow format name -> the extension we store it under.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -114,9 +116,15 @@ def cleaned_upload(upload, *, max_side: int | None = None) -> SimpleUploadedFile
 
 
 def store_editor_image(upload) -> str:
-    """Clean an editor image and store it under uploads/ in the media storage; return its name."""
+    """Clean an editor image, store it under uploads/ in the media storage with its smaller copies,
+    and record it (blog.EditorImage, which articles showing it take their srcset from); return its name."""
+    from .models import EditorImage
+
     image = clean_image(upload)
-    return default_storage.save(f"{UPLOAD_DIR}/{image.random_name()}", ContentFile(image.content))
+    name = default_storage.save(f"{UPLOAD_DIR}/{image.random_name()}", ContentFile(image.content))
+    copies = images.make_variants(default_storage, name)
+    EditorImage.objects.create(name=name, width=image.width, height=image.height, variants=copies)
+    return name
 
 
 def _error(message: str, status: int) -> JsonResponse:

@@ -44,12 +44,7 @@ class ResponsiveImageFieldFile(ImageFieldFile):
     def srcset(self) -> str:
         """The ``srcset`` of an ``<img>`` showing this picture: its copies and itself, each with its
         width; empty when it has no copies (the ``src`` alone is then the picture)."""
-        record = getattr(self.instance, self.field.variants_field)
-        variants = self.variants
-        if not variants:
-            return ""
-        candidates = [f"{self.storage.url(v.name)} {v.width}w" for v in variants]
-        return ", ".join([*candidates, f"{self.url} {record['width']}w"])
+        return images.srcset(self.storage, self.name, getattr(self.instance, self.field.variants_field))
 
 
 class ResponsiveImageField(SizedImageField):
@@ -89,7 +84,7 @@ class ResponsiveImageField(SizedImageField):
         elif not images.is_record_of(record, file.name):
             # A new picture (uploaded, or another stored file put in its place): read it back from
             # the storage, where it now is, and make its copies.
-            record = images.make_variants(getattr(model_instance, self.attname))
+            record = images.make_variants(file.storage, file.name)
         setattr(model_instance, self.variants_field, record)
         return file
 

@@ -1,13 +1,14 @@
 """Smaller copies of the photos public pages show, so a phone downloads a picture its own size.
 
-When a cover image or a photo is saved (``clinic_site.fields.ResponsiveImageField``), Pillow writes
-a WebP copy at each of ``VARIANT_WIDTHS`` narrower than the picture, next to it in the media storage
-(through the storage API: local disk or the bucket), named after it: ``covers/2026/12/<name>.jpg``
-gets ``covers/2026/12/<name>-480w.webp`` and so on. What was made is recorded on the row (a JSON
-field), with the name of the picture it was made from, and templates offer the copies to the
-browser with ``srcset``; a row whose record is missing or names another picture (an image uploaded
-before the copies existed, a copy that could not be made) shows the picture alone, as before.
-``manage.py make_image_variants`` makes them for pictures uploaded earlier.
+When a cover image or a photo is saved (``clinic_site.fields.ResponsiveImageField``), or an image
+is uploaded through the article editor (``blog.uploads``), Pillow writes a WebP copy at each of
+``VARIANT_WIDTHS`` narrower than the picture, next to it in the media storage (through the storage
+API: local disk or the bucket), named after it: ``covers/2026/12/<name>.jpg`` gets
+``covers/2026/12/<name>-480w.webp`` and so on. What was made is recorded (on the row, a JSON field;
+for an editor image, its ``blog.EditorImage``), with the name of the picture it was made from, and
+pages offer the copies to the browser with ``srcset``; a picture whose record is missing or names
+another picture (uploaded before the copies existed, a copy that could not be made) is shown alone,
+as before. ``manage.py make_image_variants`` makes them for pictures uploaded earlier.
 
 A copy is written only under a name the storage has not used (it never overwrites), and one already
 under its name is taken as it is, so a name keeps its content for good, which lets
@@ -42,13 +43,12 @@ def variant_name(name: str, width: int) -> str:
     return f"{stem}-{width}w.webp"
 
 
-def make_variants(file) -> dict | None:
-    """Write the smaller copies of a stored picture (an image field's file) and return the record
-    to keep on the row, or None when the picture cannot be read (the page then shows it alone)."""
-    name = file.name
+def make_variants(storage, name: str) -> dict | None:
+    """Write the smaller copies of the picture stored in ``storage`` under ``name`` and return the
+    record to keep, or None when the picture cannot be read (the page then shows it alone)."""
     try:
-        # From the storage, not through the field's file, which stays as it was for its next reader.
-        with file.storage.open(name, "rb") as stored, Image.open(stored) as image:
+        # From the storage, not through an image field's file, which stays as it was for its next reader.
+        with storage.open(name, "rb") as stored, Image.open(stored) as image:
             image.load()
             animated = getattr(image, "is_animated", False)
             upright = ImageOps.exif_transpose(image)
@@ -67,11 +67,11 @@ def make_variants(file) -> dict | None:
         stored = variant_name(name, width)
         # A copy already there was made from this very file (two rows sharing one picture, as a
         # translation shares its original's cover, or a second run): kept, never written over.
-        if not file.storage.exists(stored):
+        if not storage.exists(stored):
             small = upright.resize((width, height), Image.Resampling.LANCZOS)
             out = io.BytesIO()
             small.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
-            stored = file.storage.save(stored, ContentFile(out.getvalue()))
+            stored = storage.save(stored, ContentFile(out.getvalue()))
         record["variants"].append({"name": stored, "width": width, "height": height})
     return record
 
@@ -79,6 +79,16 @@ def make_variants(file) -> dict | None:
 def is_record_of(record: dict | None, name: str) -> bool:
     """Whether ``record`` (a row's record of copies) was made from the picture ``name``."""
     return bool(name) and bool(record) and record.get("source") == name
+
+
+def srcset(storage, name: str, record: dict | None) -> str:
+    """The ``srcset`` of an ``<img>`` showing the picture ``name``: its copies and itself, each with
+    its width; empty when it has none (the ``src`` alone is then the picture)."""
+    variants = variants_of(name, record)
+    if not variants:
+        return ""
+    candidates = [f"{storage.url(v.name)} {v.width}w" for v in variants]
+    return ", ".join([*candidates, f"{storage.url(name)} {record['width']}w"])
 
 
 def variants_of(name: str, record: dict | None) -> list[Variant]:

@@ -1,6 +1,10 @@
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
+from blog import body_images
+from blog.models import Article, EditorImage
+from blog.uploads import UPLOAD_DIR
 from clinic_site import images
 from clinic_site.fields import ResponsiveImageField
 
@@ -16,8 +20,10 @@ def responsive_fields():
 class Command(BaseCommand):
     help = (
         "Make the smaller copies (clinic_site.images) of cover images and photos uploaded before "
-        "they were made on upload, or whose copies could not be made then. Pictures that have "
-        "theirs are left alone, so it can be run again at any time."
+        "they were made on upload, or whose copies could not be made then; and record the editor "
+        "images that article bodies show without a record (blog.EditorImage), saving those "
+        "articles again so their images get their size and copies. Pictures that have theirs are "
+        "left alone, so it can be run again at any time."
     )
 
     def handle(self, *args, **options):
@@ -27,7 +33,7 @@ class Command(BaseCommand):
                 file = getattr(row, field.name)
                 if images.is_record_of(getattr(row, field.variants_field), file.name):
                     continue
-                record = images.make_variants(file)
+                record = images.make_variants(file.storage, file.name)
                 if record is None:
                     unreadable += 1
                     self.stderr.write(f"{model._meta.label} {row.pk}: {file.name!r} could not be read.")
@@ -36,4 +42,33 @@ class Command(BaseCommand):
                 # save(), not update(): the change retires the cached pages that show the picture.
                 row.save(update_fields=[field.variants_field])
                 made += 1
+        editor_made, editor_unreadable = self.record_editor_images()
+        made += editor_made
+        unreadable += editor_unreadable
         self.stdout.write(f"Smaller copies made for {made} pictures; {unreadable} could not be read.")
+
+    def record_editor_images(self) -> tuple[int, int]:
+        """Record the editor images shown in article bodies that have no record yet (uploaded before
+        records were kept), then save each such article so blog.body_images writes them in."""
+        made = unreadable = 0
+        in_bodies = Article.objects.filter(body__contains=default_storage.url(f"{UPLOAD_DIR}/"))
+        for article in in_bodies.only("pk", "body", "language"):
+            names = body_images.upload_names(article.body)
+            missing = names - set(EditorImage.objects.filter(name__in=names).values_list("name", flat=True))
+            recorded = 0
+            for name in sorted(missing):
+                record = images.make_variants(default_storage, name) if default_storage.exists(name) else None
+                if record is None:
+                    unreadable += 1
+                    self.stderr.write(f"Article {article.pk}: the editor image {name!r} could not be read.")
+                    continue
+                EditorImage.objects.create(
+                    name=name, width=record["width"], height=record["height"], variants=record
+                )
+                recorded += 1
+            if recorded:
+                # Only the body: a technical save is not an update the page should announce. save()
+                # still retires the cached pages that show the article.
+                article.save(update_fields=["body"])
+                made += recorded
+        return made, unreadable
