@@ -25,8 +25,9 @@ from clinic_site import images
 from .uploads import UPLOAD_DIR
 
 # The sanitiser's output is html5ever's serialisation: every attribute double-quoted, with any quote
-# inside escaped, so a tag and its attributes can be read off with these.
-IMG_TAG = re.compile(r"<img\b[^>]*>")
+# inside escaped, so a tag and its attributes can be read off with these (a ">" inside a value,
+# which ammonia escapes anyway, would not end the tag).
+IMG_TAG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
 ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 # The body column (.article-body in site.css): at most 42rem, less the page's gutters on a phone.
 COLUMN_WIDTH = 672

@@ -109,6 +109,16 @@ def test_a_srcset_typed_into_the_body_is_dropped_and_ours_written_instead(editor
     assert f"{url} 1200w" in article.body
 
 
+def test_an_alt_text_with_angle_brackets_keeps_the_image_whole(editor):
+    url = uploaded(editor)["url"]
+    article = ArticleFactory(
+        body=f'<p><img src="{url}" alt="Knee > hip < ankle" width="600" height="400"> after</p>'
+    )
+    assert 'alt="Knee &gt; hip &lt; ankle" width="600" height="400" srcset=' in article.body
+    assert article.body.endswith("> after</p>")
+    assert article.body.count("<img") == 1
+
+
 def test_saving_again_leaves_the_body_as_it_was(editor):
     url = uploaded(editor)["url"]
     article = ArticleFactory(body=f'<p><img src="{url}" alt="A knee"></p>')
