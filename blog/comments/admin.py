@@ -2,9 +2,10 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Count
+from django.http import QueryDict
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -171,10 +172,24 @@ class CommentAdmin(LongListAdmin):
         return Truncator(obj.body).chars(80)
 
     @admin.display(description=_("article"))
-    def article_link(self, obj):
-        """The article, as a link to the list of its comments."""
-        query = urlencode({ArticleFilter.parameter_name: obj.article_id})
-        return format_html('<a href="?{}">{}</a>', query, obj.article)
+    def article_link(self, obj, kept: QueryDict | None = None):
+        """The article, as a link to the list of its comments, with the filters in ``kept``."""
+        query = kept.copy() if kept is not None else QueryDict(mutable=True)
+        query[ArticleFilter.parameter_name] = str(obj.article_id)
+        return format_html('<a href="?{}">{}</a>', query.urlencode(), obj.article)
+
+    def get_list_display(self, request):
+        """list_display, with each row's article link keeping how the list is filtered now (status,
+        language, dates, search; not the page, nor another article)."""
+        kept = request.GET.copy()
+        for name in (PAGE_VAR, ArticleFilter.parameter_name):
+            kept.pop(name, None)
+
+        @admin.display(description=_("article"))
+        def article_link(obj):
+            return self.article_link(obj, kept)
+
+        return [article_link if name == "article_link" else name for name in self.list_display]
 
     @admin.display(description=_("in reply to"), ordering="parent__name")
     def in_reply_to(self, obj):

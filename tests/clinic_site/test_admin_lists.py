@@ -101,6 +101,25 @@ def test_the_article_filter_offers_articles_with_comments_waiting_and_filters_by
     assert owner_client.get(COMMENTS, {"article__id__exact": "nine"}).status_code == 200
 
 
+def test_a_rows_article_link_keeps_the_lists_other_filters(owner_client):
+    waiting = CommentFactory(status=Comment.Status.PENDING, body="Does this help sciatica?")
+    CommentFactory(status=Comment.Status.PENDING, article=waiting.article, body="And for a knee?")
+    CommentFactory(article=waiting.article, body="Approved already, sciatica.")
+    # On page 1 of the waiting comments that mention sciatica.
+    html = owner_client.get(
+        COMMENTS, {"status__exact": "pending", "q": "sciatica", "p": "1"}
+    ).content.decode()
+    # The row's link keeps the status and the search, not the page.
+    link = f"?status__exact=pending&amp;q=sciatica&amp;article__id__exact={waiting.article_id}"
+    assert f'<a href="{link}">' in html
+    followed = owner_client.get(COMMENTS + link.replace("&amp;", "&")).content.decode()
+    assert "Does this help sciatica?" in followed
+    assert "And for a knee?" not in followed
+    assert "Approved already, sciatica." not in followed
+    # There, the article is named once in each row's link.
+    assert f'<a href="{link}">' in followed
+
+
 def test_the_date_drill_down_lists_the_months_and_days_that_have_comments(owner_client):
     for moment in (datetime(2025, 3, 4, 12), datetime(2026, 5, 6, 12), datetime(2026, 5, 20, 12)):
         CommentFactory(created_at=timezone.make_aware(moment))
