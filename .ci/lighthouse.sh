@@ -118,12 +118,17 @@ for page in "${pages[@]}"; do
         say "$form $page"
         # A fresh browser profile for each run (chrome-launcher makes one), so no cookie of an
         # earlier page changes what this one gets.
-        "$lighthouse" "$SITE$page" "${preset[@]}" --quiet \
-            --only-categories="$categories" \
-            --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
-            --extra-headers="$proxy_header" \
-            --output=json --output=html --output-path="$reports/$name" \
-            >"$tmp/lighthouse.log" 2>&1 ||
+        audit() {
+            "$lighthouse" "$SITE$page" "${preset[@]}" --quiet \
+                --only-categories="$categories" \
+                --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
+                --extra-headers="$proxy_header" \
+                --output=json --output=html --output-path="$reports/$name" \
+                >"$tmp/lighthouse.log" 2>&1
+        }
+        # Lighthouse itself sometimes fails to record a page load's trace (NO_NAVSTART, seen here
+        # once): such a run, which gives no score at all, is run once more. A low score never is.
+        audit || { say "lighthouse did not finish ($(tail -n 1 "$tmp/lighthouse.log")); once more"; audit; } ||
             fail "lighthouse failed on $page ($form): $(tail -n 5 "$tmp/lighthouse.log")"
     done
 done
