@@ -127,9 +127,13 @@ for page in "${pages[@]}"; do
                 >"$tmp/lighthouse.log" 2>&1
         }
         # Lighthouse itself sometimes fails to record a page load's trace (NO_NAVSTART, seen here
-        # once): such a run, which gives no score at all, is run once more. A low score never is.
-        audit || { say "lighthouse did not finish ($(tail -n 1 "$tmp/lighthouse.log")); once more"; audit; } ||
-            fail "lighthouse failed on $page ($form): $(tail -n 5 "$tmp/lighthouse.log")"
+        # once; PROTOCOL_TIMEOUT is its kin): such a run, which gives no score at all, is run once
+        # more. A failure the page causes (an error status, nothing painted) and a low score never are.
+        audit || {
+            grep -qE 'NO_NAVSTART|PROTOCOL_TIMEOUT' "$tmp/lighthouse.log" &&
+                say "lighthouse did not record the page load ($(tail -n 1 "$tmp/lighthouse.log")); once more" &&
+                audit
+        } || fail "lighthouse failed on $page ($form): $(tail -n 5 "$tmp/lighthouse.log")"
     done
 done
 

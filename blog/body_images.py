@@ -5,14 +5,16 @@ width, height and the WebP copies made of it (clinic_site.images). When an artic
 the body has passed the allow-list (blog.sanitize, which drops any ``srcset`` or ``sizes`` that came
 in), each ``<img>`` showing a recorded upload gets:
 
-- ``width`` and ``height`` from the record when the editor gave neither (the page then keeps its
-  place for the picture before it arrives);
-- ``srcset`` listing the copies and ``sizes`` for the article's column, so a phone downloads a
-  picture its own size.
+- ``width`` and ``height``: the recorded ones when the editor gave neither; the missing one, in the
+  picture's proportions, when it gave one (the page then keeps the picture's place before it
+  arrives). A size that is not a number of pixels ("50%") is left as it is, and so is the image;
+- ``srcset`` listing the copies and ``sizes`` for the article's column at each screen width (or the
+  smaller width staff gave it), so a phone downloads a picture its own size.
 
-So every ``srcset`` in a body is ours, made from our records, and the page costs nothing more to
-render. An image uploaded before its record existed is shown as it was until
-``manage.py make_image_variants`` records it and saves its articles again.
+The tag is written again from the allow-list's own attributes of an image (``src``, ``alt``,
+``width``, ``height``) and those two, so every ``srcset`` in a body is ours, made from our records,
+and the page costs nothing more to render. An image uploaded before its record existed is shown as
+it was until ``manage.py make_image_variants`` records it and saves the articles that show it.
 """
 
 import re
@@ -29,8 +31,12 @@ from .uploads import UPLOAD_DIR
 # which ammonia escapes anyway, would not end the tag).
 IMG_TAG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
 ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
-# The body column (.article-body in site.css): at most 42rem, less the page's gutters on a phone.
-COLUMN_WIDTH = 672
+# What blog.sanitize lets an image keep, in the order it is written back.
+KEPT_ATTRIBUTES = ("src", "alt", "width", "height")
+# The body column's width (.article-body, at most 42rem, in Bootstrap's container and .col-lg-8,
+# less their gutters) from each screen width up, widest first; below the last, the screen less its
+# gutters.
+COLUMN_WIDTHS = ((1200, 672), (992, 616), (768, 672), (576, 516))
 GUTTERS = 24
 
 
@@ -48,15 +54,23 @@ def upload_names(body: str) -> set[str]:
     return names - {None}
 
 
-def is_size(value: str | None) -> bool:
-    return bool(value) and value.isdigit() and int(value) > 0
+def pixels(value: str | None) -> int | None:
+    """A width or height attribute's number of pixels; None if it is missing or not one."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,5}", value) and int(value) > 0 else None
 
 
 def sizes_for(width: int) -> str:
-    """The ``sizes`` of an image shown ``width`` CSS pixels wide at most, in the body column."""
-    if width >= COLUMN_WIDTH:
-        return f"(min-width: {COLUMN_WIDTH + GUTTERS}px) {COLUMN_WIDTH}px, calc(100vw - {GUTTERS}px)"
-    return f"(min-width: {width + GUTTERS}px) {width}px, calc(100vw - {GUTTERS}px)"
+    """The ``sizes`` of an image at most ``width`` CSS pixels wide, in the body column."""
+    steps = [(screen, min(column, width)) for screen, column in COLUMN_WIDTHS]
+    if width + GUTTERS < COLUMN_WIDTHS[-1][0]:
+        steps.append((width + GUTTERS, width))  # a phone wider than the picture shows it whole
+    merged: list[tuple[int, int]] = []
+    for screen, shown in steps:  # one step for a run of screens that show it at one width
+        if merged and merged[-1][1] == shown:
+            merged[-1] = (screen, shown)
+        else:
+            merged.append((screen, shown))
+    return ", ".join([*(f"(min-width: {s}px) {w}px" for s, w in merged), f"calc(100vw - {GUTTERS}px)"])
 
 
 def with_image_sizes(body: str) -> str:
@@ -70,16 +84,25 @@ def with_image_sizes(body: str) -> str:
 
     def rewrite(match: re.Match) -> str:
         tag = match.group(0)
-        attributes = dict(ATTRIBUTE.findall(tag))
-        record = records.get(upload_name(attributes.get("src", "")))
+        found = dict(ATTRIBUTE.findall(tag))
+        record = records.get(upload_name(found.get("src", "")))
         if record is None:
             return tag
-        if not (is_size(attributes.get("width")) and is_size(attributes.get("height"))):
-            attributes["width"], attributes["height"] = str(record.width), str(record.height)
-        srcset = images.srcset(default_storage, record.name, record.variants)
+        width, height = pixels(found.get("width")), pixels(found.get("height"))
+        if "width" not in found and "height" not in found:
+            width, height = record.width, record.height
+        elif width and "height" not in found:
+            height = max(1, round(width * record.height / record.width))
+        elif height and "width" not in found:
+            width = max(1, round(height * record.width / record.height))
+        srcset = ""
+        if width and height:  # else a size we cannot read: the image stays as the editor gave it
+            found["width"], found["height"] = str(width), str(height)
+            srcset = images.srcset(default_storage, record.name, record.variants)
+        attributes = {name: found[name] for name in KEPT_ATTRIBUTES if name in found}
         if srcset:
             attributes["srcset"] = escape(srcset)
-            attributes["sizes"] = sizes_for(int(attributes["width"]))
+            attributes["sizes"] = sizes_for(width)
         return "<img " + " ".join(f'{key}="{value}"' for key, value in attributes.items()) + ">"
 
     return IMG_TAG.sub(rewrite, body)

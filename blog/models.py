@@ -521,7 +521,8 @@ class ArticleLike(models.Model):
 
 class EditorImage(models.Model):
     """An image uploaded through the article editor (blog.uploads): its size and its smaller copies
-    (clinic_site.images), which blog.body_images writes into every article body that shows it."""
+    (clinic_site.images), which blog.body_images writes into the body of an article that shows it
+    when the article is saved."""
 
     name = models.CharField(_("file name"), max_length=255, unique=True)
     width = models.PositiveIntegerField(_("width"))

@@ -45,7 +45,16 @@ def variant_name(name: str, width: int) -> str:
 
 def make_variants(storage, name: str) -> dict | None:
     """Write the smaller copies of the picture stored in ``storage`` under ``name`` and return the
-    record to keep, or None when the picture cannot be read (the page then shows it alone)."""
+    record to keep, or None when the picture cannot be read or the copies cannot be written (the
+    page then shows it alone; what was being saved is saved all the same)."""
+    try:
+        return _make_variants(storage, name)
+    except Exception:  # a storage's own errors (a bucket that does not answer) are its library's
+        logger.warning("The smaller copies of %r could not be written.", name, exc_info=True)
+        return None
+
+
+def _make_variants(storage, name: str) -> dict | None:
     try:
         # From the storage, not through an image field's file, which stays as it was for its next reader.
         with storage.open(name, "rb") as stored, Image.open(stored) as image:

@@ -182,8 +182,7 @@ class CommentAdmin(LongListAdmin):
         """list_display, with each row's article link keeping how the list is filtered now (status,
         language, dates, search; not the page, nor another article)."""
         kept = request.GET.copy()
-        for name in (PAGE_VAR, ArticleFilter.parameter_name):
-            kept.pop(name, None)
+        kept.pop(PAGE_VAR, None)  # and the article, which each link sets to its own
 
         @admin.display(description=_("article"))
         def article_link(obj):

@@ -68,3 +68,10 @@ def test_the_body_is_sanitised_when_an_article_is_saved():
     article = ArticleFactory(body='<p onclick="x()">Hello</p><script>alert(1)</script>')
     article.refresh_from_db()
     assert article.body == "<p>Hello</p>"
+
+
+def test_angle_brackets_inside_an_attribute_come_out_escaped():
+    # blog.body_images reads the images of a sanitised body; no "<img" may stand inside a value.
+    clean = sanitize_html('<p><a href="/x" title="<img src=x> and >">link</a></p>')
+    assert 'title="&lt;img src=x&gt; and &gt;"' in clean
+    assert "<img" not in clean

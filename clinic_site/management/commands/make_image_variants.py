@@ -49,26 +49,25 @@ class Command(BaseCommand):
 
     def record_editor_images(self) -> tuple[int, int]:
         """Record the editor images shown in article bodies that have no record yet (uploaded before
-        records were kept), then save each such article so blog.body_images writes them in."""
-        made = unreadable = 0
-        in_bodies = Article.objects.filter(body__contains=default_storage.url(f"{UPLOAD_DIR}/"))
-        for article in in_bodies.only("pk", "body", "language"):
+        records were kept), then save each article whose body blog.body_images would now write
+        differently: one that shows a picture just recorded, or one recorded for another article (a
+        translation showing its original's picture) or by an earlier run cut short."""
+        made, unreadable = 0, set()
+        for article in Article.objects.filter(body__contains=default_storage.url(f"{UPLOAD_DIR}/")):
             names = body_images.upload_names(article.body)
             missing = names - set(EditorImage.objects.filter(name__in=names).values_list("name", flat=True))
-            recorded = 0
-            for name in sorted(missing):
+            for name in sorted(missing - unreadable):
                 record = images.make_variants(default_storage, name) if default_storage.exists(name) else None
                 if record is None:
-                    unreadable += 1
+                    unreadable.add(name)
                     self.stderr.write(f"Article {article.pk}: the editor image {name!r} could not be read.")
                     continue
                 EditorImage.objects.create(
                     name=name, width=record["width"], height=record["height"], variants=record
                 )
-                recorded += 1
-            if recorded:
+                made += 1
+            if body_images.with_image_sizes(article.body) != article.body:
                 # Only the body: a technical save is not an update the page should announce. save()
                 # still retires the cached pages that show the article.
                 article.save(update_fields=["body"])
-                made += recorded
-        return made, unreadable
+        return made, len(unreadable)
