@@ -47,15 +47,19 @@ def search_document(language: str):
 
 
 class ConditionQuerySet(models.QuerySet):
-    def with_published_article_counts(self):
-        now = timezone.now()
-        # Meta.ordering does not apply to a GROUP BY query, so the order is repeated here.
-        return self.order_by(*self.model._meta.ordering).annotate(
-            published_article_count=models.Count(
-                "articles",
-                filter=models.Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=now),
-            )
+    def with_published_article_counts(self, language: str = settings.LANGUAGE_CODE):
+        """Each condition with how many articles its page lists for a reader of ``language``: the
+        published ones, an article and its translation counted once (``for_language``)."""
+        listed = (
+            Article.objects.published()
+            .for_language(language)
+            .filter(conditions=models.OuterRef("pk"))
+            .order_by()
+            .values("conditions")
+            .annotate(count=models.Count("pk"))
+            .values("count")
         )
+        return self.annotate(published_article_count=models.functions.Coalesce(models.Subquery(listed), 0))
 
 
 class Condition(models.Model):

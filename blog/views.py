@@ -209,7 +209,7 @@ class ArticleLikeView(likes.LikeView):
 
 class ConditionListView(pagecache.SharedPageMixin, ListView):
     def get_queryset(self):
-        return Condition.objects.with_published_article_counts()
+        return Condition.objects.with_published_article_counts(translation.get_language())
 
 
 class ConditionDetailView(pagecache.SharedPageMixin, DetailView):

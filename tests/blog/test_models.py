@@ -110,6 +110,24 @@ def test_condition_counts_only_published_articles():
     assert counted.published_article_count == 1
 
 
+def test_condition_counts_an_article_and_its_translation_once_as_its_page_lists_them():
+    condition = ConditionFactory()
+    original = ArticleFactory(conditions=[condition])
+    ArticleFactory(conditions=[condition], language="es", translation_of=original)
+    ArticleFactory(conditions=[condition], language="es")  # in Spanish only: offered to both
+    english = Condition.objects.with_published_article_counts("en").get(pk=condition.pk)
+    spanish = Condition.objects.with_published_article_counts("es").get(pk=condition.pk)
+    assert english.published_article_count == spanish.published_article_count == 2
+    for language in ("en", "es"):
+        shown = Article.objects.published().for_language(language).filter(conditions=condition)
+        assert shown.count() == 2
+
+
+def test_a_condition_without_articles_counts_none():
+    condition = ConditionFactory()
+    assert Condition.objects.with_published_article_counts().get(pk=condition.pk).published_article_count == 0
+
+
 def test_a_browser_likes_an_article_only_once_in_the_database():
     like = ArticleLikeFactory()
     with pytest.raises(IntegrityError):
