@@ -97,9 +97,12 @@ class ReviewDueListFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(admin.StackedInline):
+    """Stacked, short fields side by side: six columns of a table did not fit beside the admin's
+    menu, so the link and the delete box of each reference were off to the side of the page."""
+
     model = Reference
-    fields = ["order", "title", "source", "year", "doi", "url"]
+    fields = [("order", "year"), "title", "source", "doi", "url"]
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     verbose_name_plural = _("References (numbered on the page in this order)")
