@@ -33,7 +33,7 @@ run: $(VENV)/.runtime var/demo_password
 	@echo "Their authenticator apps (the second step after the password; add a URI to an app, or type"
 	@echo "the code 'manage.py demo_otp USERNAME' prints):"
 	@DJANGO_DEBUG=true $(BIN)/python manage.py mfa_totp --if-missing owner editor moderator handler
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=true SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # On SQLite in two passes, each well under CI's five minutes a pass: everything but the browser
 # tests, then the browser tests (tests/browser/, marker "browser"). A selection with nothing left for
@@ -172,8 +172,10 @@ var/secret_key:
 
 # The production configuration on this machine: DEBUG off, gunicorn, WhiteNoise. DATABASE_URL,
 # CACHE_URL and EMAIL_URL are used when set; the hosts default to this machine only.
-# DJANGO_LOCAL_PREVIEW lets it print mail to the console and keep SITE_URL on http://127.0.0.1.
+# DJANGO_LOCAL_PREVIEW lets it print mail to the console and keep SITE_URL on http://127.0.0.1 (at
+# the port it serves on, so links in mail and pages lead back to it).
 PROD_ENV = DJANGO_DEBUG=false DJANGO_LOCAL_PREVIEW="$${DJANGO_LOCAL_PREVIEW:-true}" \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-true}" \
