@@ -112,8 +112,9 @@ class ReferenceInline(admin.StackedInline):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [ReferenceInline]
+    # The state (live, scheduled, draft) says what the status would and when; the status stays a filter.
     list_display = [
-        "title", "language", "status", "state", "published_at", "author", "reviewer", "review_due",
+        "title", "language", "state", "published_at", "author", "reviewer", "review_due",
         "view_count", "like_count",
     ]  # fmt: skip
     list_filter = [StateListFilter, ReviewDueListFilter, "status", "language", "conditions", "author"]

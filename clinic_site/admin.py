@@ -16,6 +16,11 @@ from .models import Clinician, Location, OpeningHours, Practice, StaffLanguage
 from .signin import devices as signin_devices
 from .signin.models import Passkey
 
+# No menu of every model down the left of each admin page: beside the filters it left the inquiry
+# list a third of a 1280-pixel screen, its status and assignee out of sight. Each role has a few
+# lists, all on the admin's home page, one click away through the breadcrumbs.
+admin.site.enable_nav_sidebar = False
+
 # Staff photos and logos are at most this many pixels on their longer side once re-encoded.
 PHOTO_MAX_SIDE = 1200
 

@@ -159,14 +159,15 @@ class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
 class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     form = InquiryAdminForm
     view_on_site = False  # an inquiry has no public page (get_absolute_url is this admin page)
+    # What a handler decides by first (where it stands, whose it is), then what it is about.
     list_display = [
         "reference",
+        "status",
+        "assignee",
         "received_at",
         "location",
         "condition_name",
         "appointment",
-        "status",
-        "assignee",
         "first_response_display",
     ]
     # Sorted by what an index keeps in order; status, place, condition and assignee are filters.
@@ -302,7 +303,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     def condition_name(self, obj):
         return obj.condition.name if obj.condition else _("Other / not sure")
 
-    @admin.display(description=_("time to first response"), ordering="first_response_at")
+    @admin.display(description=_("first reply in"), ordering="first_response_at")
     def first_response_display(self, obj):
         wait = obj.time_to_first_response
         return "—" if wait is None else format_duration(wait)
