@@ -170,7 +170,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=3))
     _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=4) * 1000
-    _db_options["options"] = f"{_db_options.get('options', '')} -c statement_timeout={_statement_ms}".strip()
+    # No JIT compilation: the site's queries are short, and a plan PostgreSQL prices high (the
+    # conditions list's count of what each condition's page lists) spent 220 ms compiling to save
+    # nothing (260 ms against 43 at 10,000 articles).
+    _db_options["options"] = (
+        f"{_db_options.get('options', '')} -c statement_timeout={_statement_ms} -c jit=off".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for every process that serves the site (rate limits, view counts, cached pages, session

@@ -53,9 +53,11 @@ def test_connecting_to_a_stopped_server_fails_at_once():
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="the statement timeout is PostgreSQL's (SQLite keeps its lock wait)",
 )
-def test_every_postgresql_session_has_the_statement_timeout():
+def test_every_postgresql_session_has_the_statement_timeout_and_no_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "4s"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
         with pytest.raises(OperationalError, match="statement timeout"):
             cursor.execute("SELECT pg_sleep(10)")

@@ -98,14 +98,14 @@ def test_redis_goes_through_the_backend_that_degrades_when_it_is_down():
 def test_postgresql_connections_and_statements_have_time_limits():
     url = {"DATABASE_URL": "postgres://clinic@127.0.0.1:5432/clinic"}
     options = setting_in_fresh_process('DATABASES["default"]["OPTIONS"]', **url)
-    assert options == "{'connect_timeout': 3, 'options': '-c statement_timeout=4000'}"
+    assert options == "{'connect_timeout': 3, 'options': '-c statement_timeout=4000 -c jit=off'}"
     options = setting_in_fresh_process(
         'DATABASES["default"]["OPTIONS"]',
         DATABASE_CONNECT_TIMEOUT_SECONDS="2",
         DATABASE_STATEMENT_TIMEOUT_SECONDS="0",
         **url,
     )
-    assert options == "{'connect_timeout': 2, 'options': '-c statement_timeout=0'}"
+    assert options == "{'connect_timeout': 2, 'options': '-c statement_timeout=0 -c jit=off'}"
 
 
 def test_sqlite_keeps_its_lock_wait_and_no_postgresql_options():
