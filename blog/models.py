@@ -9,6 +9,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import connections, models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -47,7 +48,7 @@ def search_document(language: str):
 
 
 class ConditionQuerySet(models.QuerySet):
-    def with_published_article_counts(self, language: str = settings.LANGUAGE_CODE):
+    def with_published_article_counts(self, language: str):
         """Each condition with how many articles its page lists for a reader of ``language``: the
         published ones, an article and its translation counted once (``for_language``)."""
         listed = (
@@ -59,7 +60,7 @@ class ConditionQuerySet(models.QuerySet):
             .annotate(count=models.Count("pk"))
             .values("count")
         )
-        return self.annotate(published_article_count=models.functions.Coalesce(models.Subquery(listed), 0))
+        return self.annotate(published_article_count=Coalesce(models.Subquery(listed), 0))
 
 
 class Condition(models.Model):

@@ -303,7 +303,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     def condition_name(self, obj):
         return obj.condition.name if obj.condition else _("Other / not sure")
 
-    @admin.display(description=_("first reply in"), ordering="first_response_at")
+    @admin.display(description=_("first response after"), ordering="first_response_at")
     def first_response_display(self, obj):
         wait = obj.time_to_first_response
         return "—" if wait is None else format_duration(wait)

@@ -106,7 +106,7 @@ def test_condition_counts_only_published_articles():
     ArticleFactory(conditions=[condition])
     ArticleFactory(conditions=[condition], status=Article.Status.DRAFT)
     ArticleFactory(conditions=[condition], published_at=timezone.now() + timedelta(days=1))
-    counted = Condition.objects.with_published_article_counts().get(pk=condition.pk)
+    counted = Condition.objects.with_published_article_counts("en").get(pk=condition.pk)
     assert counted.published_article_count == 1
 
 
@@ -125,7 +125,10 @@ def test_condition_counts_an_article_and_its_translation_once_as_its_page_lists_
 
 def test_a_condition_without_articles_counts_none():
     condition = ConditionFactory()
-    assert Condition.objects.with_published_article_counts().get(pk=condition.pk).published_article_count == 0
+    assert (
+        Condition.objects.with_published_article_counts("en").get(pk=condition.pk).published_article_count
+        == 0
+    )
 
 
 def test_a_browser_likes_an_article_only_once_in_the_database():
@@ -142,7 +145,7 @@ def test_article_like_str_names_the_article():
 def test_condition_counts_keep_the_clinics_order():
     second = ConditionFactory(name="Aaa", order=2)
     first = ConditionFactory(name="Zzz", order=1)
-    assert list(Condition.objects.with_published_article_counts()) == [first, second]
+    assert list(Condition.objects.with_published_article_counts("en")) == [first, second]
 
 
 # Clinical review and references

@@ -400,6 +400,27 @@ def test_condition_list_shows_each_condition(client):
     assert "Sciatica" in client.get(reverse("blog:condition_list")).content.decode()
 
 
+def test_each_languages_condition_list_counts_what_its_condition_pages_list(client):
+    condition = ConditionFactory(name="Sciatica", name_es="Ciática")
+    original = ArticleFactory(conditions=[condition])
+    ArticleFactory(conditions=[condition])
+
+    def counted(path):
+        html = client.get(path).content.decode()
+        return re.search(r"(\d+) (?:articles|artículos)", html).group(1)
+
+    assert counted("/conditions/") == counted("/es/conditions/") == "2"
+    # A Spanish version is one article more for neither list; a new article in Spanish only is
+    # one more for both (offered in its own language to English readers), and retires both pages.
+    ArticleFactory(conditions=[condition], language="es", translation_of=original)
+    assert counted("/conditions/") == counted("/es/conditions/") == "2"
+    ArticleFactory(conditions=[condition], language="es")
+    assert counted("/conditions/") == counted("/es/conditions/") == "3"
+    for language in ("en", "es"):
+        shown = client.get(f"{'/es' if language == 'es' else ''}/conditions/{condition.slug}/")
+        assert len(shown.context["articles"]) == 3
+
+
 def test_condition_page_lists_its_published_articles(client):
     condition = ConditionFactory()
     shown = ArticleFactory(conditions=[condition])
