@@ -57,7 +57,7 @@ class Command(BaseCommand):
             names = body_images.upload_names(article.body)
             missing = names - set(EditorImage.objects.filter(name__in=names).values_list("name", flat=True))
             for name in sorted(missing - unreadable):
-                record = images.make_variants(default_storage, name) if default_storage.exists(name) else None
+                record = images.make_variants(default_storage, name)  # None when it cannot be read
                 if record is None:
                     unreadable.add(name)
                     self.stderr.write(f"Article {article.pk}: the editor image {name!r} could not be read.")
