@@ -20,7 +20,22 @@ class SizedImageField(models.ImageField):
     Django reads the picture to fill in a missing width or height each time a row is loaded; with the
     file missing (a restore without media, a bucket emptied by hand) that read raised, so every page
     that loads the row failed. Here the size stays unknown, the failure is logged, and the pages go on.
+
+    A row is saved with its picture's size whichever way the picture came: Django 5.2 leaves the size
+    empty for a picture stored with ``field.save(name, ContentFile(data))`` (content without a name
+    of its own), and every later load of that row would read the picture again, from the bucket in
+    production.
     """
+
+    def pre_save(self, model_instance, add):
+        file = super().pre_save(model_instance, add)
+        if file and not all(getattr(model_instance, name) for name in self.dimension_field_names):
+            self.update_dimension_fields(model_instance, force=True)
+        return file
+
+    @property
+    def dimension_field_names(self) -> list[str]:
+        return [name for name in (self.width_field, self.height_field) if name]
 
     def update_dimension_fields(self, instance, force=False, *args, **kwargs):
         try:

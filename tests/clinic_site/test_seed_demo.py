@@ -164,6 +164,9 @@ def test_seed_gives_the_practice_a_logo_and_the_clinics_photos_coordinates_and_h
     practice = Practice.objects.get()
     assert practice.logo and practice.logo_width > practice.logo_height
     assert practice.privacy_contact
+    # Their sizes are stored, not read from the pictures on each load.
+    assert Practice.objects.filter(logo_width__isnull=False, logo_height__isnull=False).exists()
+    assert not Location.objects.filter(photo_width__isnull=True).exists()
     for location in Location.objects.all():
         assert location.photo and location.photo_alt
         assert location.latitude is not None and location.longitude is not None

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from blog import body_images
 from blog.models import Article, EditorImage
@@ -20,7 +21,8 @@ def responsive_fields():
 class Command(BaseCommand):
     help = (
         "Make the smaller copies (clinic_site.images) of cover images and photos uploaded before "
-        "they were made on upload, or whose copies could not be made then; and record the editor "
+        "they were made on upload, or whose copies could not be made then; record the width and "
+        "height of pictures saved without them; and record the editor "
         "images that article bodies show without a record (blog.EditorImage), saving those "
         "articles again so their images get their size and copies. Pictures that have theirs are "
         "left alone, so it can be run again at any time."
@@ -46,6 +48,24 @@ class Command(BaseCommand):
         made += editor_made
         unreadable += editor_unreadable
         self.stdout.write(f"Smaller copies made for {made} pictures; {unreadable} could not be read.")
+        self.stdout.write(f"Width and height recorded for {self.record_sizes()} pictures.")
+
+    def record_sizes(self) -> int:
+        """Save the size of each picture stored without it (clinic_site.fields.SizedImageField): a
+        row without one reads its picture each time it is loaded. Loading the row reads it once more
+        (an unreadable picture is logged and left as it is); saving keeps what that read found."""
+        recorded = 0
+        for model, field in responsive_fields():
+            sizes = field.dimension_field_names
+            missing = Q()
+            for name in sizes:
+                missing |= Q(**{f"{name}__isnull": True})
+            for row in model.objects.exclude(**{field.name: ""}).filter(missing):
+                if all(getattr(row, name) for name in sizes):
+                    # save(), not update(): the change retires the cached pages that show the picture.
+                    row.save(update_fields=sizes)
+                    recorded += 1
+        return recorded
 
     def record_editor_images(self) -> tuple[int, int]:
         """Record the editor images shown in article bodies that have no record yet (uploaded before
