@@ -78,7 +78,8 @@ class LikeView(View):
     """POST only (the like button is a form, so it works without JavaScript); answers 303 See Other.
 
     A subclass says what is liked (``get_target``), which article it belongs to, where to go back to,
-    what to retire from the caches after a new like, and its own words.
+    what to retire from the caches after a new like, and its own words, and where the page it goes
+    back to shows them (``messages_place``: clinic_extras.placed).
     """
 
     http_method_names = ["post"]
@@ -86,6 +87,7 @@ class LikeView(View):
     repeated_message = _("You already like this.")
     refused_message = _("Your like could not be counted. Please open the page again and retry.")
     limited_message = _("You have sent many likes in a short time. Please try again later.")
+    messages_place = ""
 
     def get_target(self):
         raise NotImplementedError
@@ -103,16 +105,16 @@ class LikeView(View):
         target = self.get_target()
         response = HttpResponseSeeOther(self.redirect_url(target))
         if not antispam.page_was_shown(request):
-            messages.error(request, self.refused_message)
+            messages.error(request, self.refused_message, extra_tags=self.messages_place)
             return response
         if over_limit(request, article_id=self.article_id(target)):
-            messages.error(request, self.limited_message)
+            messages.error(request, self.limited_message, extra_tags=self.messages_place)
             return response
         token = browser_token(request) or new_browser_token()
         if add(target, browser_key=browser_key(token)):
             self.retire(target)
-            messages.success(request, self.counted_message)
+            messages.success(request, self.counted_message, extra_tags=self.messages_place)
         else:
-            messages.info(request, self.repeated_message)
+            messages.info(request, self.repeated_message, extra_tags=self.messages_place)
         remember_browser(response, token)
         return response

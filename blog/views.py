@@ -193,6 +193,7 @@ UNTRANSLATED_NOTICES = {
 class ArticleLikeView(likes.LikeView):
     counted_message = gettext_lazy("Thank you: your like is counted.")
     repeated_message = gettext_lazy("You already like this article.")
+    messages_place = "like"  # the like section, where the reader is sent back to
 
     def get_target(self):
         return get_object_or_404(Article.objects.published(), slug=self.kwargs["slug"])

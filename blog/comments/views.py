@@ -24,6 +24,9 @@ from .models import Comment
 # The emailed links' tokens (each opens something for whoever holds it) are masked in error reports,
 # when posted as when in the query string (clinic_site/errors.py).
 hide_token = sensitive_post_parameters("token")
+# Where the article page shows the messages of the views that send the reader back to its comments
+# section: in that section, where the reader lands, not under the page's header out of view.
+MESSAGES_PLACE = "comments"
 
 
 @method_decorator(same_origin_only, name="dispatch")
@@ -142,6 +145,7 @@ class ConfirmAddressView(TemplateView):
             gettext(
                 "Your address is confirmed. From this browser, your next comments are published at once."
             ),
+            extra_tags=MESSAGES_PLACE,
         )
         response = HttpResponseSeeOther(f"{self.comment.article.get_absolute_url()}#comments")
         verification.remember(response, self.comment.email)
@@ -223,9 +227,11 @@ class CommentEditView(OwnCommentMixin, FormView):
             messages.success(self.request, gettext("Your comment is changed."))
             return HttpResponseSeeOther(comment.get_absolute_url())
         messages.success(
-            self.request, gettext("Your comment is changed. It will appear once a moderator has read it.")
+            self.request,
+            gettext("Your comment is changed. It will appear once a moderator has read it."),
+            extra_tags=MESSAGES_PLACE,
         )
-        return HttpResponseSeeOther(f"{comment.article.get_absolute_url()}?comment=pending#comments")
+        return HttpResponseSeeOther(f"{comment.article.get_absolute_url()}#comments")
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -241,7 +247,7 @@ class CommentDeleteView(OwnCommentMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         article = self.comment.article
         moderation.remove_by_author(self.comment)
-        messages.success(request, gettext("Your comment is deleted."))
+        messages.success(request, gettext("Your comment is deleted."), extra_tags=MESSAGES_PLACE)
         return HttpResponseSeeOther(f"{article.get_absolute_url()}#comments")
 
 

@@ -44,6 +44,14 @@ def duration(value) -> str:
     return format_duration(value)
 
 
+@register.filter
+def placed(messages, place: str = "") -> list:
+    """The flash messages shown at ``place``: those a view put there with ``extra_tags`` (the id of
+    the section it sends the reader back to, where the reader's eyes land, such as an article's
+    ``comments``), or with no place, the rest, shown under the page's header."""
+    return [message for message in messages or () if (message.extra_tags or "") == place]
+
+
 @register.inclusion_tag("includes/language_links.html", takes_context=True)
 def language_switcher(context):
     """Plain links to this page in the other languages (no form, no script, nothing per reader)."""

@@ -69,7 +69,7 @@ def confirm_in_browser(page, site_url, settings, email):
     link = re.search(r"https?://\S+/blog/comments/confirm/\?token=\S+", message.message).group(0)
     page.goto(local(link, site_url, settings))
     page.get_by_role("button", name="Confirm my address").click()
-    expect(page.get_by_text("Your address is confirmed")).to_be_visible()
+    expect(page.get_by_text("Your address is confirmed")).to_be_in_viewport()
 
 
 def test_a_verified_commenter_hears_of_the_clinics_reply_and_unsubscribes_in_one_click(
@@ -124,6 +124,8 @@ def test_a_verified_commenter_hears_of_the_clinics_reply_and_unsubscribes_in_one
 
 def test_a_commenter_changes_then_deletes_their_comment(page, site_url, settings, article):
     CommentFactory(article=article, name="Pat Example", body="Pressure should never be sharp.")
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone, the comments are far down
+    page.emulate_media(reduced_motion="reduce")  # a jump to #comments, not a smooth scroll to wait for
     page.goto(site_url + article.get_absolute_url())
     send_comment(page, "Sam Reader", "sam@example.com", "I tried it last weak.")
     expect(page.get_by_role("note").filter(has_text="change or delete")).to_be_visible()
@@ -132,13 +134,14 @@ def test_a_commenter_changes_then_deletes_their_comment(page, site_url, settings
     expect(page.get_by_role("heading", name="Change your comment")).to_be_visible()
     page.get_by_label("Your comment").fill("I tried it last week.")
     page.get_by_role("button", name="Save the change").click()
-    expect(page.get_by_role("status").filter(has_text="Your comment is changed")).to_be_visible()
+    # Said where the reader lands (the comments section), not under the header out of view.
+    expect(page.get_by_role("status").filter(has_text="Your comment is changed")).to_be_in_viewport()
     assert Comment.objects.get(name="Sam Reader").body == "I tried it last week."
 
     page.get_by_role("link", name="Delete your comment").click()
     expect(page.get_by_role("heading", name="Delete your comment?")).to_be_visible()
     page.get_by_role("button", name="Delete my comment").click()
-    expect(page.get_by_role("status").filter(has_text="Your comment is deleted")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Your comment is deleted")).to_be_in_viewport()
     assert not Comment.objects.filter(name="Sam Reader").exists()
     expect(page.get_by_text("Pressure should never be sharp.")).to_be_visible()
 

@@ -64,6 +64,8 @@ def article_comments(context, article, comment_page=None):
         "form": form,
         "reply_to": reply_to,
         "pending_notice": params.get("comment") == "pending",
+        # The flash messages of the views that send the reader back here (clinic_extras.placed).
+        "messages": context.get("messages"),
     }
 
 

@@ -14,6 +14,7 @@ from blog.comments import authorship
 from blog.comments.models import Comment
 from tests.blog.comments.helpers import comment_data, confirm_address
 from tests.factories import ArticleFactory, CommentFactory
+from tests.landing import shown_where_reader_lands
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,10 @@ def test_an_edit_to_a_published_comment_of_an_unverified_author_goes_back_to_mod
     Email.objects.all().delete()
     cache.clear()  # the moderators' quarter hour has passed
     response = client.post(edit_url(comment), {"body": "Visit my shop instead."})
-    assert response["Location"] == f"{article.get_absolute_url()}?comment=pending#comments"
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert shown_where_reader_lands(
+        client, response, "Your comment is changed. It will appear once a moderator has read it."
+    )
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert "Visit my shop" not in Client().get(article.get_absolute_url()).content.decode()
@@ -170,6 +174,7 @@ def test_a_deleted_comment_without_replies_disappears(client):
     response = client.post(delete_url(comment))
     assert response.status_code == 303
     assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert shown_where_reader_lands(client, response, "Your comment is deleted.")
     assert "Gone soon" not in Client().get(article.get_absolute_url()).content.decode()
 
 

@@ -14,6 +14,7 @@ from blog.comments.spam import GUARD
 from clinic_site import antispam
 from tests.blog.comments.helpers import comment_data, confirm_address
 from tests.factories import ArticleFactory, ClinicianFactory, CommentFactory, LocationFactory, StaffFactory
+from tests.landing import shown_where_reader_lands
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,7 @@ def test_confirming_then_commenting_publishes_at_once_in_that_browser_only():
     response = browser.post(reverse("comments:confirm"), {"token": token})
     assert response.status_code == 303
     assert VerifiedAddress.objects.of("ANA@example.com").exists()
+    assert shown_where_reader_lands(browser, response, "Your address is confirmed.")
     assert Comment.objects.get(body="First words").status == Comment.Status.PENDING  # still moderated
 
     post_comment(browser, article, body="Second words")
