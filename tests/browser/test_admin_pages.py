@@ -1,11 +1,14 @@
 """The admin works under the strict policy; only the article editor pages relax it, and need to."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.factories import (
     ArticleFactory,
+    ClinicianFactory,
     DeliveryFactory,
     EmailFactory,
     InquiryFactory,
@@ -13,7 +16,7 @@ from tests.factories import (
     StaffFactory,
 )
 
-from .support import log_in_to_admin, take_screenshots
+from .support import DESKTOP, log_in_to_admin, take_screenshots
 
 PASSWORD = "a-long-test-password"
 
@@ -71,3 +74,23 @@ def test_the_article_editor_loads_on_its_pages(page, site_url, owner, which):
     expect(editor.locator("body")).to_be_visible()
     page.locator(".cke_button__bold").click()  # the toolbar's inline handlers run
     page.screenshot(path=f"var/screenshots/admin-article-{which}.png", full_page=True)
+
+
+def test_the_article_list_fits_a_laptop_screen_with_its_titles_readable(page, site_url, owner):
+    """At 1280 pixels every column is in view (no scrolling the table sideways to reach the last
+    ones) and a title keeps room for a few words a line: dates and names wrap instead."""
+    author = ClinicianFactory(name="Grace Lindqvist", credentials="LMT")
+    reviewer = ClinicianFactory(name="Priya Raman", credentials="PT, DPT, OCS")
+    ArticleFactory(
+        title="Sciatica: why your leg hurts when the problem is in your back",
+        author=author,
+        reviewer=reviewer,
+        reviewed_on=date(2026, 3, 3),
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in_to_admin(page, site_url, "owner", PASSWORD)
+    page.goto(site_url + reverse("admin:blog_article_changelist"))
+    table = page.locator("#changelist .results")
+    assert table.evaluate("element => element.scrollWidth <= element.clientWidth")
+    title = page.locator("#result_list th.column-title").bounding_box()
+    assert title["width"] >= 12 * 16
