@@ -22,8 +22,9 @@ from .body_images import with_image_sizes
 from .sanitize import sanitize_html
 
 WORDS_PER_MINUTE = 200
-# PostgreSQL's text-search configuration for each language of LANGUAGES (its stemming and stop words).
-SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
+# The text-search configuration for each language of LANGUAGES: PostgreSQL's (its stemming and stop
+# words) with accents taken off first, so "liberacion" finds "liberación" (migration 0014).
+SEARCH_CONFIGS = {"en": "clinic_english", "es": "clinic_spanish"}
 # A search ranks at most this many matches, the newest: a word most articles hold costs the same at
 # 10,000 articles as at 500 (the list then says "500 or more").
 SEARCH_CANDIDATES = 500

@@ -104,6 +104,22 @@ def test_postgres_stems_a_spanish_article_as_spanish_for_a_spanish_reader():
     assert titles(Article.objects.search("estiramiento", "es")) == ["Estiramientos para el cuello"]
 
 
+@postgres_only
+@pytest.mark.parametrize("typed", ["liberacion", "liberación", "LIBERACIÓN"])
+def test_postgres_finds_spanish_words_typed_with_or_without_their_accents(client, typed):
+    ArticleFactory(title="La liberación miofascial, explicada", language="es")
+    ArticleFactory(title="La ciática al sentarse", language="es")
+    assert titles(Article.objects.search(typed, "es")) == ["La liberación miofascial, explicada"]
+    page = client.get("/es" + reverse("blog:article_list"), {"q": "ciatica"}).content.decode()
+    assert "La ciática al sentarse" in page
+
+
+@postgres_only
+def test_postgres_finds_an_accented_word_typed_without_its_accent_in_english_too():
+    ArticleFactory(title="Café breaks and a stiff neck")
+    assert titles(Article.objects.search("cafe")) == ["Café breaks and a stiff neck"]
+
+
 @pytest.fixture
 def three_candidates(monkeypatch):
     monkeypatch.setattr("blog.models.SEARCH_CANDIDATES", 3)
