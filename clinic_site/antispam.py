@@ -254,7 +254,7 @@ def check_rates(app_configs=None, **kwargs):
     return [
         checks.Error(
             f"{name} {getattr(settings, name, None)!r} is not a rate like '5/h' or '10/15m'.",
-            id="clinic_site.E001",
+            id="clinic_site.E005",
         )
         for name in names
         if not _RATE_RE.match(str(getattr(settings, name, "")).strip())
@@ -277,7 +277,7 @@ def check_time_traps(app_configs=None, **kwargs):
                 checks.Error(
                     f"{prefix}_MIN_SECONDS ({shortest!r}) must be at least 0 and below "
                     f"{prefix}_MAX_FORM_AGE_SECONDS ({longest!r}).",
-                    id="clinic_site.E002",
+                    id="clinic_site.E006",
                 )
             )
     return errors

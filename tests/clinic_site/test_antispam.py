@@ -90,7 +90,7 @@ def test_a_guard_for_a_form_the_checks_do_not_know_is_refused():
 @pytest.mark.parametrize("name", ["COMMENTS_RATE_LIMIT", "INQUIRIES_RATE_LIMIT"])
 def test_a_rate_django_ratelimit_cannot_read_fails_the_checks(settings, name):
     setattr(settings, name, "five an hour")
-    assert [error.id for error in antispam.check_rates()] == ["clinic_site.E001"]
+    assert [error.id for error in antispam.check_rates()] == ["clinic_site.E005"]
     assert name in antispam.check_rates()[0].msg
 
 
@@ -104,7 +104,7 @@ def test_a_form_that_could_never_be_sent_fails_the_checks(settings, prefix, shor
     setattr(settings, f"{prefix}_MIN_SECONDS", shortest)
     setattr(settings, f"{prefix}_MAX_FORM_AGE_SECONDS", longest)
     errors = antispam.check_time_traps()
-    assert [error.id for error in errors] == ["clinic_site.E002"]
+    assert [error.id for error in errors] == ["clinic_site.E006"]
     assert f"{prefix}_MAX_FORM_AGE_SECONDS" in errors[0].msg
 
 

@@ -6,10 +6,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import models
+from django.test.utils import isolate_apps
 from django.urls import reverse
 from PIL import Image
 
 from blog.models import Article
+from clinic_site.fields import ResponsiveImageField
 from clinic_site.images import VARIANT_WIDTHS, variant_name
 from clinic_site.models import Clinician, Location, Practice
 from tests.factories import ArticleFactory, ClinicianFactory, LocationFactory, photo_upload
@@ -213,3 +216,29 @@ def test_the_command_records_the_size_of_pictures_saved_without_it():
     assert stored_sizes(Practice, practice.pk, "logo") == (768, 192)
     call_command("make_image_variants", stdout=out)
     assert "Width and height recorded for 0 pictures." in out.getvalue()
+
+
+@isolate_apps("clinic_site")
+def test_a_size_field_declared_before_its_picture_is_refused_at_start_up():
+    class Early(models.Model):
+        width = models.PositiveIntegerField(null=True)
+        picture = ResponsiveImageField(width_field="width", height_field="height", variants_field="copies")
+        height = models.PositiveIntegerField(null=True)
+        copies = models.JSONField(null=True)
+
+        class Meta:
+            app_label = "clinic_site"
+
+        def __str__(self):
+            return self.picture.name
+
+    errors = Early._meta.get_field("picture").check()
+    assert [(error.id, error.msg.split(":")[0]) for error in errors] == [
+        ("clinic_site.E008", "'width' must be a field declared after 'picture'")
+    ]
+
+
+def test_the_sites_pictures_declare_their_size_fields_after_them():
+    from clinic_site.management.commands.make_image_variants import responsive_fields
+
+    assert [field.check() for _model, field in responsive_fields()] == [[]] * len(list(responsive_fields()))
