@@ -3,9 +3,11 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from clinic_site.models import StaffLanguage
 from tests.factories import (
     ArticleFactory,
     ClinicianFactory,
@@ -76,9 +78,11 @@ def test_the_article_editor_loads_on_its_pages(page, site_url, owner, which):
     page.screenshot(path=f"var/screenshots/admin-article-{which}.png", full_page=True)
 
 
-def test_the_article_list_fits_a_laptop_screen_with_its_titles_readable(page, site_url, owner):
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_the_article_list_fits_a_laptop_screen_with_its_titles_readable(page, site_url, owner, language):
     """At 1280 pixels every column is in view (no scrolling the table sideways to reach the last
-    ones) and a title keeps room for a few words a line: dates and names wrap instead."""
+    ones), in each staff language, and a title keeps room for a few words a line: dates, names and
+    headings wrap instead."""
     author = ClinicianFactory(name="Grace Lindqvist", credentials="LMT")
     reviewer = ClinicianFactory(name="Priya Raman", credentials="PT, DPT, OCS")
     ArticleFactory(
@@ -89,7 +93,9 @@ def test_the_article_list_fits_a_laptop_screen_with_its_titles_readable(page, si
     )
     page.set_viewport_size(DESKTOP)
     log_in_to_admin(page, site_url, "owner", PASSWORD)
+    StaffLanguage.objects.create(user=owner, language=language)  # as chosen under "Language"
     page.goto(site_url + reverse("admin:blog_article_changelist"))
+    expect(page.locator("html")).to_have_attribute("lang", language)
     table = page.locator("#changelist .results")
     assert table.evaluate("element => element.scrollWidth <= element.clientWidth")
     title = page.locator("#result_list th.column-title").bounding_box()
