@@ -59,6 +59,17 @@ def test_inquiry_with_errors_says_what_to_fix(page, watch, site_url):
     expect(page.get_by_role("alert")).to_contain_text("Please check the form")
 
 
+def test_an_error_summary_link_shows_the_field_with_its_label_on_a_phone(page, watch, site_url):
+    url = site_url + reverse("inquiries:new")
+    watch.expect_status(url, 400)
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(url)
+    page.get_by_role("button", name="Send my inquiry").click()
+    page.get_by_role("alert").get_by_role("link", name=re.compile("What are your symptoms")).click()
+    expect(page.locator("label[for=id_symptoms]")).to_be_in_viewport(ratio=1)
+
+
 def test_the_shared_form_page_tells_a_browser_without_cookies_and_keeps_what_it_typed(
     page, watch, site_url, settings
 ):

@@ -100,3 +100,9 @@ def test_article_page_loads_only_from_the_site(page, watch, site_url, article):
     page.wait_for_load_state("networkidle")
     assert any(url.endswith(".css") for url in watch.requests)
     assert not watch.foreign_requests
+
+
+def test_a_search_for_one_very_long_word_stays_the_width_of_a_phone(page, watch, site_url, article):
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(site_url + reverse("blog:article_list") + "?q=" + "a" * 600)
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
