@@ -78,8 +78,8 @@ class LikeView(View):
     """POST only (the like button is a form, so it works without JavaScript); answers 303 See Other.
 
     A subclass says what is liked (``get_target``), which article it belongs to, where to go back to,
-    what to retire from the caches after a new like, and its own words, and where the page it goes
-    back to shows them (``messages_place``: clinic_extras.placed).
+    what to retire from the caches after a new like, its own words, and where the page it goes back
+    to says them (``messages_place``, clinic_extras.placed).
     """
 
     http_method_names = ["post"]
@@ -87,7 +87,6 @@ class LikeView(View):
     repeated_message = _("You already like this.")
     refused_message = _("Your like could not be counted. Please open the page again and retry.")
     limited_message = _("You have sent many likes in a short time. Please try again later.")
-    messages_place = ""
 
     def get_target(self):
         raise NotImplementedError
@@ -98,23 +97,27 @@ class LikeView(View):
     def redirect_url(self, target) -> str:
         raise NotImplementedError
 
+    def messages_place(self, target) -> str:
+        raise NotImplementedError
+
     def retire(self, target) -> None:
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
         target = self.get_target()
         response = HttpResponseSeeOther(self.redirect_url(target))
+        place = self.messages_place(target)
         if not antispam.page_was_shown(request):
-            messages.error(request, self.refused_message, extra_tags=self.messages_place)
+            messages.error(request, self.refused_message, extra_tags=place)
             return response
         if over_limit(request, article_id=self.article_id(target)):
-            messages.error(request, self.limited_message, extra_tags=self.messages_place)
+            messages.error(request, self.limited_message, extra_tags=place)
             return response
         token = browser_token(request) or new_browser_token()
         if add(target, browser_key=browser_key(token)):
             self.retire(target)
-            messages.success(request, self.counted_message, extra_tags=self.messages_place)
+            messages.success(request, self.counted_message, extra_tags=place)
         else:
-            messages.info(request, self.repeated_message, extra_tags=self.messages_place)
+            messages.info(request, self.repeated_message, extra_tags=place)
         remember_browser(response, token)
         return response

@@ -25,6 +25,8 @@ from .metadata import article_structured_data, condition_structured_data
 from .models import SEARCH_CANDIDATES, Article, Condition, RankedResults
 
 RECENT_ARTICLES = 5
+# The id of the article page's like section, where a like's flash message is said (clinic_extras.placed).
+LIKE_SECTION = "like"
 RELATED_ARTICLES = 4
 MAX_QUERY_LENGTH = 200
 
@@ -154,6 +156,11 @@ class ArticleDetailView(DetailView):
         ask = {"article": article.slug}
         return super().get_context_data(
             is_preview=not article.is_public,
+            message_places={
+                threads.SECTION,
+                *([LIKE_SECTION] if article.is_public else []),
+                *comment_page.anchors,
+            },
             conditions=conditions,
             references=references,
             view_count=services.displayed_view_count(article),
@@ -193,7 +200,6 @@ UNTRANSLATED_NOTICES = {
 class ArticleLikeView(likes.LikeView):
     counted_message = gettext_lazy("Thank you: your like is counted.")
     repeated_message = gettext_lazy("You already like this article.")
-    messages_place = "like"  # the like section, where the reader is sent back to
 
     def get_target(self):
         return get_object_or_404(Article.objects.published(), slug=self.kwargs["slug"])
@@ -202,7 +208,10 @@ class ArticleLikeView(likes.LikeView):
         return article.pk
 
     def redirect_url(self, article):
-        return article.get_absolute_url() + "#like"
+        return f"{article.get_absolute_url()}#{LIKE_SECTION}"
+
+    def messages_place(self, article):
+        return LIKE_SECTION
 
     def retire(self, article):
         pagecache.retire_article(article.slug)

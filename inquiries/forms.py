@@ -145,7 +145,9 @@ class InquiryForm(forms.ModelForm):
         labels = {
             "name": _("Your name"),
             "email": _("Email address"),
-            "phone": _("Phone number (optional)"),
+            # Needed only with a call as the contact method (clean): "optional" would contradict
+            # its error then.
+            "phone": _("Phone number (if you would like a call)"),
             "preferred_contact": _("How should we contact you?"),
             "symptoms": _("What are your symptoms?"),
             "duration": _("How long have you had them?"),
@@ -156,7 +158,7 @@ class InquiryForm(forms.ModelForm):
         help_texts = {
             "name": _("So we know how to address you."),
             "email": _("We send your reference here."),
-            "phone": _("Only if you would like a call."),
+            "phone": _("Leave it empty if email suits you."),
             "preferred_contact": _("We will use this to get back to you."),
             "symptoms": _("In a few sentences: where it hurts, what makes it better or worse."),
             "duration": _("For example: two weeks, since March, on and off for years."),

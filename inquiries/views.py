@@ -91,6 +91,8 @@ class ThanksView(TemplateView):
 # "same-origin" rather than "no-referrer": under no-referrer browsers send "Origin: null" with the
 # page's own form posts, and Django's CSRF check refuses them. Our own logs keep no referrer.
 THREAD_SENSITIVE_FIELDS = ("token", "body", "email", "reference")
+# The id of the secure page's conversation, where an answer sent is said (clinic_extras.placed).
+CONVERSATION = "conversation"
 
 
 def private(response):
@@ -152,6 +154,7 @@ class ThreadView(TemplateView):
             inquiry=inquiry,
             conversation=inquiry.messages.all(),
             form=form,
+            message_places={CONVERSATION},
             **context,
         )
 
@@ -169,9 +172,11 @@ class ThreadView(TemplateView):
         receive_answer(inquiry=inquiry, body=form.cleaned_data["body"])
         InquiryAccessLog.record_patient(inquiry=inquiry, action=InquiryAccessLog.Action.ANSWERED)
         messages.success(
-            request, gettext("Your answer is sent. The clinic will read it in its private system.")
+            request,
+            gettext("Your answer is sent. The clinic will read it in its private system."),
+            extra_tags=CONVERSATION,
         )
-        return private(HttpResponseSeeOther(reverse("inquiries:thread") + "#conversation"))
+        return private(HttpResponseSeeOther(f"{reverse('inquiries:thread')}#{CONVERSATION}"))
 
     @method_decorator(sensitive_variables("token"))
     def open(self, token):

@@ -12,7 +12,8 @@ generations, so every page and order of the thread goes at once.
 The cached HTML holds only what every reader sees (approved comments, like counts). Nothing about
 the browser that asks is in it: the like buttons carry no CSRF token (their view checks the
 request's origin instead, see clinic_site.origin), and the links to change one's own comment are
-outside it (templates/comments/_comments.html).
+outside it (templates/comments/_comments.html). A flash message about one comment (a like, its
+publication) is put into the HTML at that comment for the one reader it is for (``html_with``).
 """
 
 import math
@@ -34,6 +35,17 @@ from .models import Comment
 
 # Replies nest this deep; deeper replies line up at the last level (each says whom it answers).
 MAX_DEPTH = 3
+# The id of the article page's comments section (templates/comments/_comments.html): where the views
+# that send a reader back to the comments send them, and say what happened (clinic_extras.placed).
+SECTION = "comments"
+# Each comment's element in the thread's HTML (templates/comments/_comment.html): its opening tag.
+_COMMENT_TAG = re.compile(r'<li class="comment[^"]*" id="comment-(\d+)">')
+
+
+def anchor(comment_pk: int) -> str:
+    """The id of a comment's element in the page: its link's fragment, and the place of the flash
+    messages about it (clinic_extras.placed)."""
+    return f"comment-{comment_pk}"
 
 
 class Order(models.TextChoices):
@@ -150,6 +162,22 @@ class ThreadPage:
     @property
     def thread_html(self):
         return mark_safe(self.html)
+
+    @property
+    def anchors(self) -> set[str]:
+        """The anchors of the comments this page shows (placeholders included)."""
+        return {anchor(int(pk)) for pk in _COMMENT_TAG.findall(self.html)}
+
+    def html_with(self, notes: dict[str, str]):
+        """The HTML with each of ``notes`` (anchor: HTML) first inside its comment's element, where
+        a reader sent to ``#<anchor>`` lands."""
+        if not notes:
+            return self.thread_html
+
+        def with_note(match):
+            return match.group(0) + notes.get(anchor(int(match.group(1))), "")
+
+        return mark_safe(_COMMENT_TAG.sub(with_note, self.html))
 
     @property
     def has_previous(self) -> bool:

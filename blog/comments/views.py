@@ -24,9 +24,6 @@ from .models import Comment
 # The emailed links' tokens (each opens something for whoever holds it) are masked in error reports,
 # when posted as when in the query string (clinic_site/errors.py).
 hide_token = sensitive_post_parameters("token")
-# Where the article page shows the messages of the views that send the reader back to its comments
-# section: in that section, where the reader lands, not under the page's header out of view.
-MESSAGES_PLACE = "comments"
 
 
 @method_decorator(same_origin_only, name="dispatch")
@@ -84,15 +81,31 @@ class CommentCreateView(FormView):
         except moderation.CommentRejected as rejection:
             form.add_error(None, rejection.message)
             return self.form_invalid(form)
-        url = self.article.get_absolute_url()
         if comment.status == Comment.Status.APPROVED:
-            messages.success(self.request, gettext("Thanks — your comment is published."))
+            messages.success(
+                self.request,
+                gettext("Thanks — your comment is published."),
+                extra_tags=threads.anchor(comment.pk),
+            )
             response = HttpResponseSeeOther(comment.get_absolute_url())
         else:
             # The same answer whoever the address belongs to: only this browser's own cookie (never the
             # address typed) can make the outcome differ, so a post reveals nothing about who has commented.
-            messages.success(self.request, gettext("Thanks — your comment is awaiting moderation."))
-            response = HttpResponseSeeOther(f"{url}?comment=pending#comments")
+            said = [
+                gettext(
+                    "Thanks — your comment is awaiting moderation. "
+                    "It will appear here once a moderator has approved it."
+                )
+            ]
+            if not verification.browser_verified_address_key(self.request):
+                said.append(
+                    gettext(
+                        "Look for our email: its link confirms your address, and your next comments "
+                        "from this browser then appear at once."
+                    )
+                )
+            messages.success(self.request, " ".join(said), extra_tags=threads.SECTION)
+            response = HttpResponseSeeOther(f"{self.article.get_absolute_url()}#{threads.SECTION}")
         authorship.remember(self.request, response, comment)
         return response
 
@@ -115,6 +128,9 @@ class CommentLikeView(likes.LikeView):
 
     def redirect_url(self, comment):
         return comment.get_absolute_url()
+
+    def messages_place(self, comment):
+        return threads.anchor(comment.pk)
 
     def retire(self, comment):
         threads.retire(comment.article)
@@ -145,9 +161,9 @@ class ConfirmAddressView(TemplateView):
             gettext(
                 "Your address is confirmed. From this browser, your next comments are published at once."
             ),
-            extra_tags=MESSAGES_PLACE,
+            extra_tags=threads.SECTION,
         )
-        response = HttpResponseSeeOther(f"{self.comment.article.get_absolute_url()}#comments")
+        response = HttpResponseSeeOther(f"{self.comment.article.get_absolute_url()}#{threads.SECTION}")
         verification.remember(response, self.comment.email)
         return response
 
@@ -169,7 +185,8 @@ class CommentShowView(View):
         if number is None:  # a placeholder with nothing under it any more
             raise Http404("This comment is not shown.")
         query = threads.page_query(number, threads.Order.OLDEST)
-        return HttpResponseRedirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
+        url = f"{comment.article.get_absolute_url()}{query}#{threads.anchor(comment.pk)}"
+        return HttpResponseRedirect(url)
 
 
 class OwnCommentMixin:
@@ -224,14 +241,16 @@ class CommentEditView(OwnCommentMixin, FormView):
             form.add_error("body", rejection.message)
             return self.form_invalid(form)
         if comment.status == Comment.Status.APPROVED:
-            messages.success(self.request, gettext("Your comment is changed."))
+            messages.success(
+                self.request, gettext("Your comment is changed."), extra_tags=threads.anchor(comment.pk)
+            )
             return HttpResponseSeeOther(comment.get_absolute_url())
         messages.success(
             self.request,
             gettext("Your comment is changed. It will appear once a moderator has read it."),
-            extra_tags=MESSAGES_PLACE,
+            extra_tags=threads.SECTION,
         )
-        return HttpResponseSeeOther(f"{comment.article.get_absolute_url()}#comments")
+        return HttpResponseSeeOther(f"{comment.article.get_absolute_url()}#{threads.SECTION}")
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -247,8 +266,8 @@ class CommentDeleteView(OwnCommentMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         article = self.comment.article
         moderation.remove_by_author(self.comment)
-        messages.success(request, gettext("Your comment is deleted."), extra_tags=MESSAGES_PLACE)
-        return HttpResponseSeeOther(f"{article.get_absolute_url()}#comments")
+        messages.success(request, gettext("Your comment is deleted."), extra_tags=threads.SECTION)
+        return HttpResponseSeeOther(f"{article.get_absolute_url()}#{threads.SECTION}")
 
 
 @method_decorator([csrf_exempt, hide_token, never_cache], name="dispatch")

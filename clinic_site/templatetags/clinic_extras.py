@@ -45,11 +45,23 @@ def duration(value) -> str:
 
 
 @register.filter
-def placed(messages, place: str = "") -> list:
-    """The flash messages shown at ``place``: those a view put there with ``extra_tags`` (the id of
-    the section it sends the reader back to, where the reader's eyes land, such as an article's
-    ``comments``), or with no place, the rest, shown under the page's header."""
-    return [message for message in messages or () if (message.extra_tags or "") == place]
+def placed(messages, place: str) -> list:
+    """The flash messages said at ``place`` in the page.
+
+    A view that sends the reader back to a part of a page (``#comments``) puts its message there, in
+    view where the reader lands, not under the page's header: ``extra_tags`` names the place, the id
+    the link's fragment lands on. The view showing that page lists the places it shows in its
+    context's ``message_places``; ``unplaced`` gives the header the rest.
+    """
+    return [message for message in messages or () if message.extra_tags == place]
+
+
+@register.filter
+def unplaced(messages, places=()) -> list:
+    """The flash messages said under the page's header: those with no place, and those whose place
+    this page does not show (an article gone since, a comment on another page), so none is lost."""
+    places = places or ()
+    return [message for message in messages or () if message.extra_tags not in places]
 
 
 @register.inclusion_tag("includes/language_links.html", takes_context=True)

@@ -20,7 +20,7 @@ from tests.factories import (
     ReferenceFactory,
     StaffFactory,
 )
-from tests.landing import shown_where_reader_lands
+from tests.landing import assert_said_where_reader_lands
 
 pytestmark = pytest.mark.django_db
 
@@ -313,16 +313,16 @@ def test_like_redirects_back_to_the_like_section_which_says_what_happened(client
     response = like(client, article)
     assert response.status_code == 303
     assert response["Location"] == article.get_absolute_url() + "#like"
-    assert shown_where_reader_lands(client, response, "Thank you: your like is counted.")
+    assert_said_where_reader_lands(client, response, "Thank you: your like is counted.")
     again = like(client, article)
-    assert shown_where_reader_lands(client, again, "You already like this article.")
+    assert_said_where_reader_lands(client, again, "You already like this article.")
 
 
 def test_a_like_refused_is_said_in_the_like_section(client):
     article = ArticleFactory()
     # No page-shown cookie: a post that did not come from the page.
     response = client.post(reverse("blog:article_like", kwargs={"slug": article.slug}))
-    assert shown_where_reader_lands(client, response, "Your like could not be counted.")
+    assert_said_where_reader_lands(client, response, "Your like could not be counted.")
 
 
 def test_like_without_a_cookie_counts_and_gives_the_browser_a_cookie(client):

@@ -104,7 +104,7 @@ def test_a_patient_asks_a_handler_replies_and_the_patient_answers(open_page, sit
     expect(patient.get_by_text("A stiff lower back every morning.")).to_be_visible()
     patient.get_by_label("Your answer").fill(ANSWER)
     patient.get_by_role("button", name="Send my answer").click()
-    expect(patient.get_by_text("Your answer is sent")).to_be_visible()
+    expect(patient.get_by_text("Your answer is sent")).to_be_in_viewport()
     expect(patient.get_by_text(ANSWER)).to_be_visible()
 
     open_in_admin(staff, site_url, reference)  # saving went back to the list

@@ -18,6 +18,7 @@ from inquiries.services import send_reply
 from inquiries.views import InquiryCreateView, ThreadView
 from tests.factories import ArticleFactory, ConditionFactory, InquiryFactory, LocationFactory
 from tests.inquiries.conftest import open_form, page_shown_ago, started_ago
+from tests.landing import assert_said_where_reader_lands
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,13 @@ def test_invalid_form_is_a_400_with_an_accessible_error_summary(patient, form_da
     assert 'href="#id_email"' in html
     assert 'href="#id_symptoms"' in html
     assert Inquiry.objects.count() == 0
+
+
+def test_a_call_without_a_number_is_asked_for_under_a_label_that_does_not_say_optional(patient, form_data):
+    html = patient.post(NEW, form_data(preferred_contact="phone", phone="")).content.decode()
+    assert "You asked us to call you: please give a phone number." in html
+    assert "Phone number (if you would like a call)" in html
+    assert "Phone number (optional)" not in html
 
 
 def test_field_errors_are_tied_to_their_inputs(patient, form_data):
@@ -493,7 +501,7 @@ def test_the_patients_answer_is_stored_and_the_assignee_told(client, replied):
     assert answer.body == "Thursday at nine works for me."
     told = inquiry.emails.get(to=["handler@clinic.example"])
     assert "Thursday at nine" not in told.message
-    assert "Your answer is sent" in client.get(THREAD).content.decode()
+    assert_said_where_reader_lands(client, response, "Your answer is sent")
     assert InquiryAccessLog.objects.filter(action="answered", actor="patient").count() == 1
 
 

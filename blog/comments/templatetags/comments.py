@@ -1,8 +1,11 @@
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
+
+from clinic_site.templatetags.clinic_extras import placed
 
 from .. import authorship, threads, verification
 from ..forms import CommentForm
@@ -49,10 +52,17 @@ def article_comments(context, article, comment_page=None):
         article=article, initial={"parent": reply_to.pk if reply_to else None}, with_time_token=False
     )
     comment_page = comment_page or threads.page(article)
+    messages = context.get("messages")
+    # A flash message about one comment (its like, its publication) is said at that comment.
+    notes = {}
+    for anchor in comment_page.anchors:
+        if here := placed(messages, anchor):
+            notes[anchor] = render_to_string("includes/placed_messages.html", {"messages": here})
     return {
         "article": article,
         "request": request,
         "comment_page": comment_page,
+        "thread_html": comment_page.html_with(notes),
         "count": comment_page.count,
         "my_comments": authorship.recent_in_browser(request, article) if request is not None else [],
         # The shared article page offers it to nobody: it swaps the box in (blog.pagecache).
@@ -63,9 +73,8 @@ def article_comments(context, article, comment_page=None):
         "comments_open": comments_open(article),
         "form": form,
         "reply_to": reply_to,
-        "pending_notice": params.get("comment") == "pending",
         # The flash messages of the views that send the reader back here (clinic_extras.placed).
-        "messages": context.get("messages"),
+        "messages": messages,
     }
 
 

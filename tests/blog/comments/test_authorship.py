@@ -14,7 +14,7 @@ from blog.comments import authorship
 from blog.comments.models import Comment
 from tests.blog.comments.helpers import comment_data, confirm_address
 from tests.factories import ArticleFactory, CommentFactory
-from tests.landing import shown_where_reader_lands
+from tests.landing import assert_said_where_reader_lands
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def test_the_browser_that_sent_a_comment_may_change_it_and_it_is_marked_edited(c
     assert comment.status == Comment.Status.APPROVED
     response = client.post(edit_url(comment), {"body": "My neck feels better."})
     assert response.status_code == 303
+    assert_said_where_reader_lands(client, response, "Your comment is changed.")
     comment.refresh_from_db()
     assert comment.body == "My neck feels better."
     assert comment.edited_at is not None
@@ -122,7 +123,7 @@ def test_an_edit_to_a_published_comment_of_an_unverified_author_goes_back_to_mod
     cache.clear()  # the moderators' quarter hour has passed
     response = client.post(edit_url(comment), {"body": "Visit my shop instead."})
     assert response["Location"] == f"{article.get_absolute_url()}#comments"
-    assert shown_where_reader_lands(
+    assert_said_where_reader_lands(
         client, response, "Your comment is changed. It will appear once a moderator has read it."
     )
     comment.refresh_from_db()
@@ -174,7 +175,7 @@ def test_a_deleted_comment_without_replies_disappears(client):
     response = client.post(delete_url(comment))
     assert response.status_code == 303
     assert not Comment.objects.filter(pk=comment.pk).exists()
-    assert shown_where_reader_lands(client, response, "Your comment is deleted.")
+    assert_said_where_reader_lands(client, response, "Your comment is deleted.")
     assert "Gone soon" not in Client().get(article.get_absolute_url()).content.decode()
 
 

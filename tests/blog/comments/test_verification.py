@@ -11,10 +11,11 @@ from post_office.models import Email
 from blog.comments import verification
 from blog.comments.models import Comment, VerifiedAddress
 from blog.comments.spam import GUARD
+from blog.models import Article
 from clinic_site import antispam
 from tests.blog.comments.helpers import comment_data, confirm_address
 from tests.factories import ArticleFactory, ClinicianFactory, CommentFactory, LocationFactory, StaffFactory
-from tests.landing import shown_where_reader_lands
+from tests.landing import assert_said_where_reader_lands
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,7 @@ def test_confirming_then_commenting_publishes_at_once_in_that_browser_only():
     response = browser.post(reverse("comments:confirm"), {"token": token})
     assert response.status_code == 303
     assert VerifiedAddress.objects.of("ANA@example.com").exists()
-    assert shown_where_reader_lands(browser, response, "Your address is confirmed.")
+    assert_said_where_reader_lands(browser, response, "Your address is confirmed.")
     assert Comment.objects.get(body="First words").status == Comment.Status.PENDING  # still moderated
 
     post_comment(browser, article, body="Second words")
@@ -330,3 +331,25 @@ def test_the_rate_limit_page_keeps_the_text_and_does_not_use_up_the_token(client
     assert "second, kept" in limited.content.decode()
     settings.COMMENTS_RATE_LIMIT = "100/h"
     assert post_comment(client, article, started=token, body="second, kept").status_code == 303
+
+
+def test_a_confirmation_is_still_said_when_its_article_is_gone_since(client):
+    # The article page, and its comments section, is not there to say it: the header of the page
+    # the reader gets says it instead.
+    comment = CommentFactory(email="ana@example.com", status="pending")
+    token = verification.confirmation_link(comment).split("token=", 1)[1]
+    Article.objects.filter(pk=comment.article_id).update(status=Article.Status.DRAFT)
+    response = client.post(reverse("comments:confirm"), {"token": token})
+    page = client.get(response["Location"])
+    assert page.status_code == 404
+    assert "Your address is confirmed." in page.content.decode()
+
+
+def test_the_link_of_a_comment_deleted_since_says_that_may_be_why(client):
+    post_comment(client, ArticleFactory())
+    token = link_in(confirmation_emails()[0]).split("token=", 1)[1]
+    comment = Comment.objects.get()
+    client.post(reverse("comments:delete", args=[comment.pk]))
+    response = client.post(reverse("comments:confirm"), {"token": token})
+    assert response.status_code == 400
+    assert "or the comment it came with may have been deleted" in response.content.decode()

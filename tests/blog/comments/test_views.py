@@ -15,6 +15,7 @@ from blog.comments.spam import GUARD
 from clinic_site import antispam
 from tests.blog.comments.helpers import comment_data, confirm_address
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory
+from tests.landing import assert_said_where_reader_lands
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +32,33 @@ def test_a_new_comment_waits_for_moderation(client):
     article = ArticleFactory()
     response = post_comment(client, article, body="A quiet thank-you note")
     assert response.status_code == 303
-    assert response["Location"] == f"{article.get_absolute_url()}?comment=pending#comments"
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
     assert Comment.objects.get().status == Comment.Status.PENDING
     assert "A quiet thank-you note" not in page(client, article)
     assert "A quiet thank-you note" not in Client().get(article.get_absolute_url()).content.decode()
 
 
-def test_after_posting_the_page_says_the_comment_awaits_moderation(client):
+def test_after_posting_the_comments_section_says_it_awaits_moderation_and_to_look_for_the_email(client):
     article = ArticleFactory()
     response = post_comment(client, article)
+    # Said once, where the reader lands: one status for assistive technology to read out.
+    assert_said_where_reader_lands(
+        client,
+        response,
+        "Thanks — your comment is awaiting moderation. It will appear here once a moderator has "
+        "approved it. Look for our email: its link confirms your address, and your next comments "
+        "from this browser then appear at once.",
+    )
+
+
+def test_a_held_comment_from_a_confirmed_browser_is_not_told_to_look_for_an_email(client):
+    confirm_address(client, "ana@example.com")
+    article = ArticleFactory()
+    response = post_comment(client, article, body="Try the casino")  # a blocked word holds it
+    assert Comment.objects.get(body="Try the casino").status == Comment.Status.PENDING
     html = client.get(response["Location"]).content.decode()
-    assert "awaiting moderation" in html
+    assert "Thanks — your comment is awaiting moderation." in html
+    assert "Look for our email" not in html
 
 
 def test_a_verified_commenter_lands_on_their_published_comment(client):
@@ -54,6 +71,14 @@ def test_a_verified_commenter_lands_on_their_published_comment(client):
         client.get(response["Location"])["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
     )
     assert "Second visit" in page(client, article)
+
+
+def test_a_published_comment_is_said_at_the_comment_where_the_reader_lands(client):
+    article = ArticleFactory()
+    confirm_address(client, "ana@example.com")
+    CommentFactory.create_batch(3, article=article)
+    response = post_comment(client, article, body="Second visit")
+    assert_said_where_reader_lands(client, response, "Thanks — your comment is published.")
 
 
 def test_the_honeypot_rejects_with_400(client):
@@ -270,6 +295,15 @@ def test_another_browser_adds_its_own_like(client):
     like(Client(), comment)
     comment.refresh_from_db()
     assert comment.like_count == 2
+
+
+@pytest.mark.parametrize("times", [1, 2])
+def test_a_comment_like_is_said_at_the_comment_where_the_reader_lands(client, times):
+    comment = CommentFactory()
+    CommentFactory.create_batch(3, article=comment.article)
+    responses = [like(client, comment) for _ in range(times)]
+    said = {1: "Thanks for your like.", 2: "You have already liked this comment."}[times]
+    assert_said_where_reader_lands(client, responses[-1], said)
 
 
 def test_a_like_shows_on_the_page(client):
