@@ -1,8 +1,10 @@
 import calendar
 import datetime
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -36,6 +38,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def words_of(query: str) -> list[str]:
+    """The words of a search, without its punctuation or search-box signs (quotes, minus)."""
+    return re.findall(r"\w+", query)
 
 
 def search_document(language: str):
@@ -117,10 +124,12 @@ class ArticleQuerySet(models.QuerySet):
             models.Q(language=language) | ~models.Exists(versions_in_language.filter(same_original))
         )
 
-    def search(self, query: str, language: str = settings.LANGUAGE_CODE):
+    def search(self, query: str, language: str = settings.LANGUAGE_CODE, *, any_word: bool = False):
         """Articles matching a reader's search words, words stemmed as ``language`` has them (on
         PostgreSQL): the ``SEARCH_CANDIDATES`` newest matches at most, best match first. One entry
-        point whatever the database."""
+        point whatever the database. Every word must match (as a search box reads them: "quoted
+        phrases", -left out), or with ``any_word`` on PostgreSQL, any one of them (for a sentence
+        no article holds whole; none on SQLite)."""
         query = query.strip()
         if not query:
             return self
@@ -130,12 +139,19 @@ class ArticleQuerySet(models.QuerySet):
             # body. Ranking reads every match's vector, so only the newest candidates are ranked.
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            search_query = SearchQuery(
-                query, config=SEARCH_CONFIGS.get(language, "simple"), search_type="websearch"
-            )
+            config = SEARCH_CONFIGS.get(language, "simple")
+            if any_word and words_of(query):
+                # Stop words ("my", "when") match nothing; the rest are joined with OR.
+                search_query = reduce(
+                    operator.or_, (SearchQuery(word, config=config) for word in words_of(query))
+                )
+            else:
+                search_query = SearchQuery(query, config=config, search_type="websearch")
             candidates = self.filter(search_vector=search_query)
             rank = SearchRank(models.F("search_vector"), search_query)
             order = ("-search_rank", *Article._meta.ordering)
+        elif any_word:
+            return self.none()  # SQLite's plain contains has no stop words: "my" would match all
         else:
             candidates = self.filter(
                 models.Q(title__icontains=query)

@@ -22,7 +22,7 @@ from .browser import browser_key, browser_token
 from .comments import threads, verification
 from .comments.forms import CommentForm
 from .metadata import article_structured_data, condition_structured_data
-from .models import SEARCH_CANDIDATES, Article, Condition, RankedResults
+from .models import SEARCH_CANDIDATES, Article, Condition, RankedResults, words_of
 
 RECENT_ARTICLES = 5
 # The id of the article page's like section, where a like's flash message is said (clinic_extras.placed).
@@ -56,12 +56,23 @@ class ArticleListView(pagecache.SharedPageMixin, ListView):
             Condition.objects.filter(slug=self.condition_slug).first() if self.condition_slug else None
         )
         language = translation.get_language()
-        articles = Article.objects.published().for_language(language).search(self.query, language)
+        articles = Article.objects.published().for_language(language)
         if self.condition:
             articles = articles.filter(conditions=self.condition)
-        if self.query:
-            return RankedResults(articles, lambda ids: self.for_list(Article.objects.filter(pk__in=ids)))
-        return self.for_list(articles)
+        self.some_words = False
+        if not self.query:
+            return self.for_list(articles)
+
+        def fetch(ids):
+            return self.for_list(Article.objects.filter(pk__in=ids))
+
+        results = RankedResults(articles.search(self.query, language), fetch)
+        if not results and len(words_of(self.query)) > 1:
+            # A sentence no article holds whole: those holding some of its words (PostgreSQL).
+            some = RankedResults(articles.search(self.query, language, any_word=True), fetch)
+            if some:
+                results, self.some_words = some, True
+        return results
 
     @staticmethod
     def for_list(articles):
@@ -71,6 +82,7 @@ class ArticleListView(pagecache.SharedPageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
             query=self.query,
+            some_words=self.some_words,
             condition=self.condition,
             unknown_condition=bool(self.condition_slug) and self.condition is None,
             conditions=Condition.objects.all(),
