@@ -24,9 +24,11 @@ from .body_images import with_image_sizes
 from .sanitize import sanitize_html
 
 WORDS_PER_MINUTE = 200
-# The text-search configuration for each language of LANGUAGES: PostgreSQL's (its stemming and stop
-# words) with accents taken off first, so "liberacion" finds "liberación" (migration 0014).
-SEARCH_CONFIGS = {"en": "clinic_english", "es": "clinic_spanish"}
+# The text-search configurations each language's articles are indexed and searched under, a match
+# under any of them counting (migration 0014). Ours are PostgreSQL's (its stemming and stop words)
+# with the accents taken off before stemming, so "liberacion" finds "liberación"; Spanish keeps
+# PostgreSQL's own too, whose stemmer reads accented endings ("liberaciones" finds "liberación").
+SEARCH_CONFIGS = {"en": ("clinic_english",), "es": ("spanish", "clinic_spanish")}
 # A search ranks at most this many matches, the newest: a word most articles hold costs the same at
 # 10,000 articles as at 500 (the list then says "500 or more").
 SEARCH_CANDIDATES = 500
@@ -40,19 +42,39 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def words_of(query: str) -> list[str]:
-    """The words of a search, without its punctuation or search-box signs (quotes, minus)."""
-    return re.findall(r"\w+", query)
+def search_configs(language: str) -> tuple[str, ...]:
+    return SEARCH_CONFIGS.get(language, ("simple",))
 
 
 def search_document(language: str):
-    """The weighted full-text document of an article written in ``language`` (PostgreSQL)."""
-    config = SEARCH_CONFIGS.get(language, "simple")
-    return (
-        SearchVector("title", weight="A", config=config)
-        + SearchVector("summary", weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
+    """The weighted full-text document of an article written in ``language`` (PostgreSQL): its
+    title, summary and body, under each of the language's configurations."""
+    return reduce(
+        operator.add,
+        (
+            SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("body", weight="C", config=config)
+            for config in search_configs(language)
+        ),
     )
+
+
+# A search typed with a search box's signs: a "quoted phrase", or a -word left out.
+_SEARCH_SIGNS = re.compile(r'"|(?:^|\s)-\w')
+
+
+def ranked_search(articles, query: str, language: str, fetch: Callable[[list], models.QuerySet]):
+    """``articles`` matching a reader's search, as ``RankedResults``, and whether they hold only
+    some of its words: a sentence no article holds whole ("my neck hurts when I sit at my desk")
+    gets, on PostgreSQL, the articles holding any of its words instead. Not a search with signs,
+    whose left-out words would come back."""
+    results = RankedResults(articles.search(query, language), fetch)
+    if not results and len(re.findall(r"\w+", query)) > 1 and not _SEARCH_SIGNS.search(query):
+        some = RankedResults(articles.search(query, language, any_word=True), fetch)
+        if some:
+            return some, True
+    return results, False
 
 
 class ConditionQuerySet(models.QuerySet):
@@ -139,14 +161,15 @@ class ArticleQuerySet(models.QuerySet):
             # body. Ranking reads every match's vector, so only the newest candidates are ranked.
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            config = SEARCH_CONFIGS.get(language, "simple")
-            if any_word and words_of(query):
-                # Stop words ("my", "when") match nothing; the rest are joined with OR.
-                search_query = reduce(
-                    operator.or_, (SearchQuery(word, config=config) for word in words_of(query))
-                )
-            else:
-                search_query = SearchQuery(query, config=config, search_type="websearch")
+            configs = search_configs(language)
+            words = re.findall(r"\w+", query) if any_word else []
+            # Under each configuration, the whole search (as a search box reads it) or, with
+            # any_word, each word (stop words, "my", "when", match nothing): a match under any counts.
+            search_query = reduce(
+                operator.or_,
+                [SearchQuery(word, config=config) for word in words for config in configs]
+                or [SearchQuery(query, config=config, search_type="websearch") for config in configs],
+            )
             candidates = self.filter(search_vector=search_query)
             rank = SearchRank(models.F("search_vector"), search_query)
             order = ("-search_rank", *Article._meta.ordering)

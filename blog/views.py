@@ -22,7 +22,7 @@ from .browser import browser_key, browser_token
 from .comments import threads, verification
 from .comments.forms import CommentForm
 from .metadata import article_structured_data, condition_structured_data
-from .models import SEARCH_CANDIDATES, Article, Condition, RankedResults, words_of
+from .models import SEARCH_CANDIDATES, Article, Condition, ranked_search
 
 RECENT_ARTICLES = 5
 # The id of the article page's like section, where a like's flash message is said (clinic_extras.placed).
@@ -62,16 +62,9 @@ class ArticleListView(pagecache.SharedPageMixin, ListView):
         self.some_words = False
         if not self.query:
             return self.for_list(articles)
-
-        def fetch(ids):
-            return self.for_list(Article.objects.filter(pk__in=ids))
-
-        results = RankedResults(articles.search(self.query, language), fetch)
-        if not results and len(words_of(self.query)) > 1:
-            # A sentence no article holds whole: those holding some of its words (PostgreSQL).
-            some = RankedResults(articles.search(self.query, language, any_word=True), fetch)
-            if some:
-                results, self.some_words = some, True
+        results, self.some_words = ranked_search(
+            articles, self.query, language, lambda ids: self.for_list(Article.objects.filter(pk__in=ids))
+        )
         return results
 
     @staticmethod

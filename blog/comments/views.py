@@ -97,7 +97,7 @@ class CommentCreateView(FormView):
                     "It will appear here once a moderator has approved it."
                 )
             ]
-            if not verification.browser_verified_address_key(self.request):
+            if not verification.browser_is_verified(self.request, email):  # then it was emailed
                 said.append(
                     gettext(
                         "Look for our email: its link confirms your address, and your next comments "
@@ -120,7 +120,8 @@ class CommentLikeView(likes.LikeView):
     repeated_message = _("You have already liked this comment.")
 
     def get_target(self):
-        public = Comment.objects.approved().filter(article__in=Article.objects.published())
+        # Not a removed comment's placeholder: it has no words left to like.
+        public = Comment.objects.public().filter(article__in=Article.objects.published())
         return get_object_or_404(public.select_related("article"), pk=self.kwargs["pk"])
 
     def article_id(self, comment):

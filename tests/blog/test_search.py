@@ -115,6 +115,26 @@ def test_postgres_finds_spanish_words_typed_with_or_without_their_accents(client
 
 
 @postgres_only
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("liberaciones", "La liberación miofascial"),  # a plural finds the singular
+        ("inflamación", "Inflamaciones de la rodilla"),  # and the singular the plural
+    ],
+)
+def test_postgres_still_finds_other_forms_of_an_accented_spanish_word(typed, title):
+    ArticleFactory(title=title, language="es")
+    ArticleFactory(title="El cuello", language="es")
+    assert titles(Article.objects.search(typed, "es")) == [title]
+
+
+@postgres_only
+def test_postgres_leaves_out_spanish_stop_words_typed_with_their_accents():
+    ArticleFactory(title="Dolor de espalda al despertar", language="es")
+    assert titles(Article.objects.search("más dolor de espalda", "es")) == ["Dolor de espalda al despertar"]
+
+
+@postgres_only
 def test_postgres_finds_an_accented_word_typed_without_its_accent_in_english_too():
     ArticleFactory(title="Café breaks and a stiff neck")
     assert titles(Article.objects.search("cafe")) == ["Café breaks and a stiff neck"]
@@ -129,6 +149,14 @@ def test_postgres_offers_articles_holding_some_words_of_a_sentence_none_holds_wh
     assert "Neck pain at the desk" in html
     assert "Jaw clicks" not in html
     assert "No article holds all of these words" in html
+
+
+@postgres_only
+def test_a_search_with_a_word_left_out_never_brings_it_back(client):
+    ArticleFactory(title="Neck surgery recovery")
+    html = client.get(reverse("blog:article_list"), {"q": "neck pillows -surgery"}).content.decode()
+    assert "Neck surgery recovery" not in html
+    assert "No article matches" in html
 
 
 @postgres_only

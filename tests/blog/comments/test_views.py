@@ -51,6 +51,12 @@ def test_after_posting_the_comments_section_says_it_awaits_moderation_and_to_loo
     )
 
 
+def test_a_browser_confirmed_for_another_address_is_told_to_look_for_the_email(client):
+    confirm_address(client, "ana@example.com")
+    response = post_comment(client, ArticleFactory(), email="bob@example.com")
+    assert "Look for our email" in client.get(response["Location"]).content.decode()
+
+
 def test_a_held_comment_from_a_confirmed_browser_is_not_told_to_look_for_an_email(client):
     confirm_address(client, "ana@example.com")
     article = ArticleFactory()
@@ -306,6 +312,15 @@ def test_a_comment_like_is_said_at_the_comment_where_the_reader_lands(client, ti
     assert_said_where_reader_lands(client, responses[-1], said)
 
 
+def test_a_removed_comments_placeholder_cannot_be_liked(client):
+    comment = CommentFactory()
+    CommentFactory(article=comment.article, parent=comment)  # a reply keeps its placeholder
+    moderation.remove_by_author(comment)
+    comment.refresh_from_db()
+    assert comment.is_removed
+    assert like(client, comment).status_code == 404
+
+
 def test_a_like_shows_on_the_page(client):
     comment = CommentFactory()
     page(Client(), comment.article)  # fills the cache
@@ -420,7 +435,7 @@ def test_a_cached_thread_needs_no_comment_query(client):
     article = ArticleFactory()
     _thread(article, 20)
     # A query string makes the page render for this reader (no whole-page cache), thread included.
-    url = article.get_absolute_url() + "?comment=pending"
+    url = article.get_absolute_url() + "?from=email"
     assert len(_comment_queries(client, url)) == 2  # the thread's shape, then the page's comments
     assert _comment_queries(client, url) == []
 
