@@ -25,10 +25,10 @@ from .sanitize import sanitize_html
 
 WORDS_PER_MINUTE = 200
 # The text-search configurations each language's articles are indexed and searched under, a match
-# under any of them counting (migration 0014). Ours are PostgreSQL's (its stemming and stop words)
-# with the accents taken off before stemming, so "liberacion" finds "liberación"; Spanish keeps
-# PostgreSQL's own too, whose stemmer reads accented endings ("liberaciones" finds "liberación").
-SEARCH_CONFIGS = {"en": ("clinic_english",), "es": ("spanish", "clinic_spanish")}
+# under any of them counting: PostgreSQL's (its stemming and stop words), and for Spanish ours too,
+# PostgreSQL's with the accents taken off before stemming, so "liberacion" finds "liberación"
+# (migration 0014; English words rarely carry one).
+SEARCH_CONFIGS = {"en": ("english",), "es": ("spanish", "clinic_spanish")}
 # A search ranks at most this many matches, the newest: a word most articles hold costs the same at
 # 10,000 articles as at 500 (the list then says "500 or more").
 SEARCH_CANDIDATES = 500

@@ -1,21 +1,22 @@
-"""Search that ignores accents, as people type on a phone: "liberacion" finds "liberación".
+"""Spanish search that ignores accents, as people type on a phone: "liberacion" finds "liberación".
 
-On PostgreSQL: the unaccent extension, and for each language a text search configuration of our own,
-PostgreSQL's for that language with the accents taken off every word before it is stemmed, its stop
-words ("más", "también") dropped first, while they still carry their accents. A Spanish article is
-indexed under both PostgreSQL's configuration and ours: the Spanish stemmer reads accented endings
-("liberación" and "liberaciones" both give "liber"), which ours cannot once the accents are off; a
-search matches under either (blog.models.SEARCH_CONFIGS). Every article's stored document is then
-made again. Nothing on SQLite, whose simple search stays as it was.
+On PostgreSQL: the unaccent extension, and a text search configuration of our own, PostgreSQL's
+Spanish with the accents taken off every word before it is stemmed, its stop words ("más",
+"también") dropped first, while they still carry their accents. A Spanish article is indexed under
+both PostgreSQL's configuration and ours: the Spanish stemmer reads accented endings ("liberación"
+and "liberaciones" both give "liber"), which ours cannot once the accents are off; a search matches
+under either (blog.models.SEARCH_CONFIGS). The Spanish articles' stored documents are then made
+again. English keeps PostgreSQL's own, as it was: its words rarely carry an accent. Nothing on
+SQLite, whose simple search stays as it was.
 """
 
 from django.db import migrations
 
 # Ours, from PostgreSQL's own, per language (blog.models.SEARCH_CONFIGS: the configurations each
 # language's articles are indexed and searched under, as of this migration).
-OURS = {"clinic_english": "english", "clinic_spanish": "spanish"}
-INDEXED = {"en": ("clinic_english",), "es": ("spanish", "clinic_spanish")}
-BEFORE = {"en": ("english",), "es": ("spanish",)}
+OURS = {"clinic_spanish": "spanish"}
+INDEXED = {"es": ("spanish", "clinic_spanish")}
+BEFORE = {"es": ("spanish",)}
 
 
 def refill(apps, schema_editor, indexed: dict[str, tuple[str, ...]]) -> None:

@@ -135,12 +135,6 @@ def test_postgres_leaves_out_spanish_stop_words_typed_with_their_accents():
 
 
 @postgres_only
-def test_postgres_finds_an_accented_word_typed_without_its_accent_in_english_too():
-    ArticleFactory(title="Café breaks and a stiff neck")
-    assert titles(Article.objects.search("cafe")) == ["Café breaks and a stiff neck"]
-
-
-@postgres_only
 def test_postgres_offers_articles_holding_some_words_of_a_sentence_none_holds_whole(client):
     ArticleFactory(title="Neck pain at the desk", body="<p>Small changes to how you sit.</p>")
     ArticleFactory(title="Jaw clicks")
