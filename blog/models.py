@@ -62,6 +62,7 @@ def search_document(language: str):
 
 # A search typed with a search box's signs: a "quoted phrase", or a -word left out.
 _SEARCH_SIGNS = re.compile(r'"|(?:^|\s)-\w')
+_WORD = re.compile(r"\w+")
 
 
 def ranked_search(articles, query: str, language: str, fetch: Callable[[list], models.QuerySet]):
@@ -70,7 +71,7 @@ def ranked_search(articles, query: str, language: str, fetch: Callable[[list], m
     gets, on PostgreSQL, the articles holding any of its words instead. Not a search with signs,
     whose left-out words would come back."""
     results = RankedResults(articles.search(query, language), fetch)
-    if not results and len(re.findall(r"\w+", query)) > 1 and not _SEARCH_SIGNS.search(query):
+    if not results and len(_WORD.findall(query)) > 1 and not _SEARCH_SIGNS.search(query):
         some = RankedResults(articles.search(query, language, any_word=True), fetch)
         if some:
             return some, True
@@ -162,7 +163,7 @@ class ArticleQuerySet(models.QuerySet):
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
             configs = search_configs(language)
-            words = re.findall(r"\w+", query) if any_word else []
+            words = _WORD.findall(query) if any_word else []
             # Under each configuration, the whole search (as a search box reads it) or, with
             # any_word, each word (stop words, "my", "when", match nothing): a match under any counts.
             search_query = reduce(

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import messages
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -10,7 +9,7 @@ from django.views.generic import FormView, TemplateView
 
 from blog import pagecache
 from clinic_site import antispam
-from clinic_site.http import HttpResponseSeeOther
+from clinic_site.http import HttpResponseSeeOther, see_other_at
 from clinic_site.origin import same_origin_only
 
 from . import secure_links
@@ -171,12 +170,8 @@ class ThreadView(TemplateView):
             return self.show(inquiry, form, status=429, rate_limited=True)
         receive_answer(inquiry=inquiry, body=form.cleaned_data["body"])
         InquiryAccessLog.record_patient(inquiry=inquiry, action=InquiryAccessLog.Action.ANSWERED)
-        messages.success(
-            request,
-            gettext("Your answer is sent. The clinic will read it in its private system."),
-            extra_tags=CONVERSATION,
-        )
-        return private(HttpResponseSeeOther(f"{reverse('inquiries:thread')}#{CONVERSATION}"))
+        said = gettext("Your answer is sent. The clinic will read it in its private system.")
+        return private(see_other_at(request, reverse("inquiries:thread"), CONVERSATION, said))
 
     @method_decorator(sensitive_variables("token"))
     def open(self, token):

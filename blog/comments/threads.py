@@ -19,6 +19,7 @@ publication) is put into the HTML at that comment for the one reader it is for (
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -163,9 +164,10 @@ class ThreadPage:
     def thread_html(self):
         return mark_safe(self.html)
 
-    @property
+    @cached_property
     def anchors(self) -> set[str]:
-        """The anchors of the comments this page shows (placeholders included)."""
+        """The anchors of the comments this page shows (placeholders included): read once a
+        request, by the article view (its message places) and the comments tag."""
         return {anchor(int(pk)) for pk in _COMMENT_TAG.findall(self.html)}
 
     def html_with(self, notes: dict[str, str]):

@@ -14,7 +14,7 @@ from django.views.generic.edit import FormView
 
 from blog import likes
 from blog.models import Article
-from clinic_site.http import HttpResponseSeeOther
+from clinic_site.http import HttpResponseSeeOther, see_other_at
 from clinic_site.origin import same_origin_only
 
 from . import authorship, moderation, subscriptions, threads, verification
@@ -104,8 +104,9 @@ class CommentCreateView(FormView):
                         "from this browser then appear at once."
                     )
                 )
-            messages.success(self.request, " ".join(said), extra_tags=threads.SECTION)
-            response = HttpResponseSeeOther(f"{self.article.get_absolute_url()}#{threads.SECTION}")
+            response = see_other_at(
+                self.request, self.article.get_absolute_url(), threads.SECTION, " ".join(said)
+            )
         authorship.remember(self.request, response, comment)
         return response
 
@@ -157,14 +158,14 @@ class ConfirmAddressView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         verification.confirm(self.comment)
-        messages.success(
+        response = see_other_at(
             request,
+            self.comment.article.get_absolute_url(),
+            threads.SECTION,
             gettext(
                 "Your address is confirmed. From this browser, your next comments are published at once."
             ),
-            extra_tags=threads.SECTION,
         )
-        response = HttpResponseSeeOther(f"{self.comment.article.get_absolute_url()}#{threads.SECTION}")
         verification.remember(response, self.comment.email)
         return response
 
@@ -246,12 +247,12 @@ class CommentEditView(OwnCommentMixin, FormView):
                 self.request, gettext("Your comment is changed."), extra_tags=threads.anchor(comment.pk)
             )
             return HttpResponseSeeOther(comment.get_absolute_url())
-        messages.success(
+        return see_other_at(
             self.request,
+            comment.article.get_absolute_url(),
+            threads.SECTION,
             gettext("Your comment is changed. It will appear once a moderator has read it."),
-            extra_tags=threads.SECTION,
         )
-        return HttpResponseSeeOther(f"{comment.article.get_absolute_url()}#{threads.SECTION}")
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -267,8 +268,9 @@ class CommentDeleteView(OwnCommentMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         article = self.comment.article
         moderation.remove_by_author(self.comment)
-        messages.success(request, gettext("Your comment is deleted."), extra_tags=threads.SECTION)
-        return HttpResponseSeeOther(f"{article.get_absolute_url()}#{threads.SECTION}")
+        return see_other_at(
+            request, article.get_absolute_url(), threads.SECTION, gettext("Your comment is deleted.")
+        )
 
 
 @method_decorator([csrf_exempt, hide_token, never_cache], name="dispatch")

@@ -54,10 +54,11 @@ def article_comments(context, article, comment_page=None):
     comment_page = comment_page or threads.page(article)
     messages = context.get("messages")
     # A flash message about one comment (its like, its publication) is said at that comment.
-    notes = {}
-    for anchor in comment_page.anchors:
-        if here := placed(messages, anchor):
-            notes[anchor] = render_to_string("includes/placed_messages.html", {"messages": here})
+    at_comments = {message.extra_tags for message in messages or ()} & comment_page.anchors
+    notes = {
+        anchor: render_to_string("includes/placed_messages.html", {"messages": placed(messages, anchor)})
+        for anchor in at_comments
+    }
     return {
         "article": article,
         "request": request,
