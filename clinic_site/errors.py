@@ -17,7 +17,8 @@ from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 from .capabilities import TOKEN_PARAMETERS
 
 HIDDEN_QUERY_PARAMETERS = TOKEN_PARAMETERS
-HIDDEN_COOKIES = frozenset({"inquiry_thread", "verified_commenter", "comment_author"})
+# The secure thread's in each language (inquiries.secure_links.cookies), the commenter's.
+HIDDEN_COOKIES = frozenset({"inquiry_thread", "inquiry_thread_es", "verified_commenter", "comment_author"})
 SUBSTITUTE = SafeExceptionReporterFilter.cleansed_substitute
 
 

@@ -8,12 +8,14 @@
   secure reply, or when the patient asks for one) moves the number on, so every older link is
   *used up*. A link never opens anything by itself: its page shows a button, and only the POST
   opens the thread, so mail scanners that follow links see nothing.
-- **The open thread** is a signed cookie (``COOKIE_NAME``, ``HttpOnly``, ``Secure`` without debug,
-  ``SameSite=Lax``, path ``/inquiries/thread/``) holding the inquiry and its secret, valid for
-  ``THREAD_MINUTES`` from the press of the button. A newer link does not close it: the clinic may
-  reply while the patient is typing an answer, and that answer must still go through. It is not
-  the session: a staff member's session opens no patient's thread, and a thread cookie opens
-  nothing in the admin.
+- **The open thread** is a signed cookie (``HttpOnly``, ``Secure`` without debug, ``SameSite=Lax``)
+  for the thread page in each language, whose path it names (``COOKIE_NAME`` at
+  ``/inquiries/thread/``, ``inquiry_thread_es`` at ``/es/inquiries/thread/``: a patient may switch
+  language, and a browser sends a cookie only under its own path), holding the inquiry and its
+  secret, valid for ``THREAD_MINUTES`` from the press of the button. A newer link does not close
+  it: the clinic may reply while the patient is typing an answer, and that answer must still go
+  through. It is not the session: a staff member's session opens no patient's thread, and a thread
+  cookie opens nothing in the admin.
 - **Closing everything at once** (``invalidate_all``, a step after every restore): each inquiry
   gets a new secret, so no link or cookie made before opens anything.
 """
@@ -26,6 +28,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.debug import sensitive_variables
 
@@ -95,29 +98,44 @@ def check_link(token: str) -> LinkCheck:
     return LinkCheck(inquiry)
 
 
+def cookies() -> dict[str, str]:
+    """The open thread's cookie name for each language's thread page, and that page's path."""
+    paths = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            name = COOKIE_NAME if code == settings.LANGUAGE_CODE else f"{COOKIE_NAME}_{code}"
+            paths[name] = reverse("inquiries:thread")
+    return paths
+
+
 def open_thread(response, inquiry: Inquiry) -> None:
-    """Give this browser the inquiry's thread for THREAD_MINUTES (from now, however active)."""
-    response.set_signed_cookie(
-        COOKIE_NAME,
-        f"{inquiry.pk}:{inquiry.link_secret}",
-        salt=COOKIE_SALT,
-        max_age=THREAD_MINUTES * 60,
-        path=reverse("inquiries:thread"),
-        httponly=True,
-        secure=settings.SESSION_COOKIE_SECURE,
-        samesite="Lax",
-    )
-
-
-def close_thread(response) -> None:
-    response.delete_cookie(COOKIE_NAME, path=reverse("inquiries:thread"), samesite="Lax")
+    """Give this browser the inquiry's thread for THREAD_MINUTES (from now, however active), in
+    every language."""
+    for name, path in cookies().items():
+        response.set_signed_cookie(
+            name,
+            f"{inquiry.pk}:{inquiry.link_secret}",
+            salt=COOKIE_SALT,
+            max_age=THREAD_MINUTES * 60,
+            path=path,
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,
+            samesite="Lax",
+        )
 
 
 @sensitive_variables("held", "secret")
 def thread_inquiry(request) -> Inquiry | None:
     """The inquiry whose thread this browser opened in the last THREAD_MINUTES (newer links
     issued meanwhile change nothing), unless its secret has changed since or it was marked spam."""
-    held = request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT, max_age=THREAD_MINUTES * 60)
+    held = next(
+        (
+            value
+            for name in cookies()
+            if (value := request.get_signed_cookie(name, None, salt=COOKIE_SALT, max_age=THREAD_MINUTES * 60))
+        ),
+        None,
+    )
     pk, _colon, secret = (held or "").partition(":")
     if not (pk.isascii() and pk.isdigit() and secret):
         return None

@@ -37,7 +37,13 @@ def test_the_open_thread_cookie_is_masked_in_the_report():
     assert "SECRET-COOKIE-SIGNATURE" not in report_for(request)
 
 
-@pytest.mark.parametrize("name", ["inquiry_thread", "verified_commenter", "comment_author"])
+def proving_cookies():
+    from inquiries.secure_links import cookies
+
+    return [*cookies(), "verified_commenter", "comment_author"]
+
+
+@pytest.mark.parametrize("name", proving_cookies())
 def test_every_cookie_that_proves_something_is_masked_in_the_report(name):
     request = RequestFactory().get("/")
     request.COOKIES[name] = "SECRET-COOKIE-VALUE"

@@ -127,13 +127,19 @@ def opened_request(inquiry, **cookie_options):
     return request, cookie
 
 
-def test_the_open_thread_cookie_is_httponly_lax_scoped_and_30_minutes():
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [("inquiry_thread", "/inquiries/thread/"), ("inquiry_thread_es", "/es/inquiries/thread/")],
+)
+def test_the_open_thread_cookie_is_httponly_lax_scoped_and_30_minutes_in_each_language(name, path):
     inquiry = InquiryFactory()
     secure_links.issue_link(inquiry)
-    _request, cookie = opened_request(inquiry)
+    response = HttpResponse()
+    secure_links.open_thread(response, inquiry)
+    cookie = response.cookies[name]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
-    assert cookie["path"] == "/inquiries/thread/"
+    assert cookie["path"] == path
     assert cookie["max-age"] == 30 * 60
     assert cookie["secure"]  # production settings in the suite
 

@@ -479,6 +479,29 @@ def test_the_button_opens_the_thread_and_drops_the_token_from_the_address(client
     assert 'name="body"' in html
 
 
+def as_a_browser_sends_cookies(client, url):
+    """A client holding only the cookies a browser sends to ``url``: those whose path it is under
+    (Django's test client sends every cookie it holds)."""
+    browser = Client()
+    for name, morsel in client.cookies.items():
+        if url.startswith(morsel["path"] or "/") and morsel.value:
+            browser.cookies[name] = morsel.value
+    return browser
+
+
+@pytest.mark.parametrize(("opened_in", "switched_to"), [("es", "en"), ("en", "es")])
+def test_the_open_thread_follows_the_patient_to_the_other_language(client, replied, opened_in, switched_to):
+    _inquiry, link = replied
+    token = link.split("token=", 1)[1]
+    with translation.override(opened_in):
+        client.post(reverse("inquiries:thread"), {"token": token})
+    with translation.override(switched_to):
+        url = reverse("inquiries:thread")
+    html = as_a_browser_sends_cookies(client, url).get(url).content.decode()
+    assert "Could you come in on Thursday morning?" in html
+    assert 'name="body"' in html
+
+
 def test_each_patient_opening_and_view_is_in_the_access_log_as_the_patient(client, replied):
     inquiry, link = replied
     open_thread(client, link)
