@@ -38,7 +38,7 @@ class PracticeAdminForm(forms.ModelForm):
         model = Practice
         fields = [
             "name", "logo", "introduction_en", "introduction_es", "phone", "email", "reply_days",
-            "emergency_number", "privacy_contact", "privacy_email",
+            "emergency_number", "privacy_contact_en", "privacy_contact_es", "privacy_email",
         ]  # fmt: skip
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ["introduction_en", "introduction_es"]}
 
@@ -55,7 +55,7 @@ class PracticeAdmin(TranslationAdmin, SingletonModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "logo", ("introduction_en", "introduction_es")]}),
         (_("How patients reach you"), {"fields": ["phone", "email", "reply_days", "emergency_number"]}),
-        (_("Privacy"), {"fields": ["privacy_contact", "privacy_email"]}),
+        (_("Privacy"), {"fields": [("privacy_contact_en", "privacy_contact_es"), "privacy_email"]}),
     ]
     view_on_site = True
 

@@ -150,7 +150,8 @@ PHOTO_ALT_ES = {
 # The demo's main line answers for both clinics; the privacy contact is the owner.
 PRACTICE = {
     "phone": "(757) 555-0100",
-    "privacy_contact": "Maya Okafor, practice owner",
+    "privacy_contact_en": "Maya Okafor, practice owner",
+    "privacy_contact_es": "Maya Okafor, propietaria",
     "privacy_email": "privacy@tidewater-pt.example",
 }
 
@@ -161,7 +162,7 @@ def seed_practice() -> Practice:
     practice = Practice.get_solo()
     changed = False
     for field, value in PRACTICE.items():
-        if getattr(practice, field) in ("", Practice._meta.get_field(field).get_default()):
+        if getattr(practice, field) in ("", None, Practice._meta.get_field(field).get_default()):
             setattr(practice, field, value)
             changed = True
     if not practice.logo:

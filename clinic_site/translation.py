@@ -11,7 +11,7 @@ from .models import Clinician, Location, Practice
 
 @register(Practice)
 class PracticeTranslation(TranslationOptions):
-    fields = ("introduction",)
+    fields = ("introduction", "privacy_contact")
     # Only an empty introduction falls back to English: modeltranslation's default rule (a value equal
     # to the field's default) would throw away the Spanish default introduction, which is its default.
     fallback_undefined = {"introduction": ""}

@@ -24,10 +24,17 @@ FORM_TOKEN_MESSAGES = {
 
 class CommentForm(forms.Form):
     guard = spam.GUARD
-    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("Shown with your comment."))
+    # Browsers and assistive tools may fill in the reader's own name and address (WCAG 1.3.5).
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("Shown with your comment."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(
         max_length=254,  # the model's column; a longer address is a clear error, not a database one
         label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Never shown. Used only if we need to reach you about your comment."),
     )
     body = forms.CharField(label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))

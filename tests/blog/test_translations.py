@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from blog.models import Article
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, ClinicianFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,24 @@ def test_each_language_lists_its_own_articles_and_the_untranslated_others(client
     # The English one is marked as such for the Spanish reader, its title in its own language.
     assert "En inglés" in spanish_list
     assert f'lang="en"><a href="/es/blog/{untranslated.slug}/">' in spanish_list
+
+
+def test_every_list_of_titles_marks_an_english_one_on_a_spanish_page(client):
+    """The sidebar's recent articles and a clinician's pages, as the article cards do: its language
+    named, and its title in that language for screen readers (WCAG 3.1.2)."""
+    author = ClinicianFactory(show_on_team_page=True)
+    spanish = ArticleFactory(slug="rodilla", title="La rodilla", language="es", author=author)
+    english = ArticleFactory(slug="sciatica-basics", title="Sciatica basics", author=author)
+    marked = (
+        f'<a href="/es/blog/{english.slug}/" lang="en">Sciatica basics</a>'
+        ' <span class="small text-muted">(En inglés)</span>'
+    )
+    article_page = client.get(in_language("es", "blog:article_detail", slug=spanish.slug)).content.decode()
+    slug = author.slug
+    assert marked in article_page.split('id="recent-heading"')[1]
+    assert marked in client.get(in_language("es", "team_member", slug=slug)).content.decode()
+    english_page = client.get(in_language("en", "team_member", slug=slug)).content.decode()
+    assert f'<a href="/blog/{english.slug}/">Sciatica basics</a><br>' in english_page  # as it is
 
 
 def test_a_draft_translation_leaves_the_original_listed(client, pair):

@@ -163,7 +163,10 @@ def test_seed_gives_the_practice_a_logo_and_the_clinics_photos_coordinates_and_h
     seed()
     practice = Practice.objects.get()
     assert practice.logo and practice.logo_width > practice.logo_height
-    assert practice.privacy_contact
+    assert (practice.privacy_contact_en, practice.privacy_contact_es) == (
+        "Maya Okafor, practice owner",
+        "Maya Okafor, propietaria",
+    )
     # Their sizes are stored, not read from the pictures on each load.
     assert Practice.objects.filter(logo_width__isnull=False, logo_height__isnull=False).exists()
     assert not Location.objects.filter(photo_width__isnull=True).exists()

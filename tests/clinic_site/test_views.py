@@ -121,13 +121,22 @@ def test_the_home_page_says_what_the_practice_record_says(client):
     assert "Tidewater" not in content
 
 
-def test_the_privacy_notice_names_the_privacy_contact(client):
+def test_the_privacy_notice_names_the_privacy_contact_in_the_pages_language(client):
     Practice.objects.filter(pk=1).update(
-        privacy_contact="Dana Reyes, owner", privacy_email="privacy@pt.example"
+        privacy_contact_en="Dana Reyes, owner",
+        privacy_contact_es="Dana Reyes, propietaria",
+        privacy_email="privacy@pt.example",
     )
     content = client.get(reverse("privacy")).content.decode()
     assert "Your request goes to Dana Reyes, owner." in content
     assert 'href="mailto:privacy@pt.example"' in content
+    spanish = client.get("/es" + reverse("privacy")).content.decode()
+    assert "Su solicitud se envía a Dana Reyes, propietaria." in spanish
+
+
+def test_the_spanish_privacy_notice_names_the_english_contact_until_one_is_written(client):
+    Practice.objects.filter(pk=1).update(privacy_contact_en="Dana Reyes, owner", privacy_contact_es=None)
+    assert "Dana Reyes, owner." in client.get("/es" + reverse("privacy")).content.decode()
 
 
 def test_the_inquiry_form_names_the_practice_emergency_number(client):

@@ -92,6 +92,7 @@ def test_invalid_form_is_a_400_with_an_accessible_error_summary(patient, form_da
     response = patient.post(NEW, form_data(email="nope", symptoms=""))
     html = response.content.decode()
     assert response.status_code == 400
+    assert "<title>Error: Ask the clinic" in html  # what a screen reader says first
     assert 'role="alert"' in html
     assert 'href="#id_email"' in html
     assert 'href="#id_symptoms"' in html

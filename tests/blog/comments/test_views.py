@@ -1,3 +1,4 @@
+import re
 import time
 from datetime import timedelta
 
@@ -95,9 +96,10 @@ def test_the_honeypot_rejects_with_400(client):
 
 
 def test_a_form_sent_too_fast_is_rejected_with_400(client):
-    response = post_comment(client, ArticleFactory(), started=GUARD.make_token())
+    response = post_comment(client, ArticleFactory(title="Knees"), started=GUARD.make_token())
     assert response.status_code == 400
     assert "too quickly" in response.content.decode()
+    assert "<title>Error: Your comment on “Knees”" in response.content.decode()  # heard first
     assert not Comment.objects.exists()
 
 
@@ -226,6 +228,13 @@ def test_the_form_has_the_named_fields_with_labels(client):
         assert f'name="{name}"' in html
         assert f'for="id_{name}"' in html
     assert 'name="parent"' in html
+
+
+def test_the_form_lets_the_browser_fill_in_the_readers_name_and_address(client):
+    """WCAG 1.3.5: the fields about the reader say what they hold."""
+    html = page(client, ArticleFactory())
+    assert re.search(r'<input type="text" name="name"[^>]* autocomplete="name"', html)
+    assert re.search(r'<input type="email" name="email"[^>]* autocomplete="email"', html)
 
 
 def test_the_form_warns_about_health_details_and_links_the_inquiry_form(client):
