@@ -140,6 +140,19 @@ class InquiryAdminForm(forms.ModelForm):
             "booked_location": _("Needed to mark the inquiry booked."),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status", self.instance.status)
+        if cleaned.get("reply") and not Inquiry(status=status).takes_replies:
+            self.add_error(
+                "reply",
+                _(
+                    "An inquiry marked as spam gets no reply: its address may be anyone's. "
+                    "Change its status, or leave the reply empty."
+                ),
+            )
+        return cleaned
+
 
 class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
     model = InquiryNote
@@ -241,8 +254,8 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
 
     def get_fieldsets(self, request, obj=None):
         # Only those who may change this inquiry get the reply box (INQUIRIES_HANDLER_SCOPE included:
-        # an inquiry they may not change never reaches its page).
-        if self.has_change_permission(request, obj):
+        # an inquiry they may not change never reaches its page), and not on spam (takes_replies).
+        if self.has_change_permission(request, obj) and (obj is None or obj.takes_replies):
             return self.fieldsets
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f != "reply"]})

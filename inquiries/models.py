@@ -416,6 +416,19 @@ class Inquiry(models.Model):
         self.status = new_status
         return changed
 
+    @property
+    def takes_replies(self) -> bool:
+        """Whether the clinic may write to the patient: not spam, whose address may be anyone's (a
+        reply would email a stranger a link that opens nothing)."""
+        return self.status != self.Status.SPAM
+
+    def answered(self, now=None) -> list[str]:
+        """The clinic has written to the patient (services.send_replies): the first response, and a
+        new inquiry is now contacted. Returns the fields that changed; does not save."""
+        if self.status == self.Status.NEW:
+            return self.apply_status(self.Status.CONTACTED, now=now)
+        return self.stamp_first_response(now)
+
     def stamp_first_response(self, now=None) -> list[str]:
         """Record the first response now unless there was one; return the fields that changed."""
         if self.first_response_at is not None:

@@ -227,7 +227,10 @@ def _tell_patient(inquiry: Inquiry, template: str) -> None:
 def send_replies(*, inquiry: Inquiry, author, bodies: list[str]) -> list[InquiryMessage]:
     """The clinic answers in writing: store each reply (in order), count the first as the first
     response if it is one, and email the patient once that there is news on their reference, with
-    one new link (two emails would each move the link on, and the first would arrive used up)."""
+    one new link (two emails would each move the link on, and the first would arrive used up).
+    A new inquiry becomes contacted. Spam takes none (``Inquiry.takes_replies``): ValueError."""
+    if not inquiry.takes_replies:
+        raise ValueError("An inquiry marked as spam takes no reply.")
     with transaction.atomic():
         messages = [
             InquiryMessage.objects.create(
@@ -235,7 +238,7 @@ def send_replies(*, inquiry: Inquiry, author, bodies: list[str]) -> list[Inquiry
             )
             for body in bodies
         ]
-        changed = inquiry.stamp_first_response(messages[0].created_at)
+        changed = inquiry.answered(messages[0].created_at)
         if changed:
             inquiry.save(update_fields=changed)
         _tell_patient(inquiry, "news")

@@ -312,6 +312,39 @@ def test_a_reply_is_stored_with_its_author_and_the_patient_told_there_is_news(cl
     assert text not in email.message
     inquiry.refresh_from_db()
     assert inquiry.first_response_at is not None
+    assert inquiry.status == "contacted"  # the list no longer shows it as new
+
+
+def test_a_reply_leaves_a_booked_or_closed_inquiry_as_it_is(client, handler, inquiry):
+    Inquiry.objects.filter(pk=inquiry.pk).update(status="closed")
+    inquiry.refresh_from_db()
+    client.force_login(handler)
+    client.post(pages(inquiry)["change"], change_form_data(inquiry, reply="One more thing: bring the scan."))
+    inquiry.refresh_from_db()
+    assert inquiry.status == "closed"
+    assert inquiry.messages.count() == 1
+
+
+def test_spam_gets_no_reply_box_and_emails_nobody(client, handler, inquiry):
+    """Its address may be anyone's: a reply would send a stranger a link that opens nothing."""
+    inquiry.mark_spam()
+    client.force_login(handler)
+    html = client.get(pages(inquiry)["change"]).content.decode()
+    assert 'name="reply"' not in html
+    client.post(pages(inquiry)["change"], change_form_data(inquiry, reply="Hello?"))
+    assert not inquiry.messages.exists()
+    assert not inquiry.emails.exists()
+
+
+def test_marking_spam_and_replying_in_one_save_is_refused_with_a_message(client, handler, inquiry):
+    client.force_login(handler)
+    response = client.post(pages(inquiry)["change"], change_form_data(inquiry, status="spam", reply="Hello?"))
+    assert response.status_code == 200
+    assert "An inquiry marked as spam gets no reply" in response.content.decode()
+    inquiry.refresh_from_db()
+    assert inquiry.status == "new"
+    assert not inquiry.messages.exists()
+    assert not inquiry.emails.exists()
 
 
 def test_the_conversation_is_shown_on_the_change_page(client, handler, inquiry):

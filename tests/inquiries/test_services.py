@@ -567,3 +567,12 @@ def test_contacted_or_booked_is_a_first_response(status):
     inquiry = InquiryFactory()
     inquiry.move_to(status)
     assert inquiry.first_response_at is not None
+
+
+def test_the_service_refuses_to_reply_to_spam(handler):
+    inquiry = InquiryFactory()
+    inquiry.mark_spam()
+    with pytest.raises(ValueError):
+        send_reply(inquiry=inquiry, author=handler, body="Hello?")
+    assert not inquiry.messages.exists()
+    assert not inquiry.emails.exists()
