@@ -106,6 +106,7 @@ class ReferenceInline(admin.StackedInline):
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     verbose_name_plural = _("References (numbered on the page in this order)")
+    view_on_site = False  # each would link to the article, as its own page does
 
 
 @admin.register(Article)
@@ -123,6 +124,12 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     filter_horizontal = ["conditions"]
+
+    def view_on_site(self, article):
+        # Among the pages of its own language: from an admin in Spanish, the Spanish page of an
+        # English article would send the editor on to its translation.
+        return article.get_canonical_url()
+
     autocomplete_fields = ["author", "co_author"]
     readonly_fields = ["reading_minutes", "view_count", "like_count", "updated_at", "created_at"]
     actions = ["publish_now", "move_to_draft"]

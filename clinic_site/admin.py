@@ -1,8 +1,10 @@
+import itertools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ from solo.admin import SingletonModelAdmin
 
 from blog.uploads import cleaned_upload
 
-from .models import Clinician, Location, OpeningHours, Practice, StaffLanguage
+from .models import Clinician, Location, OpeningHours, Practice, StaffLanguage, Weekday
 from .signin import devices as signin_devices
 from .signin.models import Passkey
 
@@ -60,10 +62,40 @@ class PracticeAdmin(TranslationAdmin, SingletonModelAdmin):
     view_on_site = True
 
 
+class OpeningHoursFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """No two periods of one day overlap: a lunch break is two rows (7:00-12:00, 13:00-19:00),
+        not a short row inside a long one, which the page would show as two times that day."""
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and all(form.cleaned_data.get(name) is not None for name in ("weekday", "opens", "closes"))
+        ]
+        kept.sort(key=lambda row: (row["weekday"], row["opens"]))
+        for earlier, later in itertools.pairwise(kept):
+            if earlier["weekday"] == later["weekday"] and later["opens"] < earlier["closes"]:
+                raise ValidationError(
+                    _(
+                        "%(day)s: %(first)s and %(second)s overlap. For a break, give the day two "
+                        "periods that do not overlap, e.g. 7:00-12:00 and 13:00-19:00."
+                    )
+                    % {
+                        "day": Weekday(earlier["weekday"]).label,
+                        "first": f"{earlier['opens']:%H:%M}-{earlier['closes']:%H:%M}",
+                        "second": f"{later['opens']:%H:%M}-{later['closes']:%H:%M}",
+                    }
+                )
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
     fields = ["weekday", "opens", "closes"]
+    view_on_site = False  # each row would link to the location's page, as its own page does
     verbose_name_plural = _("opening hours (a day without a row is closed; two rows for a break)")
 
 

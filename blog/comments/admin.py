@@ -160,6 +160,10 @@ class CommentAdmin(LongListAdmin):
             fieldsets.append((_("Reply as the clinic"), {"fields": ["clinic_reply"]}))
         return fieldsets
 
+    def view_on_site(self, comment):
+        # Only a comment readers see has a place in its thread (held, rejected or spam: none).
+        return comment.get_absolute_url() if comment.status == Comment.Status.APPROVED else None
+
     @admin.display(description=_("address verified"), boolean=True)
     def address_verified(self, obj):
         """Whether the author confirmed the address from our email (typing it proves nothing)."""

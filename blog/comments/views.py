@@ -187,8 +187,17 @@ class CommentShowView(View):
         if number is None:  # a placeholder with nothing under it any more
             raise Http404("This comment is not shown.")
         query = threads.page_query(number, threads.Order.OLDEST)
-        url = f"{comment.article.get_absolute_url()}{query}#{threads.anchor(comment.pk)}"
-        return HttpResponseRedirect(url)
+        return HttpResponseRedirect(
+            f"{self.thread_page(comment.article)}{query}#{threads.anchor(comment.pk)}"
+        )
+
+    @staticmethod
+    def thread_page(article) -> str:
+        """The page that shows the article's thread, in the reader's language where it can: an
+        article with another version in that language (a translation, or the original) is shown
+        there, so its own thread is on its page in its own language."""
+        version = article.published_versions().get(translation.get_language())
+        return article.get_absolute_url() if version in (None, article) else article.get_canonical_url()
 
 
 class OwnCommentMixin:

@@ -292,3 +292,17 @@ def test_a_primary_condition_no_longer_discussed_gives_way_to_the_first(admin_cl
     article.refresh_from_db()
     article.ensure_primary_condition()
     assert Article.objects.get(pk=article.pk).primary_condition == back
+
+
+def test_view_on_site_opens_the_article_among_the_pages_of_its_own_language():
+    """From an admin in Spanish, the Spanish page of an English article would send the editor on
+    to its translation."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    from blog.models import Article
+
+    original = ArticleFactory(slug="neck")
+    ArticleFactory(slug="cuello", language="es", translation_of=original)
+    with translation.override("es"):
+        assert admin.site.get_model_admin(Article).get_view_on_site_url(original) == "/blog/neck/"

@@ -50,3 +50,40 @@ def test_a_photo_needs_its_description():
 def test_coordinates_come_in_pairs():
     with pytest.raises(IntegrityError):
         LocationFactory(latitude=Decimal("36.9"), longitude=None)
+
+
+def hours_formset(location, rows):
+    from django.forms import inlineformset_factory
+
+    from clinic_site.admin import OpeningHoursFormSet
+
+    FormSet = inlineformset_factory(
+        Location, OpeningHours, formset=OpeningHoursFormSet, fields=["weekday", "opens", "closes"], extra=0
+    )
+    data = {"opening_hours-TOTAL_FORMS": str(len(rows)), "opening_hours-INITIAL_FORMS": "0"}
+    for index, (weekday, opens, closes) in enumerate(rows):
+        data |= {
+            f"opening_hours-{index}-weekday": str(weekday),
+            f"opening_hours-{index}-opens": opens,
+            f"opening_hours-{index}-closes": closes,
+        }
+    return FormSet(data, instance=location, prefix="opening_hours")
+
+
+def test_the_admin_refuses_a_short_period_inside_a_long_one_and_says_how_to_give_a_break():
+    formset = hours_formset(
+        LocationFactory(), [(Weekday.MONDAY, "07:00", "19:00"), (Weekday.MONDAY, "12:00", "13:00")]
+    )
+    assert not formset.is_valid()
+    [error] = formset.non_form_errors()
+    assert error.startswith("Monday: 07:00-19:00 and 12:00-13:00 overlap.")
+    assert "7:00-12:00 and 13:00-19:00" in error
+
+
+def test_the_admin_takes_a_break_as_two_periods_and_the_same_hours_on_two_days():
+    rows = [
+        (Weekday.MONDAY, "07:00", "12:00"),
+        (Weekday.MONDAY, "13:00", "19:00"),
+        (Weekday.TUESDAY, "07:00", "19:00"),
+    ]
+    assert hours_formset(LocationFactory(), rows).is_valid()

@@ -186,3 +186,12 @@ def test_the_change_page_shows_edits_and_the_wish_to_hear_of_replies(mod_client)
     html = mod_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
     assert "edited by its author" in html.lower()
     assert "author asked to hear of replies" in html.lower()
+
+
+def test_view_on_site_only_for_a_comment_readers_see(mod_client):
+    approved = CommentFactory(status=Comment.Status.APPROVED)
+    rejected = CommentFactory(status=Comment.Status.REJECTED)
+    page = mod_client.get(reverse("admin:comments_comment_change", args=[approved.pk])).content.decode()
+    assert f'href="{approved.get_absolute_url()}"' in page
+    page = mod_client.get(reverse("admin:comments_comment_change", args=[rejected.pk])).content.decode()
+    assert "View on site" not in page  # its address would be a 404

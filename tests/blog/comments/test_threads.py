@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from blog.comments import moderation, threads
 from blog.comments.models import Comment
@@ -137,6 +137,24 @@ def test_the_comment_address_redirects_to_the_page_and_anchor_that_hold_it(clien
     assert response["Location"] == f"{article.get_absolute_url()}?cpage=2#comment-{reply.pk}"
     first = client.get(reverse("comments:show", args=[roots[0].pk]))
     assert first["Location"] == f"{article.get_absolute_url()}#comment-{roots[0].pk}"
+
+
+def test_the_comment_address_in_the_other_language_keeps_to_the_page_that_shows_its_thread(client):
+    """A Spanish reader (or staff with the admin in Spanish) sent to a comment on an English article
+    with a Spanish translation gets the English page: the Spanish one has its own thread."""
+    original = ArticleFactory(slug="neck")
+    ArticleFactory(slug="cuello", language="es", translation_of=original)
+    comment = CommentFactory(article=original)
+    with translation.override("es"):
+        url = reverse("comments:show", args=[comment.pk])
+    assert client.get(url)["Location"] == f"/blog/neck/#comment-{comment.pk}"
+
+
+def test_the_comment_address_of_an_untranslated_article_stays_in_the_readers_language(client):
+    comment = CommentFactory(article=ArticleFactory(slug="neck"))
+    with translation.override("es"):
+        url = reverse("comments:show", args=[comment.pk])
+    assert client.get(url)["Location"] == f"/es/blog/neck/#comment-{comment.pk}"
 
 
 def test_the_comment_address_of_a_comment_readers_cannot_see_is_a_404(client):
