@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from blog.models import Article
 from clinic_site.admin_lists import EstimatedCountPaginator, LongListAdmin
 
-from . import moderation, verification
+from . import moderation, spam, verification
 from .models import Comment, VerifiedAddress
 
 
@@ -59,6 +59,16 @@ class CommentAdminForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["status", "article", "parent", "name", "email", "body"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        reserved = "name" in self.changed_data and spam.reserved_name_in(name, moderation.reserved_names())
+        if reserved:
+            raise forms.ValidationError(
+                _("A reader's comment cannot carry the name “%(name)s”: reply as the clinic instead."),
+                params={"name": reserved},
+            )
+        return name
 
     def clean(self):
         cleaned = super().clean()
@@ -106,6 +116,7 @@ class CommentAdmin(LongListAdmin):
         "moderated_at",
         "published_at",
         "edited_at",
+        "edited_by_clinic_at",
         "removed_at",
         "notify_replies",
         "language",
@@ -145,6 +156,7 @@ class CommentAdmin(LongListAdmin):
                         "created_at",
                         "published_at",
                         "edited_at",
+                        "edited_by_clinic_at",
                         "removed_at",
                         "notify_replies",
                         "language",
@@ -156,9 +168,17 @@ class CommentAdmin(LongListAdmin):
                 },
             ),
         ]
-        if obj is not None and self.has_add_permission(request):
+        if obj is not None and self.may_reply(request):
             fieldsets.append((_("Reply as the clinic"), {"fields": ["clinic_reply"]}))
         return fieldsets
+
+    def has_add_permission(self, request):
+        # Readers write comments, on the site; staff write only as the clinic, in reply to one.
+        return False
+
+    @staticmethod
+    def may_reply(request) -> bool:
+        return request.user.has_perm("comments.add_comment")
 
     def view_on_site(self, comment):
         # Only a comment readers see has a place in its thread (held, rejected or spam: none).
@@ -210,9 +230,9 @@ class CommentAdmin(LongListAdmin):
         if status != obj.status:
             moderation.moderate(obj, status, by=request.user)
         elif change and form.changed_data:
-            moderation.edited(obj)
+            moderation.edited(obj, form.changed_data)
         reply = form.cleaned_data.get("clinic_reply")
-        if change and reply and self.has_add_permission(request):
+        if change and reply and self.may_reply(request):
             moderation.reply_as_clinic(obj, by=request.user, body=reply)
             self.message_user(request, _("Your reply is published as the clinic's."), messages.SUCCESS)
 

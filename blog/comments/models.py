@@ -78,6 +78,13 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(
         _("edited by its author"), null=True, blank=True, help_text=_("Shown to readers as “edited”.")
     )
+    # A moderator's correction of a reader's name or words (blog.comments.moderation.edited).
+    edited_by_clinic_at = models.DateTimeField(
+        _("edited by the clinic"),
+        null=True,
+        blank=True,
+        help_text=_("Shown to readers as “edited by the clinic”."),
+    )
     removed_at = models.DateTimeField(
         _("removed by its author"),
         null=True,

@@ -202,8 +202,16 @@ def mark_spam(comment: Comment, *, by) -> Comment:
     return moderate(comment, Comment.Status.SPAM, by=by)
 
 
-def edited(comment: Comment) -> None:
-    """A moderator corrected a comment's words or name (the admin form): readers see it at once."""
+# What readers see of a comment: a moderator's change to either is marked on the page.
+PUBLIC_FIELDS = ("name", "body")
+
+
+def edited(comment: Comment, changed: list[str]) -> None:
+    """A moderator corrected a comment (the admin form): readers see it at once, marked "edited by
+    the clinic" where its name or words changed (the admin's history says who)."""
+    if set(changed) & set(PUBLIC_FIELDS):
+        comment.edited_by_clinic_at = timezone.now()
+        comment.save(update_fields=["edited_by_clinic_at"])
     threads.retire(comment.article)
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from blog.comments.models import Comment
 from clinic_site import roles
-from tests.factories import ArticleFactory, CommentFactory, StaffFactory, UserFactory
+from tests.factories import ArticleFactory, ClinicianFactory, CommentFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,47 @@ def test_the_change_page_renders_for_a_moderator(mod_client):
     assert "Reply as the clinic" in response.content.decode()
 
 
-def test_the_add_page_renders_for_a_superuser(admin_client):
-    assert admin_client.get(reverse("admin:comments_comment_add")).status_code == 200
+def test_staff_cannot_write_a_readers_comment_only_reply_as_the_clinic(admin_client, mod_client):
+    assert admin_client.get(reverse("admin:comments_comment_add")).status_code == 403
+    assert reverse("admin:comments_comment_add") not in mod_client.get(reverse(CHANGELIST)).content.decode()
+    comment = CommentFactory(status=Comment.Status.APPROVED)
+    page = mod_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    assert 'name="clinic_reply"' in page
+
+
+@pytest.mark.parametrize(("field", "value"), [("body", "Now with different words"), ("name", "Dana R.")])
+def test_a_moderators_change_to_what_readers_see_is_marked_on_the_page(client, mod_client, field, value):
+    comment = CommentFactory(status=Comment.Status.APPROVED, name="Dana", body="Original words")
+    page = comment.article.get_absolute_url()
+    assert "edited by the clinic" not in client.get(page).content.decode()  # and now cached
+    mod_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]), _change_data(comment, **{field: value})
+    )
+    html = client.get(page).content.decode()
+    assert value in html
+    assert "· edited by the clinic" in html
+
+
+def test_a_corrected_address_is_not_marked_readers_never_see_it(client, mod_client):
+    comment = CommentFactory(status=Comment.Status.APPROVED, email="typo@exmaple.com")
+    mod_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        _change_data(comment, email="typo@example.com"),
+    )
+    comment.refresh_from_db()
+    assert comment.email == "typo@example.com"
+    assert comment.edited_by_clinic_at is None
+
+
+def test_a_moderator_cannot_give_a_readers_comment_a_clinicians_name(mod_client):
+    ClinicianFactory(name="Maya Okafor")
+    comment = CommentFactory(status=Comment.Status.APPROVED, name="Dana")
+    response = mod_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]), _change_data(comment, name="Maya Okafor")
+    )
+    assert "cannot carry the name “Maya Okafor”: reply as the clinic instead" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.name == "Dana"
 
 
 @pytest.mark.parametrize(
