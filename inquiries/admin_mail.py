@@ -4,8 +4,9 @@ The queued emails hold patients' addresses next to inquiry references, so every 
 opened here is recorded in the access log. Inquiry handlers may read (view permission) but neither
 requeue nor resend: both need the change permission, which their group does not have. Resending is
 a POST (a button with a CSRF token), never a GET a link on another site could trigger. Under
-``INQUIRIES_HANDLER_SCOPE=mine`` a handler sees only the emails of inquiries they may open (and
-those about no inquiry).
+``INQUIRIES_HANDLER_SCOPE=mine`` a handler sees only the emails of inquiries they may open; emails
+about no inquiry (commenters', moderators') only those who may view comments see
+(``visible_emails``).
 
 Emails put on hold (``manage.py hold_queued_mail``, after a restore from backup) are counted above
 the list and marked in it; those who may change emails release them (they go out) or cancel them
@@ -20,6 +21,7 @@ subject, bodies and preview shown here have every link token masked
 import copy
 
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -37,9 +39,19 @@ admin.site.unregister(Email)
 admin.site.unregister(Log)
 
 
-def hidden_inquiries(user):
-    """The inquiries this user may not open (INQUIRIES_HANDLER_SCOPE): their emails are not listed."""
-    return Inquiry.objects.exclude(pk__in=Inquiry.objects.visible_to(user).values("pk"))
+def visible_emails(user, emails=None):
+    """The emails this user may read here: a superuser, all; anyone else, those about an inquiry
+    they may open (INQUIRIES_HANDLER_SCOPE), and those about none (a commenter's confirmation or
+    reply notice, the moderators' notice) only with the comments' view permission: a commenter's
+    address is no inquiry handler's business."""
+    emails = Email.objects.all() if emails is None else emails
+    if user.is_superuser:
+        return emails
+    hidden = Inquiry.objects.exclude(pk__in=Inquiry.objects.visible_to(user).values("pk"))
+    emails = emails.exclude(inquiries__in=hidden)
+    if not user.has_perm("comments.view_comment"):
+        emails = emails.filter(Exists(Inquiry.emails.through.objects.filter(email=OuterRef("pk"))))
+    return emails
 
 
 class HeldFilter(admin.SimpleListFilter):
@@ -66,10 +78,7 @@ class EmailAdmin(AccessLoggedAdminMixin, post_office_admin.EmailAdmin):
     readonly_fields = [*post_office_admin.EmailAdmin.readonly_fields, "on_hold", "hold_reason"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("delivery")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.exclude(inquiries__in=hidden_inquiries(request.user))
+        return visible_emails(request.user, super().get_queryset(request).select_related("delivery"))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -164,7 +173,7 @@ class LogAdmin(AccessLoggedAdminMixin, post_office_admin.LogAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.exclude(email__inquiries__in=hidden_inquiries(request.user))
+        return queryset.filter(email__in=visible_emails(request.user).values("pk"))
 
     def inquiry_of(self, obj):
         return obj.email.inquiries.first()

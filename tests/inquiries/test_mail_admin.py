@@ -1,17 +1,24 @@
 """The mail queue's admin: handlers read it, nobody resends by a GET, only those who may change mail act."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from post_office.models import STATUS, Email
 
-from tests.factories import EmailFactory
+from tests.factories import EmailFactory, InquiryFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def about_an_inquiry(email):
+    """Linked to its inquiry, as every email about one is (inquiries.services)."""
+    InquiryFactory().emails.add(email)
+    return email
+
+
 @pytest.fixture
 def sent_email():
-    return EmailFactory(status=STATUS.sent)
+    return about_an_inquiry(EmailFactory(status=STATUS.sent))
 
 
 def test_a_handler_cannot_requeue_mail(client, handler, sent_email):
@@ -81,7 +88,7 @@ def test_a_handler_sees_no_resend_button(client, handler, sent_email):
 def held_emails(db):
     from tests.factories import DeliveryFactory
 
-    return [DeliveryFactory().email for _ in range(2)]
+    return [about_an_inquiry(DeliveryFactory().email) for _ in range(2)]
 
 
 def test_the_mail_queue_counts_and_marks_the_held_emails(client, handler, held_emails):
@@ -151,11 +158,15 @@ TOKEN = "SECRET-TOKEN-abc123"
 
 @pytest.fixture
 def email_with_links():
-    return EmailFactory(
-        subject="News on INQ-AAAA-BBBB",
-        message=f"Read it here:\nhttps://clinic.example/inquiries/thread/?token={TOKEN}\n",
-        html_message=f'<p><a href="https://clinic.example/blog/comments/1/edit/?token={TOKEN}">Edit</a></p>',
-        headers={"List-Unsubscribe": f"<https://clinic.example/blog/comments/unsubscribe/?token={TOKEN}>"},
+    return about_an_inquiry(
+        EmailFactory(
+            subject="News on INQ-AAAA-BBBB",
+            message=f"Read it here:\nhttps://clinic.example/inquiries/thread/?token={TOKEN}\n",
+            html_message=f'<p><a href="https://clinic.example/blog/comments/1/edit/?token={TOKEN}">Edit</a></p>',
+            headers={
+                "List-Unsubscribe": f"<https://clinic.example/blog/comments/unsubscribe/?token={TOKEN}>"
+            },
+        )
     )
 
 
@@ -185,3 +196,17 @@ def test_showing_an_email_changes_nothing_stored(client, superuser, email_with_l
     email_with_links.refresh_from_db()
     assert TOKEN in email_with_links.message
     assert TOKEN in email_with_links.html_message
+
+
+def test_a_handler_does_not_see_a_commenters_emails(client, handler, sent_email):
+    """A commenter's address is no inquiry handler's business; those who may view comments see it."""
+    confirmation = EmailFactory(to=["reader@example.com"], subject="Confirm your address for comments")
+    client.force_login(handler)
+    listed = client.get(reverse("admin:post_office_email_changelist")).context["cl"].result_list
+    assert list(listed) == [sent_email]
+    assert client.get(reverse("admin:post_office_email_change", args=[confirmation.pk])).status_code == 302
+    handler.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    handler = type(handler).objects.get(pk=handler.pk)  # permissions are cached on the object
+    client.force_login(handler)
+    listed = client.get(reverse("admin:post_office_email_changelist")).context["cl"].result_list
+    assert set(listed) == {sent_email, confirmation}
