@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count
 from django.urls import path
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -169,6 +170,18 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["reading_minutes", "view_count", "like_count", "updated_at", "created_at"]},
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if (
+            "status" in form.changed_data
+            and "published_at" not in form.changed_data
+            and obj.status == Article.Status.PUBLISHED
+            and obj.published_at <= timezone.now()
+        ):
+            # Published from a draft: now, as the list's "Publish now" does, not the day the draft
+            # was started; a date the editor set (earlier, or later to schedule it) is kept.
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from modeltranslation.admin import TranslationAdmin
@@ -15,6 +17,7 @@ from solo.admin import SingletonModelAdmin
 from blog.uploads import cleaned_upload
 
 from .models import Clinician, Location, OpeningHours, Practice, StaffLanguage, Weekday
+from .practice import current as current_practice
 from .signin import devices as signin_devices
 from .signin.models import Passkey
 
@@ -22,6 +25,15 @@ from .signin.models import Passkey
 # list a third of a 1280-pixel screen, its status and assignee out of sight. Each role has a few
 # lists, all on the admin's home page, one click away through the breadcrumbs.
 admin.site.enable_nav_sidebar = False
+
+
+def _site_name() -> str:
+    return gettext("%(clinic)s administration") % {"clinic": current_practice().name}
+
+
+# The practice's name at the top of every admin page and in its tab, in the staff member's language
+# (Django's own says "Django administration").
+admin.site.site_header = admin.site.site_title = lazy(_site_name, str)()
 
 # Staff photos and logos are at most this many pixels on their longer side once re-encoded.
 PHOTO_MAX_SIDE = 1200

@@ -306,3 +306,36 @@ def test_view_on_site_opens_the_article_among_the_pages_of_its_own_language():
     ArticleFactory(slug="cuello", language="es", translation_of=original)
     with translation.override("es"):
         assert admin.site.get_model_admin(Article).get_view_on_site_url(original) == "/blog/neck/"
+
+
+def draft_started_days_ago(days):
+    started = (timezone.now() - timedelta(days=days)).replace(microsecond=0)
+    return ArticleFactory(status=Article.Status.DRAFT, published_at=started), timezone.localtime(started)
+
+
+def test_a_draft_published_from_its_form_goes_out_now_not_the_day_it_was_started(admin_client):
+    article, started = draft_started_days_ago(3)
+    shown = {"published_at_0": f"{started:%Y-%m-%d}", "published_at_1": f"{started:%H:%M:%S}"}
+    # As the page sends it back: the date it showed, and (hidden) the date it was given.
+    hidden = {f"initial-{name}": value for name, value in shown.items()}
+    page = admin_client.get(reverse("admin:blog_article_change", args=[article.pk])).content.decode()
+    assert all(f'name="{name}" value="{value}"' in page for name, value in hidden.items())
+    response = save_in_admin(admin_client, article, **shown, **hidden)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.is_public
+    assert timezone.now() - article.published_at < timedelta(minutes=1)
+
+
+def test_a_publish_date_the_editor_sets_is_kept(admin_client):
+    article, _started = draft_started_days_ago(3)
+    save_in_admin(admin_client, article, published_at_0="2026-01-05", published_at_1="10:00")
+    article.refresh_from_db()
+    assert timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M") == "2026-01-05 10:00"
+
+
+def test_a_draft_preview_says_no_publish_date(admin_client):
+    article, _started = draft_started_days_ago(3)
+    html = admin_client.get(article.get_absolute_url()).content.decode()
+    assert "Preview: draft" in html
+    assert "Published" not in html.split('class="article-meta')[1].split("</ul>")[0]

@@ -141,6 +141,15 @@ def test_a_search_pages_its_results_in_order_and_counts_them_all(client):
     assert client.get(list_url(q="neck", page=3)).status_code == 404
 
 
+def test_a_search_that_finds_nothing_says_so_and_offers_to_ask_the_clinic(client):
+    ArticleFactory(title="Neck notes")
+    content = client.get(list_url(q="kneecap")).content.decode()
+    assert "No article found." in content
+    assert "0 articles" not in content
+    ask = reverse("inquiries:new")
+    assert f'Or <a href="{ask}">ask the clinic privately</a> about your condition.' in content
+
+
 # The article page
 
 

@@ -144,7 +144,7 @@ def test_a_spanish_reader_comments_and_is_written_to_in_spanish(page, axe_page, 
     expect(page.locator("html")).to_have_attribute("lang", "es")
     held = page.get_by_role("status").filter(has_text="Aparecerá aquí cuando un moderador lo apruebe")
     expect(held).to_be_in_viewport()
-    expect(held).to_contain_text("Busque nuestro correo")
+    expect(held).to_contain_text("Le enviamos un correo")
     expect(page.get_by_text(body)).to_have_count(0)
     screenshot(page, "es-comment-held")
     assert_axe_finds_nothing_on(axe_page, page)

@@ -52,3 +52,13 @@ def test_view_on_site_only_for_clinicians_on_the_team_page(admin_client):
     )
     page = admin_client.get(reverse("admin:clinic_site_clinician_change", args=[hidden.pk])).content.decode()
     assert "View on site" not in page
+
+
+def test_every_admin_page_is_headed_with_the_practices_name(admin_client):
+    from clinic_site.models import Practice
+
+    Practice.objects.filter(pk=1).update(name="Riverside PT")
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert '<a href="/admin/">Riverside PT administration</a>' in html
+    assert "| Riverside PT administration</title>" in html
+    assert "Django" not in html
