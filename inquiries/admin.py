@@ -168,6 +168,16 @@ class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
         return False
 
 
+# What the patient chose, as text: the choices' labels, and the clinic and condition by name
+# rather than as links into admin pages a handler may not open (a 403).
+SHOWN_AS = {
+    "preferred_days": "preferred_days_display",
+    "preferred_times": "preferred_times_display",
+    "location": "location_display",
+    "condition": "condition_display",
+}
+
+
 @admin.register(Inquiry)
 class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     form = InquiryAdminForm
@@ -202,11 +212,8 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     actions = ["assign_to_me", "mark_contacted", "close", "mark_spam"]
     inlines = [InquiryNoteInline]
     # The appointment questions as staff read them (the days and times are stored as codes).
-    APPOINTMENT_DISPLAY = [
-        "preferred_days_display" if name == "preferred_days" else
-        "preferred_times_display" if name == "preferred_times" else name
-        for name in Inquiry.APPOINTMENT_FIELDS
-    ]  # fmt: skip
+    APPOINTMENT_DISPLAY = [SHOWN_AS.get(name, name) for name in Inquiry.APPOINTMENT_FIELDS]
+    HEALTH_DISPLAY = [SHOWN_AS.get(name, name) for name in Inquiry.HEALTH_FIELDS]
     fieldsets = [
         (
             _("Handling"),
@@ -234,7 +241,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
         (_("Booking"), {"fields": ["booked_for", "booked_location"]}),
         (_("Patient"), {"fields": Inquiry.CONTACT_FIELDS}),
         (_("Appointment request"), {"fields": APPOINTMENT_DISPLAY}),
-        (_("What they told us"), {"fields": (*Inquiry.HEALTH_FIELDS, "source_article", "consent_at")}),
+        (_("What they told us"), {"fields": (*HEALTH_DISPLAY, "source_article_page", "consent_at")}),
     ]
     # What the patient wrote stays as they wrote it; staff work status, assignee, booking, notes
     # and replies.
@@ -247,8 +254,8 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
         "conversation",
         *Inquiry.CONTACT_FIELDS,
         *APPOINTMENT_DISPLAY,
-        *Inquiry.HEALTH_FIELDS,
-        "source_article",
+        *HEALTH_DISPLAY,
+        "source_article_page",
         "consent_at",
     ]
 
@@ -261,6 +268,19 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f != "reply"]})
             for name, options in self.fieldsets
         ]
+
+    @admin.display(description=_("location"))
+    def location_display(self, obj):
+        return obj.location.name if obj.location else _("Either clinic")
+
+    @admin.display(description=_("condition"))
+    def condition_display(self, obj):
+        return obj.condition.name if obj.condition else _("Other / not sure")
+
+    @admin.display(description=_("from article"))
+    def source_article_page(self, obj):
+        article = obj.source_article
+        return format_html('<a href="{}">{}</a>', article.get_canonical_url(), article) if article else "—"
 
     @admin.display(description=_("days that suit"))
     def preferred_days_display(self, obj):

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import FormView, TemplateView
@@ -151,6 +152,8 @@ class ThreadView(TemplateView):
             self.template_name,
             status=status,
             inquiry=inquiry,
+            # Kept whole in the heading: a phone broke it after its first hyphen.
+            reference=format_html('<span class="inquiry-reference">{}</span>', inquiry.reference),
             conversation=inquiry.messages.all(),
             form=form,
             message_places={CONVERSATION},

@@ -112,7 +112,7 @@ class CommentAdmin(LongListAdmin):
         "like_count",
         "is_staff_reply",
         "held_reason",
-        "moderated_by",
+        "moderator",
         "moderated_at",
         "published_at",
         "edited_at",
@@ -126,7 +126,7 @@ class CommentAdmin(LongListAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             # A comment stays where it was posted.
-            fields += ["article", "parent"]
+            fields += ["article_page", "parent"]
         if obj is not None and obj.is_removed:
             # Its author took back name, address and words: there is nothing to correct.
             fields += ["name", "email", "body"]
@@ -140,7 +140,7 @@ class CommentAdmin(LongListAdmin):
                     "fields": [
                         "status",
                         "held_reason",
-                        "article",
+                        "article_page",
                         "parent",
                         "name",
                         "email",
@@ -162,7 +162,7 @@ class CommentAdmin(LongListAdmin):
                         "language",
                         "like_count",
                         "is_staff_reply",
-                        "moderated_by",
+                        "moderator",
                         "moderated_at",
                     ]
                 },
@@ -183,6 +183,16 @@ class CommentAdmin(LongListAdmin):
     def view_on_site(self, comment):
         # Only a comment readers see has a place in its thread (held, rejected or spam: none).
         return comment.get_absolute_url() if comment.status == Comment.Status.APPROVED else None
+
+    # Shown as the article's page and the moderator's name, not as links into the admin: a
+    # moderator may open neither articles nor staff accounts there (a 403).
+    @admin.display(description=_("article"))
+    def article_page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.article.get_canonical_url(), obj.article)
+
+    @admin.display(description=_("moderated by"))
+    def moderator(self, obj):
+        return obj.moderated_by.get_full_name() or obj.moderated_by.username if obj.moderated_by else "-"
 
     @admin.display(description=_("address verified"), boolean=True)
     def address_verified(self, obj):

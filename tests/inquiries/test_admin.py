@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry, InquiryAccessLog, InquiryNote
 from tests.factories import (
+    ArticleFactory,
     ConditionFactory,
     HandlerFactory,
     InquiryFactory,
@@ -224,9 +225,10 @@ def test_every_patient_field_is_shown_read_only_on_the_change_page(client, handl
     response = client.get(pages(inquiry)["change"])
     admin_form = response.context["adminform"]
     shown = {name for _title, options in admin_form.fieldsets for name in options["fields"]}
-    # The days and times are shown as words, not as the codes they are stored as.
+    # The days and times are shown as words, not as the codes they are stored as; the clinic and
+    # the condition by name, not as links into admin pages a handler may not open.
     as_shown = {
-        f"{name}_display" if name in ("preferred_days", "preferred_times") else name
+        f"{name}_display" if name in ("preferred_days", "preferred_times", "location", "condition") else name
         for name in Inquiry.PATIENT_FIELDS
     }
     assert as_shown <= shown
@@ -477,3 +479,16 @@ def test_the_conversation_shows_local_times_and_no_view_on_site(client, handler,
     html = client.get(pages(inquiry)["change"]).content.decode()
     assert "March 4, 2031, 11:30 p.m." in html  # America/New_York, not UTC's March 5
     assert "View on site" not in html
+
+
+def test_the_change_page_links_nowhere_a_handler_may_not_go(client, handler):
+    """The patient's clinic and condition by name, the article as its public page: no link into
+    the admin's clinic, condition or article pages, which answer a handler with a 403."""
+    article = ArticleFactory(slug="neck")
+    inquiry = InquiryFactory(location=LocationFactory(name="Bayside"), source_article=article)
+    client.force_login(handler)
+    html = client.get(pages(inquiry)["change"]).content.decode()
+    for admin_page in ("/admin/clinic_site/location/", "/admin/blog/condition/", "/admin/blog/article/"):
+        assert admin_page not in html
+    assert "Bayside" in html
+    assert '<a href="/blog/neck/">' in html

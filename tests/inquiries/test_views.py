@@ -478,6 +478,8 @@ def test_the_button_opens_the_thread_and_drops_the_token_from_the_address(client
     assert "Pins and needles in two fingers" in html
     assert "Could you come in on Thursday morning?" in html
     assert 'name="body"' in html
+    # The reference is kept whole on a phone (it broke after its first hyphen).
+    assert f'<h1>Your inquiry <span class="inquiry-reference">{_inquiry.reference}</span></h1>' in html
 
 
 def as_a_browser_sends_cookies(client, url):

@@ -234,3 +234,17 @@ def test_view_on_site_only_for_a_comment_readers_see(mod_client):
     assert f'href="{approved.get_absolute_url()}"' in page
     page = mod_client.get(reverse("admin:comments_comment_change", args=[rejected.pk])).content.decode()
     assert "View on site" not in page  # its address would be a 404
+
+
+def test_the_change_page_links_nowhere_a_moderator_may_not_go(mod_client, moderator):
+    """The article as its public page, the moderator by name: a moderator may open neither the
+    admin's article pages nor staff accounts (a 403)."""
+    comment = CommentFactory(status=Comment.Status.PENDING, article=ArticleFactory(slug="neck"))
+    mod_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]), _change_data(comment, status="approved")
+    )
+    html = mod_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    assert "/admin/blog/article/" not in html
+    assert "/admin/auth/user/" not in html
+    assert '<a href="/blog/neck/">' in html
+    assert moderator.username in html
