@@ -26,6 +26,7 @@ from .models import (
     RoutingRule,
     inquiry_handlers,
     is_inquiry_handler,
+    typed_reference,
 )
 
 
@@ -207,6 +208,14 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     ]
     list_select_related = ["location", "condition", "assignee", "booked_location"]
     search_fields = ["=reference", "name", "email"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A reference as read out on the phone or typed loosely ("inq 7kq2 m9xd") finds its inquiry.
+        reference = typed_reference(search_term)
+        if reference is not None:
+            return queryset.filter(reference=reference), False
+        return super().get_search_results(request, queryset, search_term)
+
     date_hierarchy = "received_at"
     ordering = ["-received_at"]
     actions = ["assign_to_me", "mark_contacted", "close", "mark_spam"]

@@ -5,6 +5,7 @@ Nothing here puts them in a string representation: ``__str__`` is the reference,
 lands in a log line or an error report says which inquiry, never what it is about.
 """
 
+import re
 import secrets
 from datetime import timedelta
 from statistics import median
@@ -39,6 +40,15 @@ def generate_reference() -> str:
     """A random reference like ``INQ-7KQ2-M9XD`` (30**8, about 6.6e11 possibilities)."""
     halves = ("".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4)) for _ in range(2))
     return "-".join((REFERENCE_PREFIX, *halves))
+
+
+def typed_reference(text: str) -> str | None:
+    """The reference ``text`` is, as a patient reads it out or types it: in any case, with spaces,
+    without hyphens or its prefix ("inq 7kq2 m9xd", "7KQ2M9XD"); None when it is none."""
+    letters = re.sub(r"[\s-]", "", text).upper().removeprefix(REFERENCE_PREFIX)
+    if len(letters) == 8 and all(letter in REFERENCE_ALPHABET for letter in letters):
+        return f"{REFERENCE_PREFIX}-{letters[:4]}-{letters[4:]}"
+    return None
 
 
 def inquiry_handlers():

@@ -118,6 +118,16 @@ def test_search_by_reference_name_and_email(client, handler, term):
     assert other.reference not in html
 
 
+@pytest.mark.parametrize("typed", ["inq 7kq2 m9xd", "7KQ2M9XD", " INQ-7KQ2-M9XD ", "7kq2-m9xd"])
+def test_a_reference_read_out_or_typed_loosely_finds_its_inquiry(client, handler, typed):
+    wanted = InquiryFactory(reference="INQ-7KQ2-M9XD")
+    other = InquiryFactory()
+    client.force_login(handler)
+    html = client.get(reverse("admin:inquiries_inquiry_changelist"), {"q": typed}).content.decode()
+    assert wanted.reference in html
+    assert other.reference not in html
+
+
 def run_action(client, user, action, *inquiries):
     client.force_login(user)
     return client.post(
