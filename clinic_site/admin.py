@@ -2,10 +2,12 @@ import itertools
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTimeWidget
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -108,6 +110,8 @@ class OpeningHoursInline(admin.TabularInline):
     extra = 0
     fields = ["weekday", "opens", "closes"]
     view_on_site = False  # each row would link to the location's page, as its own page does
+    # Hours and minutes, as the site shows them (not 07:00:00).
+    formfield_overrides = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
     verbose_name_plural = _("opening hours (a day without a row is closed; two rows for a break)")
 
 

@@ -62,3 +62,16 @@ def test_every_admin_page_is_headed_with_the_practices_name(admin_client):
     assert '<a href="/admin/">Riverside PT administration</a>' in html
     assert "| Riverside PT administration</title>" in html
     assert "Django" not in html
+
+
+def test_opening_hours_show_hours_and_minutes_and_no_view_on_site_a_row(admin_client):
+    from datetime import time
+
+    from clinic_site.models import OpeningHours, Weekday
+    from tests.factories import LocationFactory
+
+    location = LocationFactory()
+    OpeningHours.objects.create(location=location, weekday=Weekday.MONDAY, opens=time(7), closes=time(19))
+    html = admin_client.get(reverse("admin:clinic_site_location_change", args=[location.pk])).content.decode()
+    assert 'value="07:00"' in html and 'value="19:00"' in html
+    assert html.count("View on site") == 1  # the location's own, not one a row
