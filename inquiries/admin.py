@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from clinic_site.admin_lists import LongListAdmin
 from clinic_site.durations import format_duration
@@ -65,17 +65,26 @@ class HandlersOnlyMixin:
 
 
 class AssignedFilter(admin.SimpleListFilter):
+    """Me, nobody, or one of those who may be given inquiries, by name (not every staff account)."""
+
     title = _("assigned to")
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
-        return [("me", _("Me")), ("nobody", _("Nobody"))]
+        others = inquiry_handlers().exclude(pk=request.user.pk).order_by("first_name", "username")
+        return [
+            ("me", pgettext_lazy("assigned to", "Me")),
+            ("nobody", pgettext_lazy("assigned to", "Nobody")),
+            *((str(user.pk), user.get_full_name() or user.username) for user in others),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "me":
             return queryset.filter(assignee=request.user)
         if self.value() == "nobody":
             return queryset.filter(assignee__isnull=True)
+        if self.value() and self.value().isdigit():
+            return queryset.filter(assignee_id=int(self.value()))
         return queryset
 
 
@@ -203,7 +212,6 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
         AssignedFilter,
         "location",
         "condition",
-        "assignee",
         "language",
     ]
     list_select_related = ["location", "condition", "assignee", "booked_location"]

@@ -148,7 +148,7 @@ class Inquiry(models.Model):
         NEW = "new", _("New")
         CONTACTED = "contacted", _("Contacted")
         BOOKED = "booked", _("Booked")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("an inquiry's status (Spanish: feminine)", "Closed")
         SPAM = "spam", _("Spam")
 
         @classmethod

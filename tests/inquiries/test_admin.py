@@ -107,6 +107,21 @@ def test_assigned_to_me_filter(client, handler):
     assert other.reference not in html
 
 
+def test_the_assigned_filter_offers_those_who_may_be_given_inquiries_by_name(client, handler):
+    colleague = HandlerFactory(username="colleague", first_name="Robin", last_name="Ames")
+    StaffFactory(username="an-editor")  # staff, but never given inquiries
+    theirs = InquiryFactory(assignee=colleague)
+    mine = InquiryFactory(assignee=handler)
+    client.force_login(handler)
+    changelist = reverse("admin:inquiries_inquiry_changelist")
+    html = client.get(changelist).content.decode()
+    assert "Robin Ames" in html
+    assert "an-editor" not in html
+    assert html.count("By assigned to") == 1 and "By assignee" not in html  # one filter, not two
+    listed = client.get(changelist, {"assigned": colleague.pk}).content.decode()
+    assert theirs.reference in listed and mine.reference not in listed
+
+
 @pytest.mark.parametrize("term", ["reference", "name", "email"])
 def test_search_by_reference_name_and_email(client, handler, term):
     wanted = InquiryFactory(name="Robin Fairweather", email="robin@example.com")
