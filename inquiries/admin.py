@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -71,7 +73,15 @@ class AssignedFilter(admin.SimpleListFilter):
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
-        others = inquiry_handlers().exclude(pk=request.user.pk).order_by("first_name", "username")
+        # Those who may be given inquiries, and anyone who still has some (a colleague who left).
+        # (an index probe a user: there are few users, and many inquiries).
+        has_some = Exists(Inquiry.objects.filter(assignee=OuterRef("pk")))
+        others = (
+            get_user_model()
+            .objects.filter(Q(pk__in=inquiry_handlers().values("pk")) | has_some)
+            .exclude(pk=request.user.pk)
+            .order_by("first_name", "username")
+        )
         return [
             ("me", pgettext_lazy("assigned to", "Me")),
             ("nobody", pgettext_lazy("assigned to", "Nobody")),
@@ -83,7 +93,7 @@ class AssignedFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user)
         if self.value() == "nobody":
             return queryset.filter(assignee__isnull=True)
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isascii() and self.value().isdecimal():
             return queryset.filter(assignee_id=int(self.value()))
         return queryset
 
@@ -167,8 +177,14 @@ class InquiryAdminForm(forms.ModelForm):
 class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
     model = InquiryNote
     extra = 1
-    fields = ["body", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["body", "written_by", "created_at"]
+    readonly_fields = ["written_by", "created_at"]
+
+    # A name, not a link to the staff account's admin page, which a handler may not open (a 403).
+    @admin.display(description=_("author"))
+    def written_by(self, note):
+        author = note.author
+        return (author.get_full_name() or author.username) if author else "—"
 
     # Notes are a record: added, never edited or removed afterwards.
     def has_change_permission(self, request, obj=None):
@@ -218,11 +234,13 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     search_fields = ["=reference", "name", "email"]
 
     def get_search_results(self, request, queryset, search_term):
-        # A reference as read out on the phone or typed loosely ("inq 7kq2 m9xd") finds its inquiry.
+        # A reference as read out on the phone or typed loosely ("inq 7kq2 m9xd") finds its inquiry,
+        # besides the names and addresses the words find ("Ana Perez" reads as a reference too).
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         reference = typed_reference(search_term)
         if reference is not None:
-            return queryset.filter(reference=reference), False
-        return super().get_search_results(request, queryset, search_term)
+            results = results | queryset.filter(reference=reference)
+        return results, may_have_duplicates
 
     date_hierarchy = "received_at"
     ordering = ["-received_at"]

@@ -239,7 +239,9 @@ class CommentAdmin(LongListAdmin):
         super().save_model(request, obj, form, change)
         if status != obj.status:
             moderation.moderate(obj, status, by=request.user)
-        elif change and form.changed_data:
+        if change and set(form.changed_data) - {"status"}:
+            # Words corrected, in the same save as a new status or not (a phone number taken out
+            # of a held comment before approving it): marked for readers.
             moderation.edited(obj, form.changed_data)
         reply = form.cleaned_data.get("clinic_reply")
         if change and reply and self.may_reply(request):

@@ -8,6 +8,13 @@ def copy_to_english(apps, schema_editor):
     apps.get_model("clinic_site", "Practice").objects.update(privacy_contact_en=models.F("privacy_contact"))
 
 
+def copy_back_from_english(apps, schema_editor):
+    """Back to one column: the English one (a save from the admin in Spanish may have left the
+    Spanish text in it)."""
+    Practice = apps.get_model("clinic_site", "Practice")
+    Practice.objects.exclude(privacy_contact_en=None).update(privacy_contact=models.F("privacy_contact_en"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,5 +32,5 @@ class Migration(migrations.Migration):
             name='privacy_contact_es',
             field=models.CharField(blank=True, help_text='Who answers questions about personal data, e.g. “Maya Okafor, practice owner”.', max_length=200, null=True, verbose_name='privacy contact'),
         ),
-        migrations.RunPython(copy_to_english, migrations.RunPython.noop),
+        migrations.RunPython(copy_to_english, copy_back_from_english),
     ]

@@ -133,6 +133,35 @@ def test_search_by_reference_name_and_email(client, handler, term):
     assert other.reference not in html
 
 
+def test_an_eight_letter_name_is_still_searched_as_a_name(client, handler):
+    """ "Ana Perez" reads as a reference too (eight letters of the references' alphabet)."""
+    wanted = InquiryFactory(name="Ana Perez")
+    other = InquiryFactory(name="Someone Else")
+    client.force_login(handler)
+    html = client.get(reverse("admin:inquiries_inquiry_changelist"), {"q": "Ana Perez"}).content.decode()
+    assert wanted.reference in html
+    assert other.reference not in html
+
+
+def test_a_notes_author_is_a_name_not_a_link_a_handler_may_not_follow(client, handler, inquiry):
+    InquiryNote.objects.create(inquiry=inquiry, author=handler, body="Called, left a message")
+    client.force_login(handler)
+    html = client.get(pages(inquiry)["change"]).content.decode()
+    assert "Called, left a message" in html
+    assert "/admin/auth/user/" not in html
+
+
+def test_the_assigned_filter_keeps_a_colleague_who_left_and_refuses_odd_digits(client, handler):
+    gone = HandlerFactory(username="gone", first_name="Sam", last_name="Left")
+    theirs = InquiryFactory(assignee=gone)
+    gone.groups.clear()  # no longer a handler, their inquiries still theirs
+    client.force_login(handler)
+    changelist = reverse("admin:inquiries_inquiry_changelist")
+    assert "Sam Left" in client.get(changelist).content.decode()
+    assert theirs.reference in client.get(changelist, {"assigned": gone.pk}).content.decode()
+    assert client.get(changelist, {"assigned": "²"}).status_code == 200
+
+
 @pytest.mark.parametrize("typed", ["inq 7kq2 m9xd", "7KQ2M9XD", " INQ-7KQ2-M9XD ", "7kq2-m9xd"])
 def test_a_reference_read_out_or_typed_loosely_finds_its_inquiry(client, handler, typed):
     wanted = InquiryFactory(reference="INQ-7KQ2-M9XD")
@@ -342,14 +371,17 @@ def test_a_reply_is_stored_with_its_author_and_the_patient_told_there_is_news(cl
     assert inquiry.status == "contacted"  # the list no longer shows it as new
 
 
-def test_a_reply_leaves_a_booked_or_closed_inquiry_as_it_is(client, handler, inquiry):
-    Inquiry.objects.filter(pk=inquiry.pk).update(status="closed")
-    inquiry.refresh_from_db()
-    client.force_login(handler)
-    client.post(pages(inquiry)["change"], change_form_data(inquiry, reply="One more thing: bring the scan."))
-    inquiry.refresh_from_db()
-    assert inquiry.status == "closed"
-    assert inquiry.messages.count() == 1
+def test_a_reply_leaves_a_contacted_or_closed_inquiry_as_it_is(client, handler, inquiry):
+    for status in ("contacted", "closed"):
+        Inquiry.objects.filter(pk=inquiry.pk).update(status=status)
+        inquiry.refresh_from_db()
+        client.force_login(handler)
+        client.post(
+            pages(inquiry)["change"], change_form_data(inquiry, reply="One more thing: bring the scan.")
+        )
+        inquiry.refresh_from_db()
+        assert inquiry.status == status
+    assert inquiry.messages.count() == 2
 
 
 def test_spam_gets_no_reply_box_and_emails_nobody(client, handler, inquiry):

@@ -248,3 +248,15 @@ def test_the_change_page_links_nowhere_a_moderator_may_not_go(mod_client, modera
     assert "/admin/auth/user/" not in html
     assert '<a href="/blog/neck/">' in html
     assert moderator.username in html
+
+
+def test_a_correction_saved_with_the_approval_is_marked_too(client, mod_client):
+    """A held comment with a phone number in it: the moderator takes it out and approves, one save."""
+    comment = CommentFactory(status=Comment.Status.PENDING, body="Call me on 757 555 0199 about my knee")
+    mod_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        _change_data(comment, status="approved", body="Call me about my knee"),
+    )
+    html = client.get(comment.article.get_absolute_url()).content.decode()
+    assert "Call me about my knee" in html
+    assert "· edited by the clinic" in html
