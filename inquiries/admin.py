@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from clinic_site.admin_lists import LongListAdmin
 from clinic_site.durations import format_duration
@@ -331,7 +331,10 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
         if obj.status == Inquiry.Status.BOOKED and obj.booked_for:
             where = obj.booked_location.name if obj.booked_location else ""
             return _("Booked %(when)s %(where)s") % {
-                "when": date_format(localtime(obj.booked_for), "M j, H:i"),
+                "when": date_format(
+                    localtime(obj.booked_for),
+                    pgettext("a booking in a list, as in Mar 3, 09:30 (a date format)", "M j, H:i"),
+                ),
                 "where": where,
             }
         if obj.asks_about_appointment:

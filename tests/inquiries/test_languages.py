@@ -60,3 +60,18 @@ def test_a_booking_is_written_to_the_patient_in_their_language_and_date_format(d
     with translation.override("en"):
         (message,) = confirm_booking(inquiry=inquiry, author=desk)
     assert "Su cita está programada para el martes 4 de marzo de 2031 a las 9:30" in message.body
+
+
+def test_a_booking_in_the_admin_list_reads_day_first_in_spanish():
+    from django.contrib import admin
+
+    inquiry = InquiryFactory(
+        status=Inquiry.Status.BOOKED,
+        booked_for=timezone.make_aware(datetime(2031, 12, 14, 9, 30)),
+        booked_location=LocationFactory(name="Bayside"),
+    )
+    model_admin = admin.site.get_model_admin(Inquiry)
+    with translation.override("es"):
+        assert str(model_admin.appointment(inquiry)) == "Reservada: 14 Dic, 09:30 Bayside"
+    with translation.override("en"):
+        assert str(model_admin.appointment(inquiry)) == "Booked Dec 14, 09:30 Bayside"
