@@ -22,6 +22,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinic_site.signin import devices
 from tests import s3server
 
+# The operations tests (marker "operations"): what runs the site rather than the site itself. Each
+# database pass runs them, then the rest, as two pytest runs (Makefile).
+OPERATIONS = (
+    "tests/outbox/",
+    "tests/clinic_site/test_backup.py",
+    "tests/clinic_site/test_seed_demo.py",
+    "tests/clinic_site/test_seed_bench.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.relative_to(config.rootpath).as_posix()
+        if path.startswith(OPERATIONS) or path.endswith("/test_migrations.py"):
+            item.add_marker(pytest.mark.operations)
+
 
 @pytest.fixture(autouse=True)
 def _empty_caches():
