@@ -35,8 +35,8 @@ run: $(VENV)/.runtime var/demo_password
 	@DJANGO_DEBUG=true $(BIN)/python manage.py mfa_totp --if-missing owner editor moderator handler
 	DJANGO_DEBUG=true SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# On SQLite in two passes, each well under CI's five minutes a pass: everything but the browser
-# tests, then the browser tests (tests/browser/, marker "browser"). A selection with nothing left for
+# On SQLite in two passes: everything but the browser tests, then the browser tests
+# (tests/browser/, marker "browser"; the single pages, marker "pages", then the journeys). A selection with nothing left for
 # one of them (PYTEST_ARGS=tests/browser) is not a failure.
 FIRST_SELECTION = $(if $(FIRST_MARKERS),($(FIRST_MARKERS)) and not browser,not browser)
 # Each database pass runs as two pytest runs, so that each stays under CI's five minutes on a
@@ -49,7 +49,8 @@ not_operations = $(if $(1),($(1)) and not operations,not operations)
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -m "$(call operations,$(FIRST_SELECTION))" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(BIN)/python -m pytest -m "$(call not_operations,$(FIRST_SELECTION))" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	$(BIN)/python -m pytest -m "browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -m "browser and pages" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -m "browser and not pages" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	@# The same suite on PostgreSQL when it is there; CI (CI=true) insists on it.
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_ADMIN_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \

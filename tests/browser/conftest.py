@@ -24,11 +24,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The browser tests of single pages (marker "pages"); the journeys across pages are the rest. The
+# browser pass runs each group as a pytest run of its own (Makefile), each under CI's five minutes.
+PAGES = {"test_pages.py", "test_admin_pages.py", "test_keyboard.py", "test_watch.py"}
+
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            if Path(item.fspath).name in PAGES:
+                item.add_marker(pytest.mark.pages)
 
 
 def chromium_path() -> str:
