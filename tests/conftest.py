@@ -39,6 +39,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.operations)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, tmp_path_factory, django_db_modify_db_settings_parallel_suffix):
+    """A run with browser tests keeps its SQLite test database in a file, not in memory. In memory,
+    Django hands the live server's thread the tests' own connection, so a request still being
+    answered when a test reads, writes or empties the tables shares its transaction: CI saw "no
+    such savepoint" and "FOREIGN KEY constraint failed". On a file each thread has its connection,
+    and SQLite's lock orders them, as on a real server."""
+    database = settings.DATABASES["default"]
+    browser = any(item.get_closest_marker("browser") for item in request.session.items)
+    if browser and database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _empty_caches():
     """Rate limits, view counters, cached pages and comment threads live in the cache, so no test

@@ -63,10 +63,6 @@ def ask(page, site_url, article=None, appointment=False) -> str:
         page.get_by_label("Not sure").check()
     page.get_by_role("button", name="Send my inquiry").click()
     expect(page).to_have_url(site_url + reverse("inquiries:thanks"))
-    # The live server shares SQLite's one in-memory connection with this thread: the page's last
-    # requests (its icon reads the practice) must be answered before a test writes to the
-    # database, or their savepoints interleave ("no such savepoint", seen once in CI).
-    page.wait_for_load_state("networkidle")
     return page.locator(".inquiry-reference").inner_text()
 
 
