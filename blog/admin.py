@@ -13,7 +13,7 @@ from modeltranslation.admin import TranslationAdmin
 from clinic_site.models import Clinician
 
 from . import pagecache
-from .editor import ArticleBodyWidget
+from .editor import ArticleBodyField, ArticleBodyWidget
 from .models import Article, Condition, Reference
 from .uploads import cleaned_upload, upload_image
 
@@ -27,6 +27,7 @@ class ArticleAdminForm(forms.ModelForm):
             "review_interval_months", "status", "published_at",
         ]  # fmt: skip
         widgets = {"body": ArticleBodyWidget(), "summary": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"body": ArticleBodyField}
 
     def clean_cover_image(self):
         """A new cover passes the same checks as editor images and is stored re-encoded."""

@@ -339,3 +339,18 @@ def test_a_draft_preview_says_no_publish_date(admin_client):
     html = admin_client.get(article.get_absolute_url()).content.decode()
     assert "Preview: draft" in html
     assert "Published" not in html.split('class="article-meta')[1].split("</ul>")[0]
+
+
+def test_the_history_says_the_body_changed_only_when_its_words_did(admin_client):
+    """The editor sends back the body it was given rewritten: blank lines between blocks, tabs in
+    lists, accented letters as entities, a final line break."""
+    from django.contrib.admin.models import LogEntry
+
+    article = ArticleFactory(body="<p>El músculo se desliza.</p>\n<ol>\n<li>Respire</li>\n</ol>")
+    as_the_editor_sends_it = "<p>El m&uacute;sculo se desliza.</p>\n\n<ol>\n\t<li>Respire</li>\n</ol>\n"
+
+    save_in_admin(admin_client, article, body=as_the_editor_sends_it)
+    assert "Body" not in LogEntry.objects.latest("pk").get_change_message()
+
+    save_in_admin(admin_client, article, body=as_the_editor_sends_it.replace("Respire", "Respire hondo"))
+    assert "Body" in LogEntry.objects.latest("pk").get_change_message()
