@@ -14,6 +14,7 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from clinic_site.admin_lists import LongListAdmin
 from clinic_site.durations import format_duration
+from clinic_site.roles import staff_name
 
 from . import (
     admin_mail,  # noqa: F401  (the mail queue's admin, in place of post_office's own)
@@ -30,6 +31,13 @@ from .models import (
     is_inquiry_handler,
     typed_reference,
 )
+
+
+class HandlerChoiceField(forms.ModelChoiceField):
+    """A handler by name, as the lists and the "assigned to" filter name them."""
+
+    def label_from_instance(self, obj):
+        return staff_name(obj)
 
 
 class HandlersOnlyMixin:
@@ -85,7 +93,7 @@ class AssignedFilter(admin.SimpleListFilter):
         return [
             ("me", pgettext_lazy("assigned to", "Me")),
             ("nobody", pgettext_lazy("assigned to", "Nobody")),
-            *((str(user.pk), user.get_full_name() or user.username) for user in others),
+            *((str(user.pk), staff_name(user)) for user in others),
         ]
 
     def queryset(self, request, queryset):
@@ -184,7 +192,7 @@ class InquiryNoteInline(HandlersOnlyMixin, admin.TabularInline):
     @admin.display(description=_("author"))
     def written_by(self, note):
         author = note.author
-        return (author.get_full_name() or author.username) if author else "—"
+        return staff_name(author) if author else "-"
 
     # Notes are a record: added, never edited or removed afterwards.
     def has_change_permission(self, request, obj=None):
@@ -212,7 +220,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     list_display = [
         "reference",
         "status",
-        "assignee",
+        "assigned_to",
         "received_at",
         "location",
         "condition_name",
@@ -394,7 +402,12 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
             kwargs["queryset"] = inquiry_handlers()
+            kwargs["form_class"] = HandlerChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("assignee"))
+    def assigned_to(self, obj):
+        return staff_name(obj.assignee) if obj.assignee else "-"
 
     def save_model(self, request, obj, form, change):
         newly_booked = False
@@ -476,7 +489,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
 class RoutingRuleAdmin(admin.ModelAdmin):
     """Ordinary model permissions: handlers may look (view), the owner or a superuser edits."""
 
-    list_display = ["name", "condition", "location", "assignee", "group", "priority", "active"]
+    list_display = ["name", "condition", "location", "assigned_to", "group", "priority", "active"]
     list_editable = ["priority", "active"]
     list_filter = ["active", "condition", "location", "group"]
     search_fields = ["name"]
@@ -485,7 +498,12 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
             kwargs["queryset"] = inquiry_handlers()
+            kwargs["form_class"] = HandlerChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("assignee"))
+    def assigned_to(self, obj):
+        return staff_name(obj.assignee) if obj.assignee else "-"
 
 
 @admin.register(InquiryAccessLog)

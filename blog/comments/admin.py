@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from blog.models import Article
 from clinic_site.admin_lists import EstimatedCountPaginator, LongListAdmin
+from clinic_site.roles import staff_name
 
 from . import moderation, spam, verification
 from .models import Comment, VerifiedAddress
@@ -192,7 +193,7 @@ class CommentAdmin(LongListAdmin):
 
     @admin.display(description=_("moderated by"))
     def moderator(self, obj):
-        return obj.moderated_by.get_full_name() or obj.moderated_by.username if obj.moderated_by else "-"
+        return staff_name(obj.moderated_by) if obj.moderated_by else "-"
 
     @admin.display(description=_("address verified"), boolean=True)
     def address_verified(self, obj):

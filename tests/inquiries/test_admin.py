@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -120,6 +121,17 @@ def test_the_assigned_filter_offers_those_who_may_be_given_inquiries_by_name(cli
     assert html.count("By assigned to") == 1 and "By assignee" not in html  # one filter, not two
     listed = client.get(changelist, {"assigned": colleague.pk}).content.decode()
     assert theirs.reference in listed and mine.reference not in listed
+
+
+def test_a_handler_is_named_alike_in_the_list_its_filter_and_the_inquirys_form(client, handler):
+    colleague = HandlerFactory(username="rames", first_name="Robin", last_name="Ames")
+    inquiry = InquiryFactory(assignee=colleague)
+    client.force_login(handler)
+    listed = client.get(reverse("admin:inquiries_inquiry_changelist"), {"assigned": colleague.pk})
+    row = re.search(r"<tr[^>]*>.*?</tr>", listed.content.decode().split("<tbody>")[1], re.S).group(0)
+    assert "Robin Ames" in row and "rames" not in row
+    form = client.get(pages(inquiry)["change"]).content.decode()
+    assert f'<option value="{colleague.pk}" selected>Robin Ames</option>' in form
 
 
 @pytest.mark.parametrize("term", ["reference", "name", "email"])
