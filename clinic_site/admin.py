@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from modeltranslation.admin import TranslationAdmin
@@ -261,11 +261,19 @@ class StaffUserAdmin(UserAdmin):
     def reset_second_factor(self, request, queryset):
         if not request.user.is_superuser:
             raise PermissionDenied
-        removed = sum(signin_devices.reset(user) for user in queryset)
+        for user in queryset:
+            signin_devices.reset(user)
+        count = len(queryset)
         self.message_user(
             request,
-            _("Second factor reset for %(users)d account(s) (%(devices)d device(s) removed).")
-            % {"users": len(queryset), "devices": removed},
+            ngettext(
+                "Second factor reset for %(count)d account: its devices are removed and it is signed "
+                "out everywhere.",
+                "Second factor reset for %(count)d accounts: their devices are removed and they are "
+                "signed out everywhere.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 

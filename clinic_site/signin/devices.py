@@ -7,10 +7,14 @@ from it has been typed (``confirm_enrolment``); the recovery codes are issued at
 
 import re
 import time
+from importlib import import_module
 
 import segno
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -89,12 +93,26 @@ def add_app(user, *, name: str = APP_DEVICE_NAME) -> TOTPDevice:
 
 @transaction.atomic
 def reset(user) -> int:
-    """Remove every second factor of ``user``; the next sign-in enrols a new one. Returns the count."""
+    """Remove every second factor of ``user`` and end their sessions: the next sign-in, password
+    first, enrols a new one. A session left open would be taken to enrolment without the password,
+    and whoever holds it (the one who found the lost phone) could add their own app. Returns the
+    count of factors removed."""
     count = 0
     for device in devices_for_user(user, confirmed=None):
         device.delete()
         count += 1
+    end_sessions(user)
     return count
+
+
+def end_sessions(user) -> None:
+    """Sign ``user`` out of every browser. Sessions are not indexed by user: the live ones are read
+    (few: they end after half an hour idle), and each is ended through the session engine, which
+    also drops a cached copy."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session.session_key).delete()
 
 
 def qr_data_uri(device: TOTPDevice) -> str:

@@ -341,6 +341,26 @@ def test_the_owner_resets_a_colleagues_second_factor(client, owner):
     assert their_browser.get(reverse("admin:index"))["Location"].startswith(reverse("signin:enrol"))
 
 
+def test_a_reset_signs_the_account_out_of_every_browser(client, owner):
+    """Otherwise the session on the lost phone would be taken to enrolment and add its own app."""
+    colleague = StaffFactory(username="handler")
+    TOTPDeviceFactory(user=colleague)
+    on_the_lost_phone, at_work = Client(), Client()
+    on_the_lost_phone.force_login(colleague)
+    at_work.force_login(colleague)
+    owners_browser = Client()
+    owners_browser.force_login(owner)
+    client.force_login(owner)
+    client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [colleague.pk]},
+    )
+    for browser in (on_the_lost_phone, at_work):
+        response = browser.get(reverse("signin:enrol"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    assert verified(owners_browser)
+
+
 def test_staff_who_may_change_users_but_are_not_the_owner_get_no_reset_action(client):
     from django.contrib.auth.models import Permission
 
