@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import linebreaks_filter
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -167,6 +168,16 @@ class InquiryAdminForm(forms.ModelForm):
             "booked_for": _("Date and time of the appointment; needed to mark the inquiry booked."),
             "booked_location": _("Needed to mark the inquiry booked."),
         }
+
+    def clean_booked_for(self):
+        when = self.cleaned_data.get("booked_for")
+        # A booking already past stays as the record it is; a new or moved one is still to come.
+        if when is not None and "booked_for" in self.changed_data and when <= timezone.now():
+            raise forms.ValidationError(
+                _("That date and time has passed: give the appointment's date and time to come."),
+                code="past",
+            )
+        return when
 
     def clean(self):
         cleaned = super().clean()

@@ -461,6 +461,39 @@ def test_booked_needs_date_time_and_clinic(client, handler, inquiry):
     assert not inquiry.emails.exists()
 
 
+def test_a_booking_in_the_past_is_refused_and_the_patient_told_nothing(client, handler, inquiry):
+    harbor = LocationFactory(name="Harbor Point")
+    client.force_login(handler)
+    data = change_form_data(
+        inquiry, status="booked", booked_for_0="2020-01-06", booked_for_1="09:30", booked_location=harbor.pk
+    )
+    response = client.post(pages(inquiry)["change"], data)
+    assert response.status_code == 200
+    assert "That date and time has passed" in response.content.decode()
+    inquiry.refresh_from_db()
+    assert inquiry.status == "new" and inquiry.booked_for is None
+    assert not inquiry.messages.exists() and not inquiry.emails.exists()
+
+
+def test_a_booking_that_has_passed_does_not_stop_closing_the_inquiry(client, handler, inquiry):
+    harbor = LocationFactory(name="Harbor Point")
+    held = timezone.now() - timezone.timedelta(days=2)
+    Inquiry.objects.filter(pk=inquiry.pk).update(status="booked", booked_for=held, booked_location=harbor)
+    client.force_login(handler)
+    when = timezone.localtime(held)
+    data = change_form_data(
+        inquiry,
+        status="closed",
+        booked_for_0=when.strftime("%Y-%m-%d"),
+        booked_for_1=when.strftime("%H:%M:%S"),
+        booked_location=harbor.pk,
+    )
+    data["initial-booked_for_0"], data["initial-booked_for_1"] = data["booked_for_0"], data["booked_for_1"]
+    assert client.post(pages(inquiry)["change"], data).status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == "closed"
+
+
 def test_booking_tells_the_patient_through_a_secure_reply(client, handler, inquiry):
     harbor = LocationFactory(name="Harbor Point")
     client.force_login(handler)
