@@ -1,5 +1,6 @@
 """Where a reader sent back to a part of a page lands, and what they are told there."""
 
+import re
 from html.parser import HTMLParser
 
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -52,3 +53,13 @@ def assert_said_where_reader_lands(client, response, text: str) -> None:
     parts = text_around(response.content.decode(), fragment)
     assert parts["inside"].count(text) == 1, parts["inside"]
     assert text not in parts["before"] + parts["after"]
+
+
+def assert_form_comes_back_to_its_message(page_html: str, response, text: str) -> None:
+    """The form on ``page_html``, sent back as ``response`` (a form with errors, rendered where it was
+    posted), lands the reader on the element its action's fragment names, and ``text`` is said
+    there: not above a long page, out of view."""
+    action = re.search(r'<form method="post" action="([^"]*)"', page_html).group(1)
+    fragment = action.partition("#")[2]
+    assert fragment, "the form comes back at the top of the page"
+    assert text in text_around(response.content.decode(), fragment)["inside"]

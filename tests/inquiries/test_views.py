@@ -18,7 +18,7 @@ from inquiries.services import send_reply
 from inquiries.views import InquiryCreateView, ThreadView
 from tests.factories import ArticleFactory, ConditionFactory, InquiryFactory, LocationFactory
 from tests.inquiries.conftest import open_form, page_shown_ago, started_ago
-from tests.landing import assert_said_where_reader_lands
+from tests.landing import assert_form_comes_back_to_its_message, assert_said_where_reader_lands
 
 pytestmark = pytest.mark.django_db
 
@@ -573,6 +573,17 @@ def test_an_empty_answer_is_sent_back_with_a_message(client, replied):
     assert response.status_code == 400
     assert "Please write your answer" in response.content.decode()
     assert not inquiry.messages.filter(sender="patient").exists()
+
+
+def test_an_answer_sent_back_lands_the_patient_on_the_box_and_its_message(client, replied):
+    """Below a long conversation, a message at the top of the page would be out of view (a phone
+    showed the page from its top, and the answer seemed sent)."""
+    _inquiry, link = replied
+    open_thread(client, link)
+    page = client.get(THREAD).content.decode()
+    assert_form_comes_back_to_its_message(
+        page, client.post(THREAD, {"body": " "}), "Please check your answer"
+    )
 
 
 def test_an_overlong_answer_is_refused_not_a_500(client, replied):
