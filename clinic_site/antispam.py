@@ -195,6 +195,11 @@ class FormGuard:
         """The signed time the form is shown (now, or ``at``), for its hidden field or a cookie."""
         return make_time_token(salt=self.salt, at=at)
 
+    def make_token_after_mistake(self) -> str:
+        """The stamp of a form sent back for a mistake in a field, its time trap passed: the person
+        has spent their time on it, so one box put right and sent again at once is not too fast."""
+        return self.make_token(at=time.time() - self.min_seconds)
+
     def check_token(self, token: str, *, once: bool = False) -> bool:
         """Raise TimeTrapError unless the form was shown between the two limits ago (and, with
         ``once``, was not sent with this token before; False: that could not be checked)."""

@@ -306,11 +306,15 @@ class InquiryForm(forms.ModelForm):
         )
 
     def refresh_timestamp(self) -> None:
-        """Give the form sent back a fresh time stamp of its own, so a person can send it again
-        (with cookies off too) a moment after reading what was wrong."""
+        """Give the form sent back a time stamp of its own, so a person can send it again (with
+        cookies off too): at once after putting a field right, the time trap passed; after a
+        refusal as a bot, no sooner than anyone else."""
         if self.is_bound:
             self.data = self.data.copy()
-            self.data["started"] = self.guard.make_token()
+            passed = not self.is_refused and not self.errors.get(forms.forms.NON_FIELD_ERRORS)
+            self.data["started"] = (
+                self.guard.make_token_after_mistake() if passed else self.guard.make_token()
+            )
 
     @sensitive_variables()
     def submission(self) -> dict:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clinic_site import antispam
@@ -54,12 +55,20 @@ class CommentForm(forms.Form):
         self.article = article
         self.request = request
         super().__init__(*args, **kwargs)
-        # A fresh timestamp every time the form is shown, including after an error; the form on
-        # the (cached) article page relies on the time-trap cookie instead.
-        self.fresh_token = self.guard.make_token() if with_time_token else ""
-        self.initial["started"] = self.fresh_token
+        self.with_time_token = with_time_token
         self.parent_comment = None
         self.replay_unchecked = False
+
+    @cached_property
+    def fresh_token(self) -> str:
+        """The time stamp of the form as shown (the form on the cached article page relies on the
+        time-trap cookie instead): now, or, sent back for a mistake in a field with the time trap
+        passed, as if shown the trap's minimum ago, so that it may be sent again at once."""
+        if not self.with_time_token:
+            return ""
+        if self.is_bound and not self.non_field_errors():
+            return self.guard.make_token_after_mistake()
+        return self.guard.make_token()
 
     def clean_name(self):
         name = self.cleaned_data["name"]

@@ -416,6 +416,17 @@ def test_a_form_sent_too_fast_keeps_what_was_typed_and_can_be_sent_a_moment_late
     assert client.post(NEW, form_data(started=started_ago(30))).status_code == 303
 
 
+def test_a_box_put_right_may_be_sent_again_at_once(patient, form_data, settings):
+    """The patient spent their time on the form; ticking the forgotten consent box and sending
+    again a second later is not "too fast"."""
+    assert settings.INQUIRIES_MIN_SECONDS > 1
+    html = patient.post(NEW, form_data(consent="")).content.decode()
+    assert "quicker than a person" not in html
+    again = patient.post(NEW, form_data(started=hidden_started(html)))
+    assert again.status_code == 303
+    assert Inquiry.objects.count() == 1
+
+
 def test_a_form_sent_back_too_fast_is_refused_by_its_own_stamp(patient, form_data):
     response = patient.post(NEW, form_data(started=started_ago(0)))
     assert response.status_code == 400

@@ -103,6 +103,14 @@ def test_a_form_sent_too_fast_is_rejected_with_400(client):
     assert not Comment.objects.exists()
 
 
+def test_a_comment_sent_back_for_a_mistake_may_be_sent_again_at_once(client):
+    article = ArticleFactory()
+    html = post_comment(client, article, email="not an address").content.decode()
+    started = re.search(r'name="started" value="([^"]+)"', html)[1]
+    assert post_comment(client, article, started=started).status_code == 303
+    assert Comment.objects.count() == 1
+
+
 def test_an_expired_form_is_rejected_with_a_clear_message(client, settings):
     old = GUARD.make_token(at=time.time() - settings.COMMENTS_MAX_FORM_AGE_SECONDS - 60)
     response = post_comment(client, ArticleFactory(), started=old, body="Keep my words")
