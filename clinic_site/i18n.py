@@ -18,7 +18,6 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 
-from .capabilities import TOKEN_PARAMETERS
 from .siteurl import absolute_url
 
 
@@ -57,12 +56,12 @@ def home_url(language: str) -> str:
 
 def page_in(request, language: str) -> str:
     """This page's path in ``language``, for the switcher: its query string is kept (a search, a page
-    of comments) but for a link's token, which stays in the one URL it was sent as."""
-    query = request.GET.copy()
-    for name in TOKEN_PARAMETERS:
-        query.pop(name, None)
+    of comments), an emailed link's token too. That page already holds the token (in its address
+    and its button's form), it is never cached or indexed, and its Referrer-Policy keeps the token
+    on our origin; without it, the switch said the link was broken."""
+    query = request.GET.urlencode()
     path = translate_url(request.path, language)
-    return f"{path}?{query.urlencode()}" if query else path
+    return f"{path}?{query}" if query else path
 
 
 def alternates(request, versions: dict[str, str] | None = None) -> list[tuple[str, str]]:
