@@ -74,6 +74,18 @@ class CommentAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status", self.instance.status)
+        if status == Comment.Status.APPROVED and "status" in self.changed_data and "name" not in self.errors:
+            as_published = Comment(name=cleaned.get("name", ""), is_staff_reply=self.instance.is_staff_reply)
+            reserved = moderation.reserved_name_of(as_published)
+            if reserved:
+                self.add_error(
+                    "name",
+                    _(
+                        "A reader's comment is not published under the name “%(name)s”: change the "
+                        "name, or reject it."
+                    )
+                    % {"name": reserved},
+                )
         if cleaned.get("clinic_reply") and status != Comment.Status.APPROVED:
             self.add_error("clinic_reply", _("Approve the comment before replying to it in public."))
         elif cleaned.get("clinic_reply") and self.instance.is_removed:
@@ -264,12 +276,27 @@ class CommentAdmin(LongListAdmin):
 
     @admin.action(description=_("Approve"), permissions=["change"])
     def approve_selected(self, request, queryset):
+        signed_as_us = [c.pk for c in queryset if moderation.reserved_name_of(c)]
         self._moderate(
             request,
-            queryset,
+            queryset.exclude(pk__in=signed_as_us),
             moderation.approve,
             lambda n: ngettext("%d comment approved.", "%d comments approved.", n) % n,
         )
+        if signed_as_us:
+            count = len(signed_as_us)
+            self.message_user(
+                request,
+                ngettext(
+                    "%d comment is not approved: it is signed with a name only the clinic uses. Change "
+                    "its name, or reject it.",
+                    "%d comments are not approved: they are signed with names only the clinic uses. "
+                    "Change their names, or reject them.",
+                    count,
+                )
+                % count,
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Reject"), permissions=["change"])
     def reject_selected(self, request, queryset):

@@ -79,6 +79,14 @@ def name_used_by_someone_else(name: str, email: str) -> bool:
     )
 
 
+def reserved_name_of(comment: Comment) -> str | None:
+    """The reserved name a reader's comment is signed with, if any: it is never published under it
+    (the clinic's own replies are signed with the clinic's name)."""
+    if comment.is_staff_reply:
+        return None
+    return spam.reserved_name_in(comment.name, reserved_names())
+
+
 def hold_reasons(*, name: str, email: str, body: str, reserved_address: bool) -> list[str]:
     """Why a comment must wait for a moderator whoever wrote it (empty: no reason)."""
     reasons = []

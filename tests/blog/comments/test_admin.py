@@ -121,6 +121,30 @@ def test_a_moderator_cannot_give_a_readers_comment_a_clinicians_name(mod_client)
     assert comment.name == "Dana"
 
 
+def test_a_comment_held_for_a_reserved_name_is_not_published_under_it(client, mod_client):
+    """Approving it as it stands, from its page or from the list, would sign a reader's words
+    with the clinic's name."""
+    ClinicianFactory(name="Maya Okafor")
+    held = CommentFactory(status=Comment.Status.PENDING, name="Maya Okafor", body="Book now, special price")
+    fine = CommentFactory(status=Comment.Status.PENDING, name="Dana", article=held.article)
+    change = reverse("admin:comments_comment_change", args=[held.pk])
+    response = mod_client.post(change, _change_data(held, status="approved"))
+    assert "not published under the name “Maya Okafor”" in response.content.decode()
+    listed = mod_client.post(
+        reverse(CHANGELIST),
+        {"action": "approve_selected", "_selected_action": [held.pk, fine.pk]},
+        follow=True,
+    )
+    assert "1 comment is not approved" in listed.content.decode()
+    held.refresh_from_db(), fine.refresh_from_db()
+    assert held.status == Comment.Status.PENDING and fine.status == Comment.Status.APPROVED
+    assert "special price" not in client.get(held.article.get_absolute_url()).content.decode()
+    # Under a name of their own, the same words may go out.
+    mod_client.post(change, _change_data(held, status="approved", name="Reader"))
+    held.refresh_from_db()
+    assert held.status == Comment.Status.APPROVED
+
+
 @pytest.mark.parametrize(
     ("action", "status"),
     [("approve_selected", "approved"), ("reject_selected", "rejected"), ("mark_selected_as_spam", "spam")],
