@@ -2,7 +2,7 @@ import json
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -236,7 +236,8 @@ class InquiryForm(forms.ModelForm):
             ),
             Fieldset(_("About your condition"), *Inquiry.HEALTH_FIELDS),
             "consent",
-            Field("website", wrapper_class="inquiry-trap"),
+            # Off the screen and out of the accessibility tree: only bots reach the trap.
+            Div(Field("website"), css_class="inquiry-trap", aria_hidden="true"),
             *(["started"] if self.is_bound else []),
             "article",
             Submit("submit", _("Send my inquiry")),

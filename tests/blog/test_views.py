@@ -293,7 +293,9 @@ def test_an_editor_previews_a_draft_with_a_notice_and_noindex(client):
 def test_an_editor_previews_a_scheduled_article_with_a_notice(client):
     client.force_login(ArticleEditorFactory())
     article = ArticleFactory(published_at=timezone.now() + timedelta(days=2))
-    assert "Preview: scheduled" in client.get(article.get_absolute_url()).content.decode()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Preview: scheduled" in html
+    assert "the public will see this article; until then" in html  # no "8 a.m.." before a full stop
 
 
 def test_a_preview_is_not_cached(client):

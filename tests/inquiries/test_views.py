@@ -133,6 +133,13 @@ def test_line_break_in_name_is_a_clear_400(patient, form_data):
     assert "line breaks" in response.content.decode()
 
 
+@pytest.mark.parametrize("form", [NEW, reverse("inquiries:new_link")])
+def test_the_honeypot_is_hidden_from_screen_readers_too(client, form):
+    html = client.get(form).content.decode()
+    trap = re.search(r'<div\s+class="inquiry-trap"\s+aria-hidden="true">.*?</div>', html, re.S)
+    assert trap and 'name="website"' in html[trap.start() : trap.end() + 400]
+
+
 def test_honeypot_is_a_400_and_stores_nothing(patient, form_data):
     response = patient.post(NEW, form_data(website="buy now"))
     assert response.status_code == 400
