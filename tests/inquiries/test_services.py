@@ -468,6 +468,16 @@ def test_the_patients_answer_reaches_the_assignee_by_reference_only(handler, des
     assert HEALTH["symptoms"] not in texts_of([email])[0]
 
 
+def test_an_answer_on_a_closed_inquiry_opens_it_again(handler, desk):
+    inquiry = InquiryFactory(assignee=handler)
+    inquiry.mark_contacted()
+    inquiry.close()
+    receive_answer(inquiry=inquiry, body=ANSWER)
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CONTACTED and inquiry.closed_at is None
+    assert inquiry in Inquiry.objects.open()
+
+
 def test_an_answer_on_an_unassigned_inquiry_goes_to_the_fallback_handler(desk):
     inquiry = InquiryFactory()
     receive_answer(inquiry=inquiry, body=ANSWER)
