@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
@@ -522,12 +523,33 @@ class InquiryAccessLogAdmin(admin.ModelAdmin):
     """The audit trail: superusers read it; nobody, superusers included, adds, edits or deletes it."""
 
     list_display = [
-        "at", "actor", "username", "action", "kind", "reference", "result_count", "references_shown",
+        "at", "actor", "username", "what_was_done", "kind", "reference", "result_count", "references_shown",
     ]  # fmt: skip
+    # The records each kind of entry is about, whose admin names the actions run on them.
+    KIND_MODELS = {
+        InquiryAccessLog.Kind.INQUIRY: "inquiries.Inquiry",
+        InquiryAccessLog.Kind.EMAIL: "post_office.Email",
+        InquiryAccessLog.Kind.MAIL_LOG: "post_office.Log",
+    }
     list_filter = ["actor", "action", "kind", "at"]
     search_fields = ["=reference", "references", "=username"]
     date_hierarchy = "at"
     actions = None
+    fields = [
+        "at", "actor", "user", "username", "what_was_done", "kind", "inquiry", "reference", "object_id",
+        "result_count", "references",
+    ]  # fmt: skip
+    readonly_fields = ["what_was_done"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def what_was_done(self, obj):
+        """The action, and for an admin action which one, as the admin's menu names it."""
+        done = obj.get_action_display()
+        if obj.action != InquiryAccessLog.Action.ACTED or not obj.detail:
+            return done
+        model_admin = self.admin_site._registry.get(apps.get_model(self.KIND_MODELS[obj.kind]))
+        found = model_admin.get_action(obj.detail) if model_admin is not None else None
+        return f"{done}: {found[2] if found else obj.detail}"
 
     @admin.display(description=_("references"))
     def references_shown(self, obj):

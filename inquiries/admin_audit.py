@@ -66,9 +66,13 @@ class AccessLoggedAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        if obj is not None and self.has_view_or_change_permission(request, obj):
-            self.record_look(request, obj, Action.CHANGED if request.method == "POST" else Action.VIEWED)
-        return super().change_view(request, object_id, form_url, extra_context)
+        shown = obj is not None and self.has_view_or_change_permission(request, obj)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if shown:
+            # Saved: the admin goes on elsewhere. A form sent back with errors was a look, no change.
+            saved = request.method == "POST" and response.status_code in (301, 302, 303)
+            self.record_look(request, obj, Action.CHANGED if saved else Action.VIEWED)
+        return response
 
     def delete_model(self, request, obj):
         self.record_look(request, obj, Action.DELETED)

@@ -713,8 +713,8 @@ class InquiryAccessLog(models.Model):
         indexes = [models.Index(fields=["username", "-at"], name="accesslog_user_at_idx")]
 
     def __str__(self):
-        who = self.username if self.actor == self.Actor.STAFF else self.Actor.PATIENT.label
-        return f"{who} {self.action} {self.reference or self.kind}"
+        who = self.username if self.actor == self.Actor.STAFF else self.get_actor_display()
+        return f"{who}: {self.get_action_display()}, {self.reference or self.get_kind_display()}"
 
     @classmethod
     def record_patient(cls, *, inquiry: Inquiry, action: str) -> "InquiryAccessLog":

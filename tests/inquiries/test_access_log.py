@@ -47,6 +47,33 @@ def test_an_admin_action_is_recorded_with_what_it_touched(client, handler):
     assert other.reference not in entry.references
 
 
+def test_the_owner_reads_which_action_was_run(client, superuser, handler):
+    inquiry = InquiryFactory()
+    client.force_login(handler)
+    client.post(CHANGELIST, {"action": "close", "_selected_action": [inquiry.pk]})
+    entry = InquiryAccessLog.objects.get(action=Action.ACTED)
+    client.force_login(superuser)
+    listed = client.get(reverse("admin:inquiries_inquiryaccesslog_changelist")).content.decode()
+    assert "Ran an action: Close" in listed
+    page = client.get(reverse("admin:inquiries_inquiryaccesslog_change", args=[entry.pk]))
+    assert "Ran an action: Close" in page.content.decode()
+    assert str(entry) == "handler: Ran an action, Inquiry"  # the page's title: words, not codes
+
+
+def test_a_save_refused_for_its_errors_is_recorded_as_a_look_not_a_change(client, handler):
+    from tests.inquiries.test_admin import change_form_data
+
+    inquiry = InquiryFactory()
+    client.force_login(handler)
+    change = reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
+    assert client.post(change, change_form_data(inquiry, status="booked")).status_code == 200  # no date
+    assert client.post(change, change_form_data(inquiry, status="contacted")).status_code == 302
+    assert list(InquiryAccessLog.objects.order_by("id").values_list("action", flat=True)) == [
+        Action.VIEWED,
+        Action.CHANGED,
+    ]
+
+
 def test_an_action_the_user_may_not_run_is_not_recorded_as_run(client, editor):
     inquiry = InquiryFactory()
     client.force_login(editor)
