@@ -1,7 +1,8 @@
 """Reply emails: a verified commenter who asked is told when a reply to their comment is published.
 
 Asking is a checkbox on the comment form, offered to a browser that confirmed an address and honoured
-only when the comment is sent from it, for that address (comments.verification). Nothing goes to an
+only when the comment is sent from it, for that address (comments.verification); a first comment's
+author asks on the page of the confirmation link, which proves the address. Nothing goes to an
 address that is not verified at the time of sending, nor for a reply that waits for a moderator: the
 email is queued when the reply is published (comments.moderation). It says which article and links to
 the reply; it never holds the words of any comment nor the name of who replied (the clinic, being no
@@ -77,6 +78,11 @@ def unsubscribe(address: VerifiedAddress, article_id: int = ALL_THREADS) -> int:
 
 def _throttle_key(email: str, article_id: int) -> str:
     return f"comments:reply-email:{article_id}:{_address_key(email)}"
+
+
+def subscribe(comment: Comment) -> None:
+    """Its author asked, through the link that proved their address, to hear of replies to it."""
+    Comment.objects.filter(pk=comment.pk).update(notify_replies=True)
 
 
 def queue_reply_notice(reply: Comment) -> bool:

@@ -154,10 +154,17 @@ class ConfirmAddressView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(token=self.token, article=self.comment.article, **kwargs)
+        # A first comment's author could not ask to hear of replies (the form offers it to a browser
+        # that confirmed its address): the link proves the address, so they may ask here.
+        offer = not self.comment.notify_replies and not self.comment.is_removed
+        return super().get_context_data(
+            token=self.token, article=self.comment.article, offer_reply_emails=offer, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         verification.confirm(self.comment)
+        if request.POST.get("notify_replies") and not self.comment.is_removed:
+            subscriptions.subscribe(self.comment)
         response = see_other_at(
             request,
             self.comment.article.get_absolute_url(),

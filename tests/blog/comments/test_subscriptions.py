@@ -48,6 +48,38 @@ def test_the_box_is_offered_only_to_a_browser_that_confirmed_an_address(client):
     assert "Tell me by email when someone replies" in html
 
 
+def test_a_first_comments_author_asks_to_hear_of_replies_where_they_confirm_their_address(staff):
+    """The form offers the box only to a browser that confirmed an address: a first comment's
+    author (a patient whose first comment is a question) asks on the confirmation link's page."""
+    from blog.comments import verification
+
+    browser = Client()
+    article = ArticleFactory()
+    first = post_comment(browser, article, email="new@example.com", body=SECRET_WORDS)
+    assert not first.notify_replies
+    [confirmation] = Email.objects.filter(to=["new@example.com"])
+    assert "ask to be told by email when someone replies" in confirmation.message
+    token = verification.confirmation_link(first).split("token=", 1)[1]
+    page = browser.get(reverse("comments:confirm"), {"token": token}).content.decode()
+    assert "Tell me by email when someone replies to this comment" in page
+    browser.post(reverse("comments:confirm"), {"token": token, "notify_replies": "1"})
+    first.refresh_from_db()
+    assert first.notify_replies
+    moderation.approve(first, by=staff)
+    moderation.reply_as_clinic(first, by=staff, body="Thanks, here is our answer.")
+    assert [email.to for email in reply_emails()] == [["new@example.com"]]
+
+
+def test_confirming_without_the_box_asks_for_no_reply_emails(staff):
+    from blog.comments import verification
+
+    comment = CommentFactory(email="new@example.com", status="pending")
+    token = verification.confirmation_link(comment).split("token=", 1)[1]
+    Client().post(reverse("comments:confirm"), {"token": token})
+    comment.refresh_from_db()
+    assert not comment.notify_replies
+
+
 def test_a_clinic_reply_emails_the_subscriber_the_title_and_a_link_only(staff):
     article = ArticleFactory(title="Knee pain on stairs")
     comment = subscribed_comment(article)
