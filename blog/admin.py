@@ -3,9 +3,10 @@ from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -183,6 +184,26 @@ class ArticleAdmin(admin.ModelAdmin):
             # was started; a date the editor set (earlier, or later to schedule it) is kept.
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data and obj.status == Article.Status.DRAFT:
+            self.warn_of_versions_still_live(request, [obj])
+
+    def warn_of_versions_still_live(self, request, taken_down) -> None:
+        """An article taken down may be wrong in every language: say which of its versions are
+        still live, with a link to each, rather than take them down unasked."""
+        for article in taken_down:
+            for version in article.published_versions().values():
+                self.message_user(
+                    request,
+                    format_html(
+                        _(
+                            'Still live in another language: <a href="{}">{}</a>. Move it back to draft too '
+                            "if it should come down."
+                        ),
+                        reverse("admin:blog_article_change", args=[version.pk]),
+                        version.title,
+                    ),
+                    messages.WARNING,
+                )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -216,6 +237,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Move back to draft"), permissions=["change"])
     def move_to_draft(self, request, queryset):
+        chosen = list(queryset)
         count = queryset.move_to_draft()
         pagecache.retire_all()
         self.message_user(
@@ -223,6 +245,7 @@ class ArticleAdmin(admin.ModelAdmin):
             ngettext("%d article moved back to draft.", "%d articles moved back to draft.", count) % count,
             messages.SUCCESS,
         )
+        self.warn_of_versions_still_live(request, chosen)
 
     def get_urls(self):
         # The editor's image upload lives with the article admin: staff only, CSRF-checked.

@@ -82,6 +82,24 @@ def test_move_back_to_draft(admin_client):
     assert live.status == Article.Status.DRAFT
 
 
+def test_taking_an_article_down_says_which_translation_is_still_live(admin_client):
+    english = ArticleFactory(title="Heel pain in the morning")
+    spanish = ArticleFactory(title="Dolor de talón por la mañana", language="es", translation_of=english)
+    html = run_action(admin_client, "move_to_draft", [english]).content.decode()
+    assert "Still live in another language" in html
+    assert reverse("admin:blog_article_change", args=[spanish.pk]) in html
+    spanish.refresh_from_db()
+    assert spanish.status == Article.Status.PUBLISHED  # the editor decides
+    # Both taken down together: nothing left to mention.
+    html = run_action(admin_client, "move_to_draft", [spanish]).content.decode()
+    assert "Still live in another language" not in html
+    # From the article's own form too.
+    Article.objects.filter(pk__in=[english.pk, spanish.pk]).update(status=Article.Status.PUBLISHED)
+    english.refresh_from_db()
+    response = save_in_admin(admin_client, english, status=Article.Status.DRAFT, summary=english.summary)
+    assert "Still live in another language" in admin_client.get(response["Location"]).content.decode()
+
+
 def test_an_article_moved_back_to_draft_leaves_the_page_cache_at_once(admin_client, settings):
     settings.BLOG_PAGE_CACHE_SECONDS = 60
     live = ArticleFactory()
