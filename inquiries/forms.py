@@ -12,7 +12,7 @@ from blog.models import Article, Condition
 from clinic_site import antispam
 from clinic_site.models import Location
 
-from .models import MAX_TEXT_LENGTH, Inquiry
+from .models import MAX_TEXT_LENGTH, Inquiry, typed_reference
 
 NO_LINE_BREAKS = _("Please keep this on one line (no line breaks).")
 # The shared time trap's verdicts, in this form's words and error codes.
@@ -342,9 +342,6 @@ class AnswerForm(forms.Form):
     )
 
 
-REFERENCE_PATTERN = r"^\s*[Ii][Nn][Qq]-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}\s*$"
-
-
 class NewLinkForm(forms.Form):
     """Ask for a new secure link: the inquiry's address and reference; the answer never says
     whether they matched (views.NewLinkView)."""
@@ -354,12 +351,10 @@ class NewLinkForm(forms.Form):
         help_text=_("The address you gave in your inquiry."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    reference = forms.RegexField(
-        regex=REFERENCE_PATTERN,
-        max_length=20,
+    reference = forms.CharField(
+        max_length=30,
         label=_("Your reference"),
         help_text=_("Like INQ-7KQ2-M9XD, from the page after your inquiry or its acknowledgement email."),
-        error_messages={"invalid": _("A reference looks like INQ-7KQ2-M9XD.")},
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
     )
     website = antispam.honeypot_field()
@@ -368,4 +363,8 @@ class NewLinkForm(forms.Form):
         return reject_line_breaks(self.cleaned_data["email"])
 
     def clean_reference(self):
-        return self.cleaned_data["reference"].strip().upper()
+        # As read out or typed loosely: "7kq2 m9xd", "inq 7KQ2M9XD".
+        reference = typed_reference(self.cleaned_data["reference"])
+        if reference is None:
+            raise forms.ValidationError(_("A reference looks like INQ-7KQ2-M9XD."), code="invalid")
+        return reference

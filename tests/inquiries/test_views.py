@@ -704,6 +704,13 @@ def test_the_same_answer_whether_or_not_the_address_and_reference_match(client, 
     assert inquiry.emails.count() == 1
 
 
+def test_a_reference_typed_loosely_still_brings_a_new_link(client, desk):
+    inquiry = InquiryFactory(email="pat@example.com")
+    loosely = inquiry.reference.removeprefix("INQ-").replace("-", " ").lower()  # "8pkd jkmr"
+    assert client.post(NEW_LINK, {"email": "pat@example.com", "reference": loosely}).status_code == 303
+    assert inquiry.emails.count() == 1
+
+
 def test_asking_for_new_links_is_rate_limited_per_client(client, settings):
     settings.INQUIRIES_LINK_RATE_LIMIT = "2/h"
     data = {"email": "pat@example.com", "reference": "INQ-2222-2222"}
