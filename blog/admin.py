@@ -121,7 +121,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "title", "language", "state", "published_at", "author", "reviewer", "review_due",
         "view_count", "like_count",
     ]  # fmt: skip
-    list_filter = [StateListFilter, ReviewDueListFilter, "status", "language", "conditions", "author"]
+    # "State" (live, scheduled, draft) says more than the stored status, which it reads.
+    list_filter = [StateListFilter, ReviewDueListFilter, "language", "conditions", "author"]
     list_select_related = ["author", "reviewer"]
     search_fields = ["title", "summary", "body", "slug"]
     prepopulated_fields = {"slug": ["title"]}

@@ -3,12 +3,14 @@
 from urllib.parse import urlencode
 
 import django_otp
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -137,7 +139,9 @@ class LanguageView(StaffStepMixin, FormView):
         return {**super().get_form_kwargs(), "instance": preference or StaffLanguage(user=self.request.user)}
 
     def form_valid(self, form):
-        form.save()
+        preference = form.save()
+        with translation.override(preference.language):  # said in the language just chosen
+            messages.success(self.request, gettext("Your language is saved: the admin is now in it."))
         return redirect(safe_next(self.request))
 
 

@@ -117,6 +117,7 @@ def test_the_changelist_shows_live_scheduled_and_draft(admin_client):
     assert "Live" in page
     assert "Scheduled" in page
     assert 'class="field-state">Draft' in page
+    assert "By state" in page and "By status" not in page  # one filter for where an article stands
 
 
 def test_view_on_site_opens_a_draft_for_staff(admin_client):

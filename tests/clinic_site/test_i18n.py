@@ -187,10 +187,9 @@ def test_a_staff_member_sets_their_own_admin_language(client):
     response = client.post(reverse("signin:language"), {"language": "es", "next": reverse("admin:index")})
     assert response.status_code == 302
     assert StaffLanguage.objects.get(user=staff).language == "es"
-    assert (
-        '<html lang="es"'
-        in client.get(reverse("admin:index"), headers={"Accept-Language": "en"}).content.decode()
-    )
+    home = client.get(reverse("admin:index"), headers={"Accept-Language": "en"}).content.decode()
+    assert '<html lang="es"' in home
+    assert "Se guardó su idioma" in home  # said, in the language chosen
 
 
 def test_a_public_page_ignores_a_staff_members_admin_language(client):
