@@ -473,8 +473,13 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
         count = self._act(request, queryset, lambda inquiry: inquiry.assign_to(request.user), "assignee")
         message = ngettext(
             "%(count)d inquiry assigned to you.", "%(count)d inquiries assigned to you.", count
-        )
-        self._report(request, message % {"count": count})
+        ) % {"count": count}
+        already = queryset.filter(assignee=request.user).count() - count
+        if already:
+            message += " " + ngettext(
+                "%(count)d was yours already.", "%(count)d were yours already.", already
+            ) % {"count": already}
+        self._report(request, message)
 
     @admin.action(description=_("Mark contacted"), permissions=["change"])
     def mark_contacted(self, request, queryset):

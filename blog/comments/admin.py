@@ -100,6 +100,7 @@ class CommentAdmin(LongListAdmin):
         "excerpt",
         "name",
         "status",
+        "held_because",
         "article_link",
         "in_reply_to",
         "created_at",
@@ -202,6 +203,11 @@ class CommentAdmin(LongListAdmin):
     @admin.display(description=_("article"))
     def article_page(self, obj):
         return format_html('<a href="{}">{}</a>', obj.article.get_canonical_url(), obj.article)
+
+    # The queue's first question: why is this one waiting? (Blocked words, links, a reserved name.)
+    @admin.display(description=_("held because"))
+    def held_because(self, obj):
+        return obj.held_reason if obj.status == Comment.Status.PENDING and obj.held_reason else "-"
 
     @admin.display(description=_("moderated by"))
     def moderator(self, obj):

@@ -198,6 +198,13 @@ def test_action_assign_to_me(client, handler, inquiry):
     assert inquiry.assignee == handler
 
 
+def test_assign_to_me_says_which_were_mine_already(client, handler, inquiry):
+    mine = InquiryFactory(assignee=handler)
+    run_action(client, handler, "assign_to_me", inquiry, mine)
+    said = client.get(reverse("admin:inquiries_inquiry_changelist")).content.decode()
+    assert "1 inquiry assigned to you. 1 was yours already." in said
+
+
 def test_action_mark_contacted_records_first_response(client, handler, inquiry):
     run_action(client, handler, "mark_contacted", inquiry)
     inquiry.refresh_from_db()

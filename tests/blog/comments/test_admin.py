@@ -121,6 +121,14 @@ def test_a_moderator_cannot_give_a_readers_comment_a_clinicians_name(mod_client)
     assert comment.name == "Dana"
 
 
+def test_the_queue_says_why_each_comment_waits(mod_client):
+    CommentFactory(status=Comment.Status.PENDING, held_reason="blocked words: casino")
+    CommentFactory(status=Comment.Status.REJECTED, held_reason="more than 2 links")
+    html = mod_client.get(reverse(CHANGELIST)).content.decode()
+    assert '<td class="field-held_because">blocked words: casino</td>' in html
+    assert "more than 2 links" not in html  # decided already
+
+
 def test_a_comment_held_for_a_reserved_name_is_not_published_under_it(client, mod_client):
     """Approving it as it stands, from its page or from the list, would sign a reader's words
     with the clinic's name."""
