@@ -230,3 +230,15 @@ def test_phone_is_needed_when_asking_for_a_call(form_data):
 
 def test_phone_call_with_a_number_is_fine(form_data):
     assert bound(form_data(preferred_contact="phone", phone="(757) 555-0100")).is_valid()
+
+
+@pytest.mark.parametrize("phone", ["call me maybe!!!", "555-12", "ext 42"])
+def test_a_phone_without_a_number_in_it_is_refused_with_a_message(form_data, phone):
+    form = bound(form_data(preferred_contact="phone", phone=phone))
+    assert not form.is_valid()
+    assert form.errors["phone"] == ["Please give a phone number we can call, with its area code."]
+
+
+@pytest.mark.parametrize("phone", ["+34 600 000 000 after 5pm", "757.555.0100", "(757) 555-0100 ext. 4"])
+def test_a_phone_written_as_people_write_them_is_fine(form_data, phone):
+    assert bound(form_data(preferred_contact="phone", phone=phone)).is_valid()
