@@ -71,8 +71,14 @@ def fold(text: str | None) -> str | None:
 
 
 class Folded(models.Func):
+    """``fold`` in the database: SQLite's registered function; on PostgreSQL, ``unaccent`` (the
+    extension of migration 0014) of the lower case."""
+
     function = "clinic_fold"
     output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="unaccent(lower(%(expressions)s))", **extra_context)
 
 
 # A search typed with a search box's signs: a "quoted phrase", or a -word left out.

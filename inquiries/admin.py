@@ -1,10 +1,14 @@
+import re
+
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Replace
 from django.template.defaultfilters import linebreaks_filter
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +18,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
+from blog.models import Folded, fold
 from clinic_site.admin_lists import LongListAdmin
 from clinic_site.durations import format_duration
 from clinic_site.roles import staff_name
@@ -33,6 +38,17 @@ from .models import (
     is_inquiry_handler,
     typed_reference,
 )
+
+# What a phone number is written with; searched for its digits alone.
+PHONE_TYPED = re.compile(r"[\d\s().+-]+")
+
+
+def phone_digits(field: str):
+    """The field with the signs a phone number is written with taken out, in the database."""
+    expression = models.F(field)
+    for sign in " -().+":
+        expression = Replace(expression, models.Value(sign), models.Value(""))
+    return expression
 
 
 class HandlerChoiceField(forms.ModelChoiceField):
@@ -260,6 +276,16 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
         reference = typed_reference(search_term)
         if reference is not None:
             results = results | queryset.filter(reference=reference)
+        # A name spelt on the phone without its accents ("Martinez" finds "Martínez").
+        words = fold(search_term.strip())
+        if words:
+            by_name = Inquiry.objects.alias(folded=Folded("name")).filter(folded__contains=words)
+            results = results | queryset.filter(pk__in=by_name.values("pk"))
+        # A phone number however it is written ("555-201-3344", "5552013344").
+        digits = re.sub(r"\D", "", search_term)
+        if len(digits) >= 7 and PHONE_TYPED.fullmatch(search_term.strip()):
+            by_phone = Inquiry.objects.alias(digits=phone_digits("phone")).filter(digits__contains=digits)
+            results = results | queryset.filter(pk__in=by_phone.values("pk"))
         return results, may_have_duplicates
 
     date_hierarchy = "received_at"

@@ -145,6 +145,16 @@ def test_search_by_reference_name_and_email(client, handler, term):
     assert other.reference not in html
 
 
+@pytest.mark.parametrize("typed", ["Martinez", "jose martinez", "JOSÉ", "555-201-3344", "5552013344"])
+def test_a_name_without_its_accents_or_a_phone_written_otherwise_finds_the_patient(client, handler, typed):
+    wanted = InquiryFactory(name="José Martínez", email="jm@example.com", phone="(555) 201-3344")
+    other = InquiryFactory(name="Someone Else", email="else@example.com", phone="(555) 999-0000")
+    client.force_login(handler)
+    html = client.get(reverse("admin:inquiries_inquiry_changelist"), {"q": typed}).content.decode()
+    assert wanted.reference in html
+    assert other.reference not in html
+
+
 def test_an_eight_letter_name_is_still_searched_as_a_name(client, handler):
     """ "Ana Perez" reads as a reference too (eight letters of the references' alphabet)."""
     wanted = InquiryFactory(name="Ana Perez")
