@@ -93,7 +93,9 @@ class EmailAdmin(AccessLoggedAdminMixin, post_office_admin.EmailAdmin):
     @admin.display(description=_("on hold since"))
     def on_hold(self, obj):
         delivery = getattr(obj, "delivery", None)
-        return delivery.held_at if delivery is not None and delivery.is_held else None
+        return (
+            delivery.held_at if delivery is not None and delivery.is_held else self.get_empty_value_display()
+        )
 
     @admin.display(description=_("why it is on hold"))
     def hold_reason(self, obj):
@@ -174,6 +176,13 @@ class LogAdmin(AccessLoggedAdminMixin, post_office_admin.LogAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(email__in=visible_emails(request.user).values("pk"))
+
+    # The worker writes the delivery log; nobody adds to it or rewrites it by hand.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def inquiry_of(self, obj):
         return obj.email.inquiries.first()

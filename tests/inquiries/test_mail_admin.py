@@ -210,3 +210,21 @@ def test_a_handler_does_not_see_a_commenters_emails(client, handler, sent_email)
     client.force_login(handler)
     listed = client.get(reverse("admin:post_office_email_changelist")).context["cl"].result_list
     assert set(listed) == {sent_email, confirmation}
+
+
+def test_an_email_not_on_hold_says_so_without_a_python_none(client, handler, sent_email):
+    client.force_login(handler)
+    html = client.get(reverse("admin:post_office_email_change", args=[sent_email.pk])).content.decode()
+    assert "On hold since" in html
+    assert ">None<" not in html
+
+
+def test_nobody_writes_the_delivery_log_by_hand_not_even_the_owner(client, superuser, sent_email):
+    from tests.factories import EmailLogFactory
+
+    entry = EmailLogFactory(email=sent_email)
+    client.force_login(superuser)
+    assert client.get(reverse("admin:post_office_log_add")).status_code == 403
+    page = client.get(reverse("admin:post_office_log_change", args=[entry.pk]))
+    assert page.status_code == 200 and 'name="message"' not in page.content.decode()
+    assert "Add log" not in client.get(reverse("admin:post_office_log_changelist")).content.decode()
