@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +19,8 @@ from . import pagecache
 from .editor import ArticleBodyField, ArticleBodyWidget
 from .models import Article, Condition, Reference
 from .uploads import cleaned_upload, upload_image
+
+_IMAGE = re.compile(r"<img\b[^>]*\ssrc=", re.IGNORECASE)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -185,6 +189,22 @@ class ArticleAdmin(admin.ModelAdmin):
             # was started; a date the editor set (earlier, or later to schedule it) is kept.
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
+        # The body is stored sanitised (Article.save): an image linked from another site is left
+        # out, which the editor should hear of rather than find missing.
+        left_out = len(_IMAGE.findall(form.cleaned_data.get("body") or "")) - len(_IMAGE.findall(obj.body))
+        if left_out > 0:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d image from another site was left out of the body: add it with the editor's "
+                    "image button, which keeps a copy here.",
+                    "%d images from other sites were left out of the body: add them with the editor's "
+                    "image button, which keeps a copy here.",
+                    left_out,
+                )
+                % left_out,
+                messages.WARNING,
+            )
         if change and "status" in form.changed_data and obj.status == Article.Status.DRAFT:
             self.warn_of_versions_still_live(request, [obj])
 

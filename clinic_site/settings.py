@@ -296,6 +296,8 @@ CKEDITOR_CONFIGS = {
         ],
         # h1 is the article title on the page; the body starts at h2.
         "format_tags": "p;h2;h3;h4",
+        # A link typed without its scheme ("orthoinfo.aaos.org/...") is taken as https, not http.
+        "linkDefaultProtocol": "https://",
         "removePlugins": (
             "sourcearea,sourcedialog,flash,iframe,iframedialog,templates,forms,exportpdf,preview,print,"
             "save,newpage,docprops,smiley,font,colorbutton,colordialog,div,language,bidi,justify,"

@@ -373,3 +373,15 @@ def test_the_history_says_the_body_changed_only_when_its_words_did(admin_client)
 
     save_in_admin(admin_client, article, body=as_the_editor_sends_it.replace("Respire", "Respire hondo"))
     assert "Body" in LogEntry.objects.latest("pk").get_change_message()
+
+
+def test_an_image_from_another_site_left_out_of_the_body_is_said(admin_client):
+    article = ArticleFactory()
+    body = '<p>Stretch.</p><p><img src="https://elsewhere.example/t.png" alt="A stretch"></p>'
+    response = save_in_admin(admin_client, article, body=body, summary=article.summary)
+    said = admin_client.get(response["Location"]).content.decode()
+    assert "1 image from another site was left out of the body" in said
+    article.refresh_from_db()
+    assert "elsewhere.example" not in article.body
+    response = save_in_admin(admin_client, article, body="<p>Stretch.</p>", summary=article.summary)
+    assert "left out of the body" not in admin_client.get(response["Location"]).content.decode()
