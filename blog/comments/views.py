@@ -214,7 +214,11 @@ class OwnCommentMixin:
     refused_template = "comments/own_comment_refused.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.comment = get_object_or_404(Comment.objects.select_related("article"), pk=kwargs["pk"])
+        self.comment = Comment.objects.select_related("article").filter(pk=kwargs["pk"]).first()
+        if self.comment is None:  # deleted (its author's Back button, an old email's link)
+            return self.response_class(
+                request=request, template=[self.refused_template], context={"gone": True}, status=404
+            )
         self.token = request.POST.get("token") or request.GET.get("token", "")
         self.by_link = authorship.token_may_change(self.token, self.comment)
         if not (self.by_link or authorship.browser_may_change(request, self.comment)):

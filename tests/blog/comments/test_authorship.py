@@ -177,6 +177,10 @@ def test_a_deleted_comment_without_replies_disappears(client):
     assert not Comment.objects.filter(pk=comment.pk).exists()
     assert_said_where_reader_lands(client, response, "Your comment is deleted.")
     assert "Gone soon" not in Client().get(article.get_absolute_url()).content.decode()
+    # The Back button, to the page it was deleted from: said plainly, not "Page not found".
+    back = client.get(delete_url(comment))
+    assert back.status_code == 404
+    assert "This comment is no longer there" in back.content.decode()
 
 
 def test_a_deleted_comment_with_replies_leaves_removed_by_its_author_without_name_or_words(client):
