@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import translation
 
@@ -223,3 +224,12 @@ def test_a_new_practice_starts_with_the_default_introduction_in_each_language():
 def test_the_practice_the_migrations_make_introduces_itself_in_spanish_too(client):
     # Migration 0005 makes the row with the default introduction; 0007 gives it its Spanish.
     assert "Fisioterapia y terapia de masaje" in client.get(spanish("home")).content.decode()
+
+
+def test_the_spanish_admin_names_other_packages_records_in_spanish(admin_client):
+    """django-axes left them in English, django-post-office said "Oficina de Correos"."""
+    StaffLanguage.objects.create(user=User.objects.get(username="admin"), language="es")
+    home = admin_client.get(reverse("admin:index")).content.decode()
+    for name in ["Intentos de acceso al admin", "Correo saliente", "Plantillas de correo", "Claves de acceso"]:
+        assert name in home
+    assert "Access attempts" not in home and "Oficina de Correos" not in home
