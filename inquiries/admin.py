@@ -404,7 +404,12 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
                         message.pk,
                         (
                             _("%(clinic)s, by %(author)s")
-                            % {"clinic": _("The clinic"), "author": message.author or _("a deleted account")}
+                            % {
+                                "clinic": _("The clinic"),
+                                "author": staff_name(message.author)
+                                if message.author
+                                else _("a deleted account"),
+                            }
                         )
                         if message.from_clinic
                         else _("The patient"),

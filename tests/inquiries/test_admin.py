@@ -436,11 +436,13 @@ def test_marking_spam_and_replying_in_one_save_is_refused_with_a_message(client,
 
 
 def test_the_conversation_is_shown_on_the_change_page(client, handler, inquiry):
+    handler.first_name, handler.last_name = "Sam", "Patel"
+    handler.save()
     InquiryMessageFactory(inquiry=inquiry, author=handler, body="When could you come in?")
     InquiryMessageFactory(inquiry=inquiry, sender="patient", body="Tuesday <b>afternoon</b>")
     client.force_login(handler)
     html = client.get(pages(inquiry)["change"]).content.decode()
-    assert "The clinic, by handler" in html
+    assert "The clinic, by Sam Patel" in html  # by name, as the lists name staff
     assert "When could you come in?" in html
     assert "The patient" in html
     assert "Tuesday &lt;b&gt;afternoon&lt;/b&gt;" in html  # the patient's text, escaped
