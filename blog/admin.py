@@ -211,20 +211,22 @@ class ArticleAdmin(admin.ModelAdmin):
     def warn_of_versions_still_live(self, request, taken_down) -> None:
         """An article taken down may be wrong in every language: say which of its versions are
         still live, with a link to each, rather than take them down unasked."""
+        still_live = {}
         for article in taken_down:
-            for version in article.published_versions().values():
-                self.message_user(
-                    request,
-                    format_html(
-                        _(
-                            'Still live in another language: <a href="{}">{}</a>. Move it back to draft too '
-                            "if it should come down."
-                        ),
-                        reverse("admin:blog_article_change", args=[version.pk]),
-                        version.title,
+            still_live.update({version.pk: version for version in article.published_versions().values()})
+        for version in still_live.values():  # once each, however many of its versions went down
+            self.message_user(
+                request,
+                format_html(
+                    _(
+                        'Still live in another language: <a href="{}">{}</a>. Move it back to draft too '
+                        "if it should come down."
                     ),
-                    messages.WARNING,
-                )
+                    reverse("admin:blog_article_change", args=[version.pk]),
+                    version.title,
+                ),
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

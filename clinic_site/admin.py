@@ -262,7 +262,10 @@ class StaffUserAdmin(UserAdmin):
         if not request.user.is_superuser:
             raise PermissionDenied
         for user in queryset:
-            signin_devices.reset(user)
+            # Resetting one's own account keeps this session (the one that just proved both factors).
+            signin_devices.reset(
+                user, keep_session=request.session.session_key if user == request.user else None
+            )
         count = len(queryset)
         self.message_user(
             request,

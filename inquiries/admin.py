@@ -40,13 +40,13 @@ from .models import (
 )
 
 # What a phone number is written with; searched for its digits alone.
-PHONE_TYPED = re.compile(r"[\d\s().+-]+")
+PHONE_TYPED = re.compile(r"[\d\s().+/-]+")
 
 
 def phone_digits(field: str):
     """The field with the signs a phone number is written with taken out, in the database."""
     expression = models.F(field)
-    for sign in " -().+":
+    for sign in " -().+/":
         expression = Replace(expression, models.Value(sign), models.Value(""))
     return expression
 
@@ -186,19 +186,23 @@ class InquiryAdminForm(forms.ModelForm):
             "booked_location": _("Needed to mark the inquiry booked."),
         }
 
-    def clean_booked_for(self):
-        when = self.cleaned_data.get("booked_for")
-        # A booking already past stays as the record it is; a new or moved one is still to come.
-        if when is not None and "booked_for" in self.changed_data and when <= timezone.now():
-            raise forms.ValidationError(
-                _("That date and time has passed: give the appointment's date and time to come."),
-                code="past",
-            )
-        return when
-
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status", self.instance.status)
+        # What the patient is told of (a booking made, moved, or made again from an older date) is
+        # still to come; a booking that has since passed stays as the record it is.
+        when = cleaned.get("booked_for")
+        tells_the_patient = status == Inquiry.Status.BOOKED and {"status", "booked_for"} & set(
+            self.changed_data
+        )
+        if when is not None and tells_the_patient and when <= timezone.now():
+            self.add_error(
+                "booked_for",
+                forms.ValidationError(
+                    _("That date and time has passed: give the appointment's date and time to come."),
+                    code="past",
+                ),
+            )
         if cleaned.get("reply") and not Inquiry(status=status).takes_replies:
             self.add_error(
                 "reply",
@@ -276,9 +280,10 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
         reference = typed_reference(search_term)
         if reference is not None:
             results = results | queryset.filter(reference=reference)
-        # A name spelt on the phone without its accents ("Martinez" finds "Martínez").
+        # A name spelt on the phone without its accents ("Martinez" finds "Martínez"); not for an
+        # address, which would read every row for nothing.
         words = fold(search_term.strip())
-        if words:
+        if words and "@" not in words:
             by_name = Inquiry.objects.alias(folded=Folded("name")).filter(folded__contains=words)
             results = results | queryset.filter(pk__in=by_name.values("pk"))
         # A phone number however it is written ("555-201-3344", "5552013344").
@@ -501,11 +506,11 @@ class InquiryAdmin(AccessLoggedAdminMixin, HandlersOnlyMixin, LongListAdmin):
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
+        already = queryset.filter(assignee=request.user).count()  # before: a filtered list may drop them
         count = self._act(request, queryset, lambda inquiry: inquiry.assign_to(request.user), "assignee")
         message = ngettext(
             "%(count)d inquiry assigned to you.", "%(count)d inquiries assigned to you.", count
         ) % {"count": count}
-        already = queryset.filter(assignee=request.user).count() - count
         if already:
             message += " " + ngettext(
                 "%(count)d was yours already.", "%(count)d were yours already.", already

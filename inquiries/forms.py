@@ -251,14 +251,7 @@ class InquiryForm(forms.ModelForm):
         return reject_line_breaks(self.cleaned_data["email"])
 
     def clean_phone(self):
-        phone = reject_line_breaks(self.cleaned_data["phone"]).strip()
-        # Written as people write them ("(757) 555-0100", "+34 600 000 000 after 5pm"), but a number:
-        # the clinic cannot call "call me maybe".
-        if phone and sum(character.isdigit() for character in phone) < 7:
-            raise forms.ValidationError(
-                _("Please give a phone number we can call, with its area code."), code="phone"
-            )
-        return phone
+        return reject_line_breaks(self.cleaned_data["phone"]).strip()
 
     def clean_preferred_days(self):
         return self._in_order(self.cleaned_data["preferred_days"], Inquiry.Weekday)
@@ -292,8 +285,18 @@ class InquiryForm(forms.ModelForm):
             )
         self._check_timing()
         asked_for_a_call = cleaned.get("preferred_contact") == Inquiry.ContactMethod.PHONE
-        if asked_for_a_call and not cleaned.get("phone") and "phone" not in self.errors:
+        phone = cleaned.get("phone")
+        if asked_for_a_call and not phone and "phone" not in self.errors:
             self.add_error("phone", _("You asked us to call you: please give a phone number."))
+        # Asked to call: a number, written as people write them ("(757) 555-0100", "+34 600 000 000
+        # after 5pm"); the clinic cannot call "call me maybe". Otherwise the box is only a note.
+        elif asked_for_a_call and phone and sum(character.isdigit() for character in phone) < 7:
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _("Please give a phone number we can call, with its area code."), code="phone"
+                ),
+            )
         return cleaned
 
     def _check_timing(self) -> None:

@@ -455,6 +455,14 @@ class Inquiry(models.Model):
     def mark_contacted(self) -> bool:
         return self.move_to(self.Status.CONTACTED)
 
+    def reopen_for_the_patient(self) -> None:
+        """The patient wrote again on a closed inquiry: open again, as it stood before it was closed
+        (contacted once the clinic has answered, else new), with no first response stamped: the
+        patient writing is not the clinic answering. Saves."""
+        self.status = self.Status.CONTACTED if self.first_response_at else self.Status.NEW
+        self.closed_at = None
+        self.save(update_fields=["status", "closed_at"])
+
     def close(self) -> bool:
         return self.move_to(self.Status.CLOSED)
 

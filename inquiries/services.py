@@ -302,14 +302,14 @@ def first_answer_in_quiet_period(inquiry: Inquiry) -> bool:
 def receive_answer(*, inquiry: Inquiry, body: str) -> InquiryMessage:
     """The patient answered through their link: store it and tell the assignee (or the fallback
     handler) the reference and where to read it, never the answer; one email for all the answers
-    of a quiet period (``first_answer_in_quiet_period``). A closed inquiry opens again (contacted):
-    the list's "Open" must show that the patient is waiting for us."""
+    of a quiet period (``first_answer_in_quiet_period``). A closed inquiry opens again: the list's
+    "Open" must show that the patient is waiting for us."""
     with transaction.atomic():
         message = InquiryMessage.objects.create(
             inquiry=inquiry, sender=InquiryMessage.Sender.PATIENT, body=body.strip()
         )
         if inquiry.status == Inquiry.Status.CLOSED:
-            inquiry.mark_contacted()
+            inquiry.reopen_for_the_patient()
         staff = _staff_for(inquiry)
         if not staff:
             logger.error(

@@ -282,13 +282,16 @@ class CommentAdmin(LongListAdmin):
 
     @admin.action(description=_("Approve"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        signed_as_us = [c.pk for c in queryset if moderation.reserved_name_of(c)]
-        self._moderate(
-            request,
-            queryset.exclude(pk__in=signed_as_us),
-            moderation.approve,
-            lambda n: ngettext("%d comment approved.", "%d comments approved.", n) % n,
-        )
+        reserved = moderation.reserved_names()
+        signed_as_us = [c.pk for c in queryset if moderation.reserved_name_of(c, reserved)]
+        approvable = queryset.exclude(pk__in=signed_as_us)
+        if not signed_as_us or approvable.exists():
+            self._moderate(
+                request,
+                approvable,
+                moderation.approve,
+                lambda n: ngettext("%d comment approved.", "%d comments approved.", n) % n,
+            )
         if signed_as_us:
             count = len(signed_as_us)
             self.message_user(

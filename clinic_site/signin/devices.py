@@ -91,28 +91,31 @@ def add_app(user, *, name: str = APP_DEVICE_NAME) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=name, confirmed=True)
 
 
-@transaction.atomic
-def reset(user) -> int:
+def reset(user, *, keep_session: str | None = None) -> int:
     """Remove every second factor of ``user`` and end their sessions: the next sign-in, password
     first, enrols a new one. A session left open would be taken to enrolment without the password,
-    and whoever holds it (the one who found the lost phone) could add their own app. Returns the
-    count of factors removed."""
-    count = 0
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
-        count += 1
-    end_sessions(user)
+    and whoever holds it (the one who found the lost phone) could add their own app. The sessions
+    end once the removal is committed, so no request in between brings one back into the cache.
+    ``keep_session``: the session of the request, when a superuser resets their own account.
+    Returns the count of factors removed."""
+    with transaction.atomic():
+        count = 0
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+            count += 1
+    transaction.on_commit(lambda: end_sessions(user, keep=keep_session))
     return count
 
 
-def end_sessions(user) -> None:
-    """Sign ``user`` out of every browser. Sessions are not indexed by user: the live ones are read
-    (few: they end after half an hour idle), and each is ended through the session engine, which
-    also drops a cached copy."""
+def end_sessions(user, *, keep: str | None = None) -> None:
+    """Sign ``user`` out of every browser (but the session ``keep``). Sessions are not indexed by
+    user: the live ones are read (few: they end after half an hour idle), then each of theirs is
+    ended through the session engine, which also drops a cached copy."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep or "")
+    theirs = [s.session_key for s in live if s.get_decoded().get(SESSION_KEY) == str(user.pk)]
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
-            store(session.session_key).delete()
+    for key in theirs:
+        store(key).delete()
 
 
 def qr_data_uri(device: TOTPDevice) -> str:

@@ -341,7 +341,7 @@ def test_the_owner_resets_a_colleagues_second_factor(client, owner):
     assert their_browser.get(reverse("admin:index"))["Location"].startswith(reverse("signin:enrol"))
 
 
-def test_a_reset_signs_the_account_out_of_every_browser(client, owner):
+def test_a_reset_signs_the_account_out_of_every_browser(client, owner, django_capture_on_commit_callbacks):
     """Otherwise the session on the lost phone would be taken to enrolment and add its own app."""
     colleague = StaffFactory(username="handler")
     TOTPDeviceFactory(user=colleague)
@@ -351,10 +351,11 @@ def test_a_reset_signs_the_account_out_of_every_browser(client, owner):
     owners_browser = Client()
     owners_browser.force_login(owner)
     client.force_login(owner)
-    client.post(
-        reverse("admin:auth_user_changelist"),
-        {"action": "reset_second_factor", "_selected_action": [colleague.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the sessions end once the reset is committed
+        client.post(
+            reverse("admin:auth_user_changelist"),
+            {"action": "reset_second_factor", "_selected_action": [colleague.pk]},
+        )
     for browser in (on_the_lost_phone, at_work):
         response = browser.get(reverse("signin:enrol"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
@@ -449,3 +450,20 @@ def test_resetting_the_second_factor_removes_passkeys_too(owner):
     PasskeyFactory(user=owner)
     devices.reset(owner)
     assert not Passkey.objects.exists()
+
+
+def test_the_owner_resetting_their_own_account_stays_in_this_browser_only(
+    client, owner, django_capture_on_commit_callbacks
+):
+    TOTPDeviceFactory(user=owner)
+    elsewhere = Client()
+    elsewhere.force_login(owner)
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:auth_user_changelist"),
+            {"action": "reset_second_factor", "_selected_action": [owner.pk]},
+            follow=True,
+        )
+    assert response.status_code == 200 and "Second factor reset for 1 account" in response.content.decode()
+    assert elsewhere.get(reverse("signin:enrol"))["Location"].startswith(reverse("admin:login"))

@@ -145,9 +145,12 @@ def test_search_by_reference_name_and_email(client, handler, term):
     assert other.reference not in html
 
 
-@pytest.mark.parametrize("typed", ["Martinez", "jose martinez", "JOSÉ", "555-201-3344", "5552013344"])
+@pytest.mark.parametrize(
+    "typed",
+    ["Martinez", "jose martinez", "JOSÉ", "555-201-3344", "5552013344", "555.201.3344", "555/201 3344"],
+)
 def test_a_name_without_its_accents_or_a_phone_written_otherwise_finds_the_patient(client, handler, typed):
-    wanted = InquiryFactory(name="José Martínez", email="jm@example.com", phone="(555) 201-3344")
+    wanted = InquiryFactory(name="José Martínez", email="jm@example.com", phone="555.201.3344")
     other = InquiryFactory(name="Someone Else", email="else@example.com", phone="(555) 999-0000")
     client.force_login(handler)
     html = client.get(reverse("admin:inquiries_inquiry_changelist"), {"q": typed}).content.decode()
@@ -492,6 +495,38 @@ def test_a_booking_in_the_past_is_refused_and_the_patient_told_nothing(client, h
     inquiry.refresh_from_db()
     assert inquiry.status == "new" and inquiry.booked_for is None
     assert not inquiry.messages.exists() and not inquiry.emails.exists()
+
+
+def test_booking_again_with_a_past_date_left_in_the_form_is_refused(client, handler, inquiry):
+    """Booked, moved back to contacted, then booked again without touching the old date."""
+    harbor = LocationFactory(name="Harbor Point")
+    held = timezone.now() - timezone.timedelta(days=2)
+    Inquiry.objects.filter(pk=inquiry.pk).update(status="contacted", booked_for=held, booked_location=harbor)
+    client.force_login(handler)
+    when = timezone.localtime(held)
+    data = change_form_data(
+        inquiry,
+        status="booked",
+        booked_for_0=when.strftime("%Y-%m-%d"),
+        booked_for_1=when.strftime("%H:%M:%S"),
+        booked_location=harbor.pk,
+    )
+    data["initial-booked_for_0"], data["initial-booked_for_1"] = data["booked_for_0"], data["booked_for_1"]
+    response = client.post(pages(inquiry)["change"], data)
+    assert response.status_code == 200
+    assert "That date and time has passed" in response.content.decode()
+    assert not inquiry.messages.exists()
+
+
+def test_assign_to_me_from_a_filtered_list_counts_right(client, handler):
+    unassigned = InquiryFactory.create_batch(2)
+    client.force_login(handler)
+    client.post(
+        reverse("admin:inquiries_inquiry_changelist") + "?assigned=nobody",
+        {"action": "assign_to_me", "_selected_action": [i.pk for i in unassigned]},
+    )
+    said = client.get(reverse("admin:inquiries_inquiry_changelist")).content.decode()
+    assert "2 inquiries assigned to you." in said and "yours already" not in said
 
 
 def test_a_booking_that_has_passed_does_not_stop_closing_the_inquiry(client, handler, inquiry):

@@ -242,3 +242,8 @@ def test_a_phone_without_a_number_in_it_is_refused_with_a_message(form_data, pho
 @pytest.mark.parametrize("phone", ["+34 600 000 000 after 5pm", "757.555.0100", "(757) 555-0100 ext. 4"])
 def test_a_phone_written_as_people_write_them_is_fine(form_data, phone):
     assert bound(form_data(preferred_contact="phone", phone=phone)).is_valid()
+
+
+def test_a_note_in_the_phone_box_is_fine_when_email_was_chosen(form_data):
+    """'N/A' there must not stop a health inquiry sent to be answered by email."""
+    assert bound(form_data(preferred_contact="email", phone="N/A")).is_valid()

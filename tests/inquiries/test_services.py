@@ -478,6 +478,16 @@ def test_an_answer_on_a_closed_inquiry_opens_it_again(handler, desk):
     assert inquiry in Inquiry.objects.open()
 
 
+def test_an_answer_on_an_inquiry_closed_unanswered_opens_it_as_new_and_is_no_first_response(desk):
+    """Closed without a reply (a duplicate, say), then a new link asked for and used."""
+    inquiry = InquiryFactory()
+    inquiry.close()
+    receive_answer(inquiry=inquiry, body=ANSWER)
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.NEW and inquiry.closed_at is None
+    assert inquiry.first_response_at is None
+
+
 def test_an_answer_on_an_unassigned_inquiry_goes_to_the_fallback_handler(desk):
     inquiry = InquiryFactory()
     receive_answer(inquiry=inquiry, body=ANSWER)

@@ -144,6 +144,10 @@ def test_a_comment_held_for_a_reserved_name_is_not_published_under_it(client, mo
         follow=True,
     )
     assert "1 comment is not approved" in listed.content.decode()
+    alone = mod_client.post(
+        reverse(CHANGELIST), {"action": "approve_selected", "_selected_action": [held.pk]}, follow=True
+    )
+    assert "0 comments approved" not in alone.content.decode()  # no success to report
     held.refresh_from_db(), fine.refresh_from_db()
     assert held.status == Comment.Status.PENDING and fine.status == Comment.Status.APPROVED
     assert "special price" not in client.get(held.article.get_absolute_url()).content.decode()
