@@ -588,8 +588,12 @@ class InquiryAccessLogAdmin(admin.ModelAdmin):
         done = obj.get_action_display()
         if obj.action != InquiryAccessLog.Action.ACTED or not obj.detail:
             return done
-        model_admin = self.admin_site._registry.get(apps.get_model(self.KIND_MODELS[obj.kind]))
-        found = model_admin.get_action(obj.detail) if model_admin is not None else None
+        model = apps.get_model(self.KIND_MODELS[obj.kind])
+        found = (
+            self.admin_site.get_model_admin(model).get_action(obj.detail)
+            if self.admin_site.is_registered(model)
+            else None
+        )
         return f"{done}: {found[2] if found else obj.detail}"
 
     @admin.display(description=_("references"))

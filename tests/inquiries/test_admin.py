@@ -497,22 +497,28 @@ def test_a_booking_in_the_past_is_refused_and_the_patient_told_nothing(client, h
     assert not inquiry.messages.exists() and not inquiry.emails.exists()
 
 
-def test_booking_again_with_a_past_date_left_in_the_form_is_refused(client, handler, inquiry):
-    """Booked, moved back to contacted, then booked again without touching the old date."""
+def saved_with_a_booking_two_days_ago(client, handler, inquiry, *, was: str, becomes: str):
+    """The change form posted as it stands for an inquiry whose booking (``was`` its status) was
+    two days ago, the old date left untouched and the status set to ``becomes``."""
     harbor = LocationFactory(name="Harbor Point")
     held = timezone.now() - timezone.timedelta(days=2)
-    Inquiry.objects.filter(pk=inquiry.pk).update(status="contacted", booked_for=held, booked_location=harbor)
+    Inquiry.objects.filter(pk=inquiry.pk).update(status=was, booked_for=held, booked_location=harbor)
     client.force_login(handler)
     when = timezone.localtime(held)
     data = change_form_data(
         inquiry,
-        status="booked",
+        status=becomes,
         booked_for_0=when.strftime("%Y-%m-%d"),
         booked_for_1=when.strftime("%H:%M:%S"),
         booked_location=harbor.pk,
     )
     data["initial-booked_for_0"], data["initial-booked_for_1"] = data["booked_for_0"], data["booked_for_1"]
-    response = client.post(pages(inquiry)["change"], data)
+    return client.post(pages(inquiry)["change"], data)
+
+
+def test_booking_again_with_a_past_date_left_in_the_form_is_refused(client, handler, inquiry):
+    """Booked, moved back to contacted, then booked again without touching the old date."""
+    response = saved_with_a_booking_two_days_ago(client, handler, inquiry, was="contacted", becomes="booked")
     assert response.status_code == 200
     assert "That date and time has passed" in response.content.decode()
     assert not inquiry.messages.exists()
@@ -530,20 +536,8 @@ def test_assign_to_me_from_a_filtered_list_counts_right(client, handler):
 
 
 def test_a_booking_that_has_passed_does_not_stop_closing_the_inquiry(client, handler, inquiry):
-    harbor = LocationFactory(name="Harbor Point")
-    held = timezone.now() - timezone.timedelta(days=2)
-    Inquiry.objects.filter(pk=inquiry.pk).update(status="booked", booked_for=held, booked_location=harbor)
-    client.force_login(handler)
-    when = timezone.localtime(held)
-    data = change_form_data(
-        inquiry,
-        status="closed",
-        booked_for_0=when.strftime("%Y-%m-%d"),
-        booked_for_1=when.strftime("%H:%M:%S"),
-        booked_location=harbor.pk,
-    )
-    data["initial-booked_for_0"], data["initial-booked_for_1"] = data["booked_for_0"], data["booked_for_1"]
-    assert client.post(pages(inquiry)["change"], data).status_code == 302
+    response = saved_with_a_booking_two_days_ago(client, handler, inquiry, was="booked", becomes="closed")
+    assert response.status_code == 302
     inquiry.refresh_from_db()
     assert inquiry.status == "closed"
 
