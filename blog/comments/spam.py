@@ -6,11 +6,12 @@ Link counting and the lists of blocked words and domains (settings) are the comm
 moderation.py applies them.
 """
 
+import functools
 import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from confusable_homoglyphs import confusables
+from confusable_homoglyphs import categories, confusables
 from django.conf import settings
 
 from clinic_site import antispam
@@ -65,12 +66,27 @@ def has_invisible_characters(text: str) -> bool:
     return any(unicodedata.category(char) == "Cf" for char in text)
 
 
+@functools.cache
+def latin_lookalike(char: str) -> str:
+    """The Latin letter a letter of another alphabet is drawn like (a Cyrillic Te, U+0422, is a "T"), or the
+    character itself."""
+    if not char.isalpha() or categories.alias(char) in ("LATIN", "COMMON"):
+        return char
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+    for homoglyph in found[0]["homoglyphs"] if found else ():
+        if len(homoglyph["c"]) == 1 and homoglyph["n"].startswith("LATIN "):
+            return homoglyph["c"]
+    return char
+
+
 def normalize_name(name: str) -> str:
-    """A name as compared for reservation: no accents, no case, no invisible characters, words
-    separated by single spaces."""
+    """A name as compared for reservation: no accents, no case, no invisible characters, letters of
+    other alphabets read as the Latin ones they look like, words separated by single spaces."""
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(
-        char for char in decomposed if not unicodedata.combining(char) and unicodedata.category(char) != "Cf"
+        latin_lookalike(char)
+        for char in decomposed
+        if not unicodedata.combining(char) and unicodedata.category(char) != "Cf"
     ).casefold()
     return " ".join(re.findall(r"[^\W_]+", plain))
 

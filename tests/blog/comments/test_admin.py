@@ -157,6 +157,14 @@ def test_a_comment_held_for_a_reserved_name_is_not_published_under_it(client, mo
     assert held.status == Comment.Status.APPROVED
 
 
+def test_a_comment_under_a_look_alike_of_a_reserved_name_is_not_approved(mod_client):
+    ClinicianFactory(name="Maya Okafor")
+    held = CommentFactory(status=Comment.Status.PENDING, name="Maya \u041ekafor")  # a Cyrillic O
+    mod_client.post(reverse(CHANGELIST), {"action": "approve_selected", "_selected_action": [held.pk]})
+    held.refresh_from_db()
+    assert held.status == Comment.Status.PENDING
+
+
 @pytest.mark.parametrize(
     ("action", "status"),
     [("approve_selected", "approved"), ("reject_selected", "rejected"), ("mark_selected_as_spam", "spam")],

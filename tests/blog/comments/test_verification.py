@@ -65,6 +65,31 @@ def test_a_clinicians_and_a_locations_names_are_reserved_accents_ignored(client)
         assert Comment.objects.get(name=name).status == Comment.Status.PENDING
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u0422idewater Physical Therapy",  # a Cyrillic capital Te
+        "Tid\u0435w\u0430ter Physical Therapy",  # a Cyrillic ie and a
+        "Maya \u039fkafor",  # a Greek capital Omicron
+    ],
+)
+def test_a_reserved_name_spelled_with_letters_of_another_alphabet_is_still_reserved(client, name):
+    """The hold names the name it passes for, so the moderator knows what approving it would publish."""
+    ClinicianFactory(name="Maya Okafor")
+    confirm_address(client, "eve@example.com")
+    post_comment(client, ArticleFactory(), name=name, email="eve@example.com")
+    comment = Comment.objects.get(name=name)
+    assert comment.status == Comment.Status.PENDING
+    assert "uses the reserved name" in comment.held_reason
+
+
+def test_a_name_in_another_alphabet_alone_is_no_reserved_name(client):
+    confirm_address(client, "ana@example.com")
+    name = "\u0410\u043d\u043d\u0430"  # Anna, in Cyrillic
+    post_comment(client, ArticleFactory(), name=name, email="ana@example.com")
+    assert Comment.objects.get(name=name).status == Comment.Status.APPROVED
+
+
 def test_a_staff_members_address_is_reserved(client):
     StaffFactory(email="grace@tidewater.example")
     post_comment(client, ArticleFactory(), email="Grace@Tidewater.example")
