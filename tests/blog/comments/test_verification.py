@@ -378,3 +378,21 @@ def test_the_link_of_a_comment_deleted_since_says_that_may_be_why(client):
     response = client.post(reverse("comments:confirm"), {"token": token})
     assert response.status_code == 400
     assert "or the comment it came with may have been deleted" in response.content.decode()
+
+
+def test_the_pages_an_emailed_link_opens_are_kept_out_of_search_engines_and_caches(client):
+    """Each holds a token that acts for its address: no search engine lists it, no cache keeps it."""
+    from blog.comments import authorship, subscriptions
+
+    comment = CommentFactory(status=Comment.Status.PENDING, email="ana@example.com")
+    address = VerifiedAddress.objects.create(email="ana@example.com")
+    for link in (
+        verification.confirmation_link(comment),
+        authorship.edit_link(comment),
+        reverse("comments:delete", args=[comment.pk]) + "?token=" + authorship.token_for(comment),
+        subscriptions.unsubscribe_link(address),
+    ):
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode(), link
+        assert "no-store" in response["Cache-Control"], link
