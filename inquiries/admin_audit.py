@@ -7,6 +7,7 @@ are not kept), its change pages (viewed or changed), its actions (which, on what
 
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.db import router, transaction
 
 from .models import Inquiry, InquiryAccessLog
 
@@ -67,11 +68,14 @@ class AccessLoggedAdminMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         shown = obj is not None and self.has_view_or_change_permission(request, obj)
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if shown:
-            # Saved: the admin goes on elsewhere. A form sent back with errors was a look, no change.
-            saved = request.method == "POST" and response.status_code in (301, 302, 303)
-            self.record_look(request, obj, Action.CHANGED if saved else Action.VIEWED)
+        # A change and its entry are saved together or not at all: a change is never left unrecorded
+        # (a look is, if its entry cannot be written, never shown: the error page takes its place).
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if shown:
+                # Saved: the admin goes on elsewhere. A form sent back with errors was a look, no change.
+                saved = request.method == "POST" and response.status_code in (301, 302, 303)
+                self.record_look(request, obj, Action.CHANGED if saved else Action.VIEWED)
         return response
 
     def delete_model(self, request, obj):

@@ -74,6 +74,26 @@ def test_a_save_refused_for_its_errors_is_recorded_as_a_look_not_a_change(client
     ]
 
 
+def test_a_change_whose_entry_cannot_be_written_is_not_saved(client, handler, monkeypatch):
+    """Before: the change was committed first, so a failed entry left a change nobody could trace."""
+    from django.db import DatabaseError
+
+    from tests.inquiries.test_admin import change_form_data
+
+    inquiry = InquiryFactory(status="new")
+
+    def fail(**kwargs):
+        raise DatabaseError("the log table is locked")
+
+    client.force_login(handler)
+    monkeypatch.setattr(InquiryAccessLog, "record", fail)
+    change = reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
+    with pytest.raises(DatabaseError):
+        client.post(change, change_form_data(inquiry, status="contacted"))
+    inquiry.refresh_from_db()
+    assert inquiry.status == "new"
+
+
 def test_an_action_the_user_may_not_run_is_not_recorded_as_run(client, editor):
     inquiry = InquiryFactory()
     client.force_login(editor)
