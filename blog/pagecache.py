@@ -140,8 +140,12 @@ SEARCH_QUERY = re.compile(r"(?:q|condition|page)=[^&]*(?:&(?:q|condition|page)=[
 
 def search_page_key(request) -> str | None:
     """The key of a search's page as every reader with nothing personal who asks the same gets it,
-    or None. It holds a keyed hash of the query string (the reader's words stay out of the cache)."""
+    or None. It holds a keyed hash of the query string (the reader's words stay out of the cache).
+    A query string naming a parameter twice (made by hand: the form never does) is not shared: the
+    view reads one value of each, so only that one would be masked."""
     if not _gets_shared_page(request, harmless_cookies={BROWSER_COOKIE}, shared_query=SEARCH_QUERY):
+        return None
+    if any(len(values) > 1 for _name, values in request.GET.lists()):
         return None
     digest = salted_hmac("blog.pagecache.search", request.META.get("QUERY_STRING", "")).hexdigest()
     return f"search:{generations.current(SITE_SCOPE)}:{request.path}:{digest}"

@@ -310,6 +310,20 @@ def test_words_that_cannot_be_masked_are_answered_but_never_stored(rf):
     assert cache.get(pagecache.search_page_key(rf.get(url, params))) is None
 
 
+@pytest.mark.parametrize("repeated", ["q", "condition"])
+def test_a_search_naming_a_parameter_twice_is_answered_but_never_stored(repeated, searchable, rf):
+    """Made by hand (the form sends each once): the page's links keep both values, the view reads
+    one, so the other would be stored in clear."""
+    from blog import pagecache
+
+    url = f"{reverse('blog:article_list')}?q=sciatica&{repeated}=my+own+words&{repeated}=sciatica"
+    assert Client().get(url, headers=READER).status_code == 200
+    assert pagecache.search_page_key(rf.get(url)) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(url, headers=READER).status_code == 200
+    assert len(queries) > 0  # rendered again: nothing was kept
+
+
 def test_a_reader_with_a_session_or_a_flash_message_gets_the_page_rendered_for_them():
     ArticleFactory()
     Client().get(reverse("home"))
