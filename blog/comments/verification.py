@@ -45,7 +45,9 @@ def confirmation_link(comment: Comment) -> str:
 
 def comment_for_token(token: str) -> Comment | None:
     """The comment a confirmation link was sent for, or None when the link is forged, too old, was
-    sent to an address the comment no longer has, or its comment was rejected or marked spam."""
+    sent to an address the comment no longer has, or its comment was rejected or marked spam, or
+    another comment of that address was marked spam since (the mark revoked the address: an older
+    link for another of its comments must not verify it again)."""
     try:
         pk, address = signing.loads(
             token, salt=LINK_SALT, max_age=settings.COMMENTS_CONFIRM_LINK_DAYS * 86400
@@ -61,7 +63,10 @@ def comment_for_token(token: str) -> Comment | None:
     )
     if comment is None or not constant_time_compare(address, _address_key(comment.email)):
         return None
-    return comment
+    revoked_since = Comment.objects.filter(
+        email__iexact=comment.email.strip(), status=Comment.Status.SPAM, moderated_at__gte=comment.created_at
+    )
+    return None if revoked_since.exists() else comment
 
 
 def queue_confirmation(comment: Comment) -> bool:

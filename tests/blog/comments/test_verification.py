@@ -311,6 +311,22 @@ def test_marking_a_comment_spam_revokes_its_address_and_its_old_link(client):
     assert Comment.objects.get(body="Again").status == Comment.Status.PENDING
 
 
+def test_an_older_link_for_another_comment_does_not_verify_an_address_again_after_spam(client):
+    """Before: a spammer who kept the links of several held comments re-verified with the next one."""
+    from blog.comments import moderation
+
+    post_comment(client, ArticleFactory(), body="First")
+    post_comment(client, ArticleFactory(), body="Second")
+    first, second = (link_in(email).split("token=", 1)[1] for email in confirmation_emails())
+    client.post(reverse("comments:confirm"), {"token": first})
+    moderation.mark_spam(Comment.objects.get(body="First"), by=StaffFactory())
+    assert client.post(reverse("comments:confirm"), {"token": second}).status_code == 400
+    assert not VerifiedAddress.objects.exists()
+    # Their next comment: a new link, made after the spam mark, and a moderator decides on it.
+    post_comment(client, ArticleFactory(), body="Third")
+    assert Comment.objects.get(body="Third").status == Comment.Status.PENDING
+
+
 def test_a_link_confirms_only_the_address_it_was_sent_to(client):
     post_comment(client, ArticleFactory())
     token = link_in(confirmation_emails()[0]).split("token=", 1)[1]
