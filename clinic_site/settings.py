@@ -79,11 +79,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "ckeditor",
-    "post_office",
     # Background work: Django 6's tasks framework (backport) on the database; outbox delivers the mail.
+    # Before post_office, so that its send_queued_mail (which refuses) is the one manage.py finds.
+    "outbox",
+    "post_office",
     "django_tasks",
     "django_tasks_db",
-    "outbox",
     "csp",
     "solo",
     "axes",

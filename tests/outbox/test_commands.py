@@ -1,9 +1,10 @@
-"""manage.py hold_queued_mail: after a restore, nothing goes out again without a person deciding."""
+"""manage.py hold_queued_mail: after a restore, nothing goes out again without a person deciding; and
+django-post-office's send_queued_mail, which would send around the worker, does not run."""
 
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from post_office.models import STATUS, Email
 
 from outbox.models import Delivery
@@ -39,3 +40,14 @@ def test_running_it_again_holds_nothing_more(queue):
     queue()
     hold()
     assert hold().startswith("0 emails put on hold")
+
+
+def test_post_offices_own_sending_command_refuses_and_sends_nothing(queue, mailoutbox):
+    """It would send held emails too, more than once, and keep their links readable."""
+    queue()
+    hold()
+    queue()
+    with pytest.raises(CommandError, match="task worker"):
+        call_command("send_queued_mail", "--processes", "1")
+    assert mailoutbox == []
+    assert not Email.objects.filter(status=STATUS.sent).exists()
