@@ -8,10 +8,11 @@ moderation.py applies them.
 
 import functools
 import re
+import string
 import unicodedata
 from urllib.parse import urlsplit
 
-from confusable_homoglyphs import categories, confusables
+from confusable_homoglyphs import confusables
 from django.conf import settings
 
 from clinic_site import antispam
@@ -66,28 +67,64 @@ def has_invisible_characters(text: str) -> bool:
     return any(unicodedata.category(char) == "Cf" for char in text)
 
 
+def _plain(text: str) -> str:
+    """``text`` in compatibility form without its accents or invisible characters."""
+    return "".join(
+        char
+        for char in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(char) and unicodedata.category(char) != "Cf"
+    )
+
+
+def _representative(group: set[str]) -> str:
+    """The character a group of look-alikes is read as: a lower-case Latin letter where the group
+    has one ("o" for "o", "O" and "0"), else a digit, else the first."""
+    for wanted in (str.islower, str.isdigit):
+        found = sorted(char for char in group if char.isascii() and char.isalnum() and wanted(char))
+        if found:
+            return found[0]
+    return min(group)
+
+
 @functools.cache
-def latin_lookalike(char: str) -> str:
-    """The Latin letter a letter of another alphabet is drawn like (a Cyrillic Te, U+0422, is a "T"), or the
-    character itself."""
-    if not char.isalpha() or categories.alias(char) in ("LATIN", "COMMON"):
+def _lookalike_table() -> dict[str, str]:
+    """Each character of confusable-homoglyphs' table (Unicode's confusables) mapped to the one its
+    group of look-alikes is read as; a group is every character linked to another by the table.
+    Letters and digits only; characters that compatibility form already rewrites (a long s is an
+    "s") are left to it."""
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while parent.setdefault(char, char) != char:
+            parent[char] = parent[parent[char]]
+            char = parent[char]
         return char
-    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
-    for homoglyph in found[0]["homoglyphs"] if found else ():
-        if len(homoglyph["c"]) == 1 and homoglyph["n"].startswith("LATIN "):
-            return homoglyph["c"]
-    return char
+
+    for char, entries in confusables.confusables_data.items():
+        if len(char) != 1 or not char.isalnum() or _plain(char) != char:
+            continue
+        for entry in entries:
+            # Accents off ("o" with a stroke overlay is an "o"), but no compatibility rewriting.
+            decomposed = unicodedata.normalize("NFD", entry["c"])
+            other = "".join(c for c in decomposed if not unicodedata.combining(c))
+            if len(other) == 1 and other.isalnum():
+                parent[root(char)] = root(other)
+    # Names are compared without case: a Latin capital joins its small letter's group (so a capital
+    # "I", drawn like an "l", is an "i" too, and "l" and "i" are one).
+    for capital in string.ascii_uppercase:
+        parent[root(capital)] = root(capital.lower())
+    groups: dict[str, set[str]] = {}
+    for char in parent:
+        groups.setdefault(root(char), set()).add(char)
+    return {char: _representative(group) for group in groups.values() for char in group}
 
 
 def normalize_name(name: str) -> str:
-    """A name as compared for reservation: no accents, no case, no invisible characters, letters of
-    other alphabets read as the Latin ones they look like, words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(
-        latin_lookalike(char)
-        for char in decomposed
-        if not unicodedata.combining(char) and unicodedata.category(char) != "Cf"
-    ).casefold()
+    """A name as compared for reservation: no accents, no case, no invisible characters, each
+    character read as the one it looks like (a Cyrillic "\u0422" or a Greek "\u03a4" is a "t", a
+    zero an "o"; "l", "I" and "1" are all an "i"), words separated by single spaces."""
+    table = _lookalike_table()
+    plain = "".join(table.get(char, char) for char in _plain(name)).casefold()
     return " ".join(re.findall(r"[^\W_]+", plain))
 
 

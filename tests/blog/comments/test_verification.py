@@ -71,9 +71,13 @@ def test_a_clinicians_and_a_locations_names_are_reserved_accents_ignored(client)
         "\u0422idewater Physical Therapy",  # a Cyrillic capital Te
         "Tid\u0435w\u0430ter Physical Therapy",  # a Cyrillic ie and a
         "Maya \u039fkafor",  # a Greek capital Omicron
+        "Maya 0kafor",  # a zero
+        "Tidewater PhysicaI Therapy",  # a capital i for the l
+        "M\u0251ya Ok\u0251for",  # Latin alphas
+        "Maya Okaf\u00f8r",  # an o with a stroke
     ],
 )
-def test_a_reserved_name_spelled_with_letters_of_another_alphabet_is_still_reserved(client, name):
+def test_a_reserved_name_spelled_with_look_alike_characters_is_still_reserved(client, name):
     """The hold names the name it passes for, so the moderator knows what approving it would publish."""
     ClinicianFactory(name="Maya Okafor")
     confirm_address(client, "eve@example.com")
