@@ -9,8 +9,24 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import Article
 from clinic_site.fields import language_field
 
+NAME_KEY_LENGTH = 200
+
+
+def name_key_of(name: str) -> str:
+    """A name as names are compared (``spam.normalize_name``: case, accents, spacing and look-alike
+    characters aside), as ``Comment.name_key`` keeps it."""
+    from .spam import normalize_name
+
+    return normalize_name(name)[:NAME_KEY_LENGTH]
+
 
 class CommentQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for comment in objs:
+            comment.name_key = name_key_of(comment.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def approved(self):
         """What readers see under an article (a comment removed by its author among them, shown as
         a placeholder while it has replies)."""
@@ -46,6 +62,10 @@ class Comment(models.Model):
         verbose_name=_("in reply to"),
     )
     name = models.CharField(_("name"), max_length=80)
+    # The name as compared (name_key_of), set on every save: a name another commenter already uses
+    # is found by this index however it is spelled. A change to how names are compared needs a
+    # migration that sets it again (as 0010 did).
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, editable=False, blank=True, db_index=True)
     email = models.EmailField(_("email"), help_text=_("Never shown on the site."))
     body = models.TextField(_("comment"), max_length=3000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -130,6 +150,13 @@ class Comment(models.Model):
         if self.is_removed:
             return _("Comment removed by its author on %(article)s") % {"article": self.article}
         return _("Comment by %(name)s on %(article)s") % {"name": self.name, "article": self.article}
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key_of(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         """Its own address, which redirects to the page of the thread that holds it (comments.views)."""

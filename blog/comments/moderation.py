@@ -28,7 +28,7 @@ from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
 
 from . import spam, subscriptions, threads, verification
-from .models import Comment, VerifiedAddress, mailbox_of
+from .models import Comment, VerifiedAddress, mailbox_of, name_key_of
 
 
 class CommentRejected(Exception):
@@ -69,11 +69,14 @@ def is_reserved_address(email: str) -> bool:
 
 
 def name_used_by_someone_else(name: str, email: str) -> bool:
-    """A name that published comments carry under another address: confirming one's own mailbox
-    does not make one "Dana R."."""
+    """A name that published comments carry under another address, compared as reserved names are
+    (case, spacing, accents and look-alike characters aside): confirming one's own mailbox does not
+    make one "Dana R.", nor "Dana R" or "Tom  H."."""
+    key = name_key_of(name)
+    same_name = {"name_key": key} if key else {"name__iexact": name.strip()}
     return (
         Comment.objects.approved()
-        .filter(name__iexact=name.strip(), is_staff_reply=False)
+        .filter(is_staff_reply=False, **same_name)
         .exclude(email__iexact=email.strip())
         .exists()
     )

@@ -90,3 +90,22 @@ def test_old_admin_links_lead_to_the_comments_admin(admin_client):
         response["Location"]
         == reverse("admin:comments_comment_change", args=[12]) + "?_changelist_filters=status"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_comments_from_before_the_name_key_are_found_by_their_names_spelled_otherwise():
+    """Migration 0010 sets each existing comment's name_key, which the check for another
+    commenter's name reads."""
+    from blog.comments import moderation
+
+    article = ArticleFactory()
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = migrate([("comments", "0009_comment_edited_by_clinic")])
+    try:
+        old.get_model("comments", "Comment").objects.create(
+            article_id=article.pk, name="Tom H.", email="tom@example.com", body="Thanks", status="approved"
+        )
+    finally:
+        migrate(latest)
+    assert Comment.objects.get().name_key == "tom h"
+    assert moderation.name_used_by_someone_else("Tom  H", "eve@example.com")

@@ -302,6 +302,18 @@ def test_a_verified_address_cannot_borrow_another_commenters_name(client):
     assert "another commenter" in comment.held_reason
 
 
+@pytest.mark.parametrize("name", ["Dana R", "dana  r.", "Dana R\u2024", "D\u0430na R."])
+def test_another_commenters_name_however_spelled_is_held(client, name):
+    """Without the dot, with two spaces, a one-dot leader for the dot, a Cyrillic a: each reads as
+    "Dana R." on the page."""
+    CommentFactory(name="Dana R.", email="dana@example.com", status=Comment.Status.APPROVED)
+    confirm_address(client, "eve@example.com")
+    post_comment(client, ArticleFactory(), name=name, email="eve@example.com", body="Call me")
+    comment = Comment.objects.get(body="Call me")
+    assert comment.status == Comment.Status.PENDING
+    assert "another commenter" in comment.held_reason or "look-alike" in comment.held_reason
+
+
 def test_marking_a_comment_spam_revokes_its_address_and_its_old_link(client):
     from blog.comments import moderation
 
