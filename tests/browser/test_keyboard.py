@@ -81,3 +81,31 @@ def test_a_new_staff_member_signs_in_and_sets_up_the_app_with_the_keyboard_alone
     tab_to(page, page.get_by_role("link", name="I have kept them: continue"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(site_url + reverse("admin:index"))
+
+
+def ring(locator) -> str:
+    return locator.evaluate(
+        "el => { const s = getComputedStyle(el); return `${s.outlineStyle} ${s.outlineWidth}`; }"
+    )
+
+
+def test_buttons_and_fields_show_the_sites_focus_ring(page, site_url):
+    """Bootstrap turns their outline off for a pale glow, which forced colours do not show at all."""
+    page.goto(site_url + reverse("inquiries:new"))
+    name = page.get_by_label("Your name")
+    tab_to(page, name, limit=40)
+    assert ring(name) == "solid 3px"
+    send = page.get_by_role("button", name="Send my inquiry")
+    tab_to(page, send, limit=80)
+    assert ring(send) == "solid 3px"
+
+
+def test_ticked_boxes_show_their_state_in_forced_colours(page, site_url):
+    """Bootstrap's tick is white on the box's colour, which forced colours replace with the page's:
+    the browser's own boxes are drawn instead."""
+    page.emulate_media(forced_colors="active")
+    page.goto(site_url + reverse("inquiries:new"))
+    consent = page.locator("input[type=checkbox]").last
+    assert consent.evaluate("el => getComputedStyle(el).appearance") == "auto"
+    page.emulate_media(forced_colors="none")
+    assert consent.evaluate("el => getComputedStyle(el).appearance") == "none"
