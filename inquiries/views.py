@@ -165,7 +165,11 @@ class ThreadView(TemplateView):
             return self.open(request.POST["token"])
         inquiry = secure_links.thread_inquiry(request)
         if inquiry is None:
-            return self.unavailable("closed", status=403)
+            # Closed while the patient was writing: their answer is not kept, but given back to copy.
+            unsent = request.POST.get("body", "").strip()[: AnswerForm.base_fields["body"].max_length]
+            return self.render(
+                "inquiries/thread_unavailable.html", status=403, problem="closed", unsent=unsent
+            )
         form = AnswerForm(request.POST)
         if not form.is_valid():
             return self.show(inquiry, form, status=400)

@@ -617,6 +617,22 @@ def test_without_the_button_nothing_opens_and_nothing_can_be_answered(client, re
     assert not inquiry.messages.filter(sender="patient").exists()
 
 
+def test_an_answer_sent_after_the_thread_closed_is_given_back_to_copy_not_kept(client, replied):
+    """Before: a patient who wrote for over half an hour lost their answer (WCAG 2.2.1)."""
+    inquiry, link = replied
+    open_thread(client, link)
+    for name in list(client.cookies):
+        del client.cookies[name]  # half an hour later: the browser has dropped the thread's cookie
+    response = client.post(THREAD, {"body": "The tingling <is> worse at night & in the morning"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Your answer was not sent" in html
+    assert (
+        'readonly aria-describedby="unsent-help">The tingling &lt;is&gt; worse at night &amp; in the' in html
+    )
+    assert not inquiry.messages.filter(body__contains="tingling").exists()
+
+
 def test_a_staff_session_opens_no_thread(client, replied, superuser):
     client.force_login(superuser)
     response = client.get(THREAD)
