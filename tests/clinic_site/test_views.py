@@ -305,3 +305,28 @@ def test_a_page_refused_for_want_of_permission_is_in_the_site_layout(rf):
     assert response.status_code == 403
     assert "<h1>This page is not open to you</h1>" in content
     assert 'rel="stylesheet"' in content
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_form_that_marks_required_fields_says_what_the_mark_means(client, language):
+    """A lone "*" beside a label explains nothing (WCAG 3.3.2): the note comes before the first one."""
+    from django.utils import translation
+
+    from blog.comments import authorship
+    from tests.factories import CommentFactory
+
+    article = ArticleFactory(language=language)
+    comment = CommentFactory(article=article)
+    note = {"en": "Fields marked with * are required.", "es": "Los campos marcados con * son obligatorios."}
+    with translation.override(language):
+        pages = [
+            reverse("inquiries:new"),
+            reverse("inquiries:new_link"),
+            article.get_absolute_url(),
+            reverse("comments:edit", args=[comment.pk]) + "?token=" + authorship.token_for(comment),
+        ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert 'class="asteriskField"' in html, url
+        assert note[language] in html, url
+        assert html.index(note[language]) < html.index('class="asteriskField"'), url
