@@ -46,13 +46,21 @@ def comments_open(article: Article) -> bool:
     return timezone.now() < article.published_at + timedelta(days=days)
 
 
+# How readers address a clinician by title and family name, in either language.
+CLINICIAN_TITLES = ("Dr", "Doctor", "Dra", "Doctora")
+
+
 def reserved_names() -> list[str]:
-    """Names only the clinic speaks under: its own, its locations' and its clinicians'."""
-    return [
-        current_practice().name,
-        *Location.objects.values_list("name", flat=True),
-        *Clinician.objects.values_list("name", flat=True),
+    """Names only the clinic speaks under: its own, its locations' and its clinicians', a
+    clinician's also as a title with their family name ("Dr. Okafor" is Maya Okafor)."""
+    clinicians = list(Clinician.objects.values_list("name", flat=True))
+    titled = [
+        f"{title} {name.split()[-1]}"
+        for name in clinicians
+        if len(name.split()) > 1
+        for title in CLINICIAN_TITLES
     ]
+    return [current_practice().name, *Location.objects.values_list("name", flat=True), *clinicians, *titled]
 
 
 def is_reserved_address(email: str) -> bool:

@@ -130,12 +130,16 @@ def normalize_name(name: str) -> str:
 
 def reserved_name_in(name: str, reserved: list[str]) -> str | None:
     """The first reserved name that ``name`` uses, if any: as the whole name or words within it, or
-    spelled with its letters run together or spaced out ("T.i.d.e.w.a.t.e.r", "MayaOkafor")."""
-    normal = normalize_name(name)
-    padded, squashed = f" {normal} ", normal.replace(" ", "")
+    spelled with its letters run together or spaced out ("T.i.d.e.w.a.t.e.r", "MayaOkafor") from
+    the start of one of its words (so "Sandra Okafor" does not hold "Dra. Okafor")."""
+    words = normalize_name(name).split()
+    padded, squashed = f" {' '.join(words)} ", "".join(words)
+    starts = {sum(len(word) for word in words[:index]) for index in range(len(words))}
     for candidate in reserved:
         wanted = normalize_name(candidate)
-        if wanted and (f" {wanted} " in padded or wanted.replace(" ", "") in squashed):
+        if wanted and (
+            f" {wanted} " in padded or any(squashed.startswith(wanted.replace(" ", ""), at) for at in starts)
+        ):
             return candidate
     return None
 

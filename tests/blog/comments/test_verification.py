@@ -87,6 +87,24 @@ def test_a_reserved_name_spelled_with_look_alike_characters_is_still_reserved(cl
     assert "uses the reserved name" in comment.held_reason
 
 
+@pytest.mark.parametrize("name", ["Dr. Okafor", "dra okafor", "Doctor 0kafor"])
+def test_a_clinicians_family_name_with_a_title_is_reserved(client, name):
+    ClinicianFactory(name="Maya Okafor")
+    confirm_address(client, "eve@example.com")
+    post_comment(client, ArticleFactory(), name=name, email="eve@example.com")
+    comment = Comment.objects.get(name=name)
+    assert comment.status == Comment.Status.PENDING
+    assert "uses the reserved name" in comment.held_reason
+
+
+@pytest.mark.parametrize("name", ["Ana Okafor", "Sandra Okafor"])  # "Sandra" ends in "dra"
+def test_a_reader_who_shares_a_clinicians_family_name_is_not_held_for_it(client, name):
+    ClinicianFactory(name="Maya Okafor")
+    confirm_address(client, "ana@example.com")
+    post_comment(client, ArticleFactory(), name=name, email="ana@example.com")
+    assert Comment.objects.get(name=name).status == Comment.Status.APPROVED
+
+
 def test_a_name_in_another_alphabet_alone_is_no_reserved_name(client):
     confirm_address(client, "ana@example.com")
     name = "\u0410\u043d\u043d\u0430"  # Anna, in Cyrillic
