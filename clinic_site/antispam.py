@@ -251,6 +251,7 @@ def check_rates(app_configs=None, **kwargs):
     """A rate that django-ratelimit cannot read would fail every submission: refuse to start instead."""
     names = [f"{prefix}_RATE_LIMIT" for prefix in GUARDED_FORMS]
     names += [
+        "COMMENTS_FAILED_RATE_LIMIT",
         "INQUIRIES_FAILED_RATE_LIMIT",
         "INQUIRIES_LINK_RATE_LIMIT",
         "INQUIRIES_ANSWER_RATE_LIMIT",

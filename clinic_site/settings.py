@@ -355,6 +355,7 @@ COMMENTS_MAX_FORM_AGE_SECONDS = env.int(
 )
 # Per client, across processes (the cache); format of django-ratelimit: "count/period".
 COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="5/10m")
+COMMENTS_FAILED_RATE_LIMIT = env.str("COMMENTS_FAILED_RATE_LIMIT", default="20/h")
 # More links than this and the comment waits for a moderator, known commenter or not.
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 # Words that hold a comment for moderation; domains whose links are refused outright.

@@ -39,16 +39,22 @@ class CommentCreateView(FormView):
         if request.method == "POST":
             if not moderation.comments_open(self.article):
                 return self.refuse(gettext("Comments on this article are closed."), status=403)
-            if self.form_class.guard.rate_limited(request):
-                # The text comes back in a fresh, unchecked form: checking it would use up its
-                # time-trap token, and the reader's next try would be refused as a replay.
-                kept = {field: request.POST.get(field, "") for field in ("name", "email", "body", "parent")}
-                return self.refuse(
-                    gettext("You have sent several comments in a short time. Please wait a few minutes."),
-                    status=429,
-                    form=self.form_class(article=self.article, initial=kept),
-                )
+            # Only comments taken count against COMMENTS_RATE_LIMIT; forms sent back for a mistake
+            # have a more generous count of their own, so a reader who mistypes may still send.
+            guard = self.form_class.guard
+            if guard.at_rate_limit(request) or guard.at_failure_rate_limit(request):
+                return self.too_many()
         return super().dispatch(request, *args, **kwargs)
+
+    def too_many(self):
+        # The text comes back in a fresh, unchecked form: checking it would use up its time-trap
+        # token, and the reader's next try would be refused as a replay.
+        kept = {field: self.request.POST.get(field, "") for field in ("name", "email", "body", "parent")}
+        return self.refuse(
+            gettext("You have sent several comments in a short time. Please wait a few minutes."),
+            status=429,
+            form=self.form_class(article=self.article, initial=kept),
+        )
 
     def get(self, request, *args, **kwargs):
         return HttpResponseSeeOther(f"{self.article.get_absolute_url()}#comment-form")
@@ -65,6 +71,8 @@ class CommentCreateView(FormView):
         return super().get_context_data(article=self.article, offer_reply_emails=offer, **kwargs)
 
     def form_valid(self, form):
+        if self.form_class.guard.rate_limited(self.request):  # counted here, race-free
+            return self.too_many()
         email = form.cleaned_data["email"]
         try:
             comment = moderation.submit_comment(
@@ -111,6 +119,7 @@ class CommentCreateView(FormView):
         return response
 
     def form_invalid(self, form):
+        self.form_class.guard.failure_rate_limited(self.request)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 

@@ -134,6 +134,27 @@ def test_the_rate_limit_answers_429(client, settings):
     assert Comment.objects.count() == 2
 
 
+def test_forms_sent_back_for_a_mistake_do_not_use_up_the_rate_limit(client, settings):
+    """Before: every post counted, so a reader who forgot their address twice could not send."""
+    settings.COMMENTS_RATE_LIMIT = "1/10m"
+    article = ArticleFactory()
+    for _attempt in range(3):
+        assert post_comment(client, article, email="not an address").status_code == 400
+    assert post_comment(client, article).status_code == 303
+    assert post_comment(client, article, body="Again").status_code == 429
+
+
+def test_failed_comment_forms_have_a_limit_of_their_own(client, settings):
+    settings.COMMENTS_FAILED_RATE_LIMIT = "2/h"
+    article = ArticleFactory()
+    for _attempt in range(2):
+        assert post_comment(client, article, email="not an address").status_code == 400
+    response = post_comment(client, article, body="Keep these words")
+    assert response.status_code == 429
+    assert "Keep these words" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
 def test_the_rate_limit_is_per_client(client, settings):
     settings.COMMENTS_RATE_LIMIT = "1/10m"
     article = ArticleFactory()
