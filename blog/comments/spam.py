@@ -8,7 +8,6 @@ moderation.py applies them.
 
 import functools
 import re
-import string
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -77,9 +76,9 @@ def _plain(text: str) -> str:
 
 
 def _representative(group: set[str]) -> str:
-    """The character a group of look-alikes is read as: a lower-case Latin letter where the group
-    has one ("o" for "o", "O" and "0"), else a digit, else the first."""
-    for wanted in (str.islower, str.isdigit):
+    """The character a group of look-alikes is read as: a small Latin letter where the group has one
+    ("l" for "l", "I" and "1"), else a Latin capital ("O" for "O" and "0"), a digit, the first."""
+    for wanted in (str.islower, str.isupper, str.isdigit):
         found = sorted(char for char in group if char.isascii() and char.isalnum() and wanted(char))
         if found:
             return found[0]
@@ -91,7 +90,7 @@ def _lookalike_table() -> dict[str, str]:
     """Each character of confusable-homoglyphs' table (Unicode's confusables) mapped to the one its
     group of look-alikes is read as; a group is every character linked to another by the table.
     Letters and digits only; characters that compatibility form already rewrites (a long s is an
-    "s") are left to it."""
+    "s") are left to it. Case counts here: a capital "I" looks like an "l", a small "i" does not."""
     parent: dict[str, str] = {}
 
     def root(char: str) -> str:
@@ -109,38 +108,52 @@ def _lookalike_table() -> dict[str, str]:
             other = "".join(c for c in decomposed if not unicodedata.combining(c))
             if len(other) == 1 and other.isalnum():
                 parent[root(char)] = root(other)
-    # Names are compared without case: a Latin capital joins its small letter's group (so a capital
-    # "I", drawn like an "l", is an "i" too, and "l" and "i" are one).
-    for capital in string.ascii_uppercase:
-        parent[root(capital)] = root(capital.lower())
     groups: dict[str, set[str]] = {}
     for char in parent:
         groups.setdefault(root(char), set()).add(char)
     return {char: _representative(group) for group in groups.values() for char in group}
 
 
-def normalize_name(name: str) -> str:
-    """A name as compared for reservation: no accents, no case, no invisible characters, each
-    character read as the one it looks like (a Cyrillic "\u0422" or a Greek "\u03a4" is a "t", a
-    zero an "o"; "l", "I" and "1" are all an "i"), words separated by single spaces."""
+def _read(text: str) -> str:
+    """Each character read as the one it looks like, then without case; words separated by single
+    spaces."""
     table = _lookalike_table()
-    plain = "".join(table.get(char, char) for char in _plain(name)).casefold()
-    return " ".join(re.findall(r"[^\W_]+", plain))
+    read = "".join(table.get(char, char) for char in text).casefold()
+    return " ".join(re.findall(r"[^\W_]+", read))
+
+
+def name_readings(name: str) -> tuple[str, ...]:
+    """A name as compared for reservation, without accents, invisible characters or case, each
+    character read as the one it looks like, in two readings: in lower case (so "\u0410\u041d\u041d\u0410"
+    is "\u0410\u043d\u043d\u0430" in any alphabet, and a Cyrillic "\u0430" is an "a"), and as typed (a
+    capital "I" is drawn like an "l", a zero like an "O"). The first is ``normalize_name``."""
+    plain = _plain(name)
+    return tuple(dict.fromkeys((_read(plain.casefold()), _read(plain))))
+
+
+def normalize_name(name: str) -> str:
+    """A name in its lower-case reading (``name_readings``): one string, as ``Comment.name_key`` keeps
+    it ("Dana R", "dana  r." and "Dana R." are one)."""
+    return name_readings(name)[0]
 
 
 def reserved_name_in(name: str, reserved: list[str]) -> str | None:
-    """The first reserved name that ``name`` uses, if any: as the whole name or words within it, or
-    spelled with its letters run together or spaced out ("T.i.d.e.w.a.t.e.r", "MayaOkafor") from
-    the start of one of its words (so "Sandra Okafor" does not hold "Dra. Okafor")."""
-    words = normalize_name(name).split()
-    padded, squashed = f" {' '.join(words)} ", "".join(words)
-    starts = {sum(len(word) for word in words[:index]) for index in range(len(words))}
+    """The first reserved name that ``name`` uses in either reading, if any: as the whole name or
+    words within it, or spelled with its letters run together or spaced out ("T.i.d.e.w.a.t.e.r",
+    "MayaOkafor") from the start of one of its words (so "Sandra Okafor" does not hold "Dra. Okafor")."""
+    readings = []
+    for reading in name_readings(name):
+        words = reading.split()
+        starts = {sum(len(word) for word in words[:index]) for index in range(len(words))}
+        readings.append((f" {reading} ", "".join(words), starts))
     for candidate in reserved:
-        wanted = normalize_name(candidate)
-        if wanted and (
-            f" {wanted} " in padded or any(squashed.startswith(wanted.replace(" ", ""), at) for at in starts)
-        ):
-            return candidate
+        for wanted in name_readings(candidate):
+            run_together = wanted.replace(" ", "")
+            if wanted and any(
+                f" {wanted} " in padded or any(squashed.startswith(run_together, at) for at in starts)
+                for padded, squashed, starts in readings
+            ):
+                return candidate
     return None
 
 
