@@ -20,12 +20,46 @@ def name_key_of(name: str) -> str:
     return normalize_name(name)[:NAME_KEY_LENGTH]
 
 
+def set_name_keys(comment_model, batch_size: int = 2000) -> int:
+    """Set every comment's ``name_key`` again, a batch at a time (each its own transaction when the
+    caller holds none); for a migration, with its historical model. Returns how many changed."""
+    changed, batch = 0, []
+    for comment in comment_model.objects.only("pk", "name", "name_key").order_by("pk").iterator(batch_size):
+        key = name_key_of(comment.name)
+        if key != comment.name_key:
+            comment.name_key = key
+            batch.append(comment)
+        if len(batch) == batch_size:
+            changed += comment_model.objects.bulk_update(batch, ["name_key"])
+            batch = []
+    return changed + (comment_model.objects.bulk_update(batch, ["name_key"]) if batch else 0)
+
+
 class CommentQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
+    """Every way of writing a comment's name writes its ``name_key`` too."""
+
+    def bulk_create(self, objs, *args, update_fields=None, **kwargs):
         objs = list(objs)
         for comment in objs:
             comment.name_key = name_key_of(comment.name)
-        return super().bulk_create(objs, *args, **kwargs)
+        if update_fields and "name" in update_fields:
+            update_fields = [*update_fields, "name_key"]
+        return super().bulk_create(objs, *args, update_fields=update_fields, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "name" in fields:
+            objs = list(objs)
+            for comment in objs:
+                comment.name_key = name_key_of(comment.name)
+            fields = [*fields, "name_key"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if "name" in kwargs and "name_key" not in kwargs:  # bulk_update gives both
+            if not isinstance(kwargs["name"], str):
+                raise TypeError("A comment's name is updated with a string, so that its name_key follows it.")
+            kwargs["name_key"] = name_key_of(kwargs["name"])
+        return super().update(**kwargs)
 
     def approved(self):
         """What readers see under an article (a comment removed by its author among them, shown as
@@ -62,10 +96,11 @@ class Comment(models.Model):
         verbose_name=_("in reply to"),
     )
     name = models.CharField(_("name"), max_length=80)
-    # The name as compared (name_key_of), set on every save: a name another commenter already uses
-    # is found by this index however it is spelled. A change to how names are compared needs a
-    # migration that sets it again (as 0010 did).
-    name_key = models.CharField(max_length=NAME_KEY_LENGTH, editable=False, blank=True, db_index=True)
+    # The name as compared (name_key_of), written with the name by every save and QuerySet method: a
+    # name another commenter already uses is found by its index however it is spelled. A change to
+    # how names are compared (an upgrade of confusable-homoglyphs among them) needs a migration that
+    # runs set_name_keys again, as 0011 does.
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, editable=False, blank=True)
     email = models.EmailField(_("email"), help_text=_("Never shown on the site."))
     body = models.TextField(_("comment"), max_length=3000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -136,6 +171,8 @@ class Comment(models.Model):
             models.Index(fields=["is_staff_reply", "created_at"], name="comment_staff_created_idx"),
             # ... and the columns it sorts by.
             models.Index(fields=["name"], name="comment_name_idx"),
+            # Another commenter's name (moderation.name_used_by_someone_else); made concurrently (0012).
+            models.Index(fields=["name_key"], name="comment_name_key_idx"),
             models.Index(fields=["like_count", "id"], name="comment_likes_idx"),
         ]
         constraints = [

@@ -1,4 +1,5 @@
 import pytest
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from blog.comments.models import Comment
@@ -45,3 +46,21 @@ def test_a_reply_to_a_hidden_comment_stands_on_its_own():
     roots = build_tree(list(Comment.objects.approved()))
     assert roots == [reply]
     assert roots[0].replying_to is None
+
+
+def test_every_way_of_writing_a_name_writes_its_name_key():
+    """Another commenter's name is found by name_key: no write of a name may leave it behind."""
+
+    comment = CommentFactory(name="Dana R.")
+    assert comment.name_key == "dana r"
+    Comment.objects.filter(pk=comment.pk).update(name="Tom  H.")
+    assert Comment.objects.get(pk=comment.pk).name_key == "tom h"
+    comment.refresh_from_db()
+    comment.name = "LEE"
+    Comment.objects.bulk_update([comment], ["name"])
+    assert Comment.objects.get(pk=comment.pk).name_key == "lee"
+    comment.name = "Ana"
+    comment.save(update_fields=["name"])
+    assert Comment.objects.get(pk=comment.pk).name_key == "ana"
+    with pytest.raises(TypeError):
+        Comment.objects.update(name=Upper("name"))
