@@ -339,3 +339,11 @@ class VerifiedAddressAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Deleting an address revokes it: no link sent to it before then verifies it again.
+    def delete_model(self, request, obj):
+        verification.revoke(obj.email)
+
+    def delete_queryset(self, request, queryset):
+        for email in queryset.values_list("email", flat=True):
+            verification.revoke(email)

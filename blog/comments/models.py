@@ -257,3 +257,19 @@ class VerifiedAddress(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class RevokedAddress(models.Model):
+    """An address trusted no more (a comment of its marked spam, or a moderator deleted its
+    verification), and when: a confirmation link sent to it before then confirms nothing
+    (comments.verification). Kept only as long as such a link could still work."""
+
+    email = models.EmailField(unique=True)
+    revoked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revoked commenter address")
+        verbose_name_plural = _("revoked commenter addresses")
+
+    def __str__(self):
+        return self.email

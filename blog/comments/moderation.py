@@ -28,7 +28,7 @@ from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
 
 from . import spam, subscriptions, threads, verification
-from .models import Comment, VerifiedAddress, mailbox_of, name_key_of
+from .models import Comment, mailbox_of, name_key_of
 
 
 class CommentRejected(Exception):
@@ -204,8 +204,8 @@ def moderate(comment: Comment, status: str, *, by) -> Comment:
         if status == Comment.Status.APPROVED:
             _first_published(comment)
         if status == Comment.Status.SPAM:
-            # Spam under a confirmed address: the address is trusted no more, in any browser.
-            VerifiedAddress.objects.of(comment.email).delete()
+            # Spam under an address: it is trusted no more, in any browser, nor by a link sent before.
+            verification.revoke(comment.email)
     threads.retire(comment.article)
     return comment
 

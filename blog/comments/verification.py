@@ -12,11 +12,13 @@ address (as a keyed hash, not in clear). Only a comment sent with that cookie, f
 be published without a moderator (comments.moderation).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from post_office import mail
 
@@ -25,7 +27,7 @@ from clinic_site.practice import current as current_practice
 from clinic_site.siteurl import absolute_url
 
 from . import authorship
-from .models import Comment, VerifiedAddress, normalize_email
+from .models import Comment, RevokedAddress, VerifiedAddress, normalize_email
 
 LINK_SALT = "comments.confirm-address"
 COOKIE_NAME = "verified_commenter"
@@ -46,8 +48,8 @@ def confirmation_link(comment: Comment) -> str:
 def comment_for_token(token: str) -> Comment | None:
     """The comment a confirmation link was sent for, or None when the link is forged, too old, was
     sent to an address the comment no longer has, or its comment was rejected or marked spam, or
-    another comment of that address was marked spam since (the mark revoked the address: an older
-    link for another of its comments must not verify it again)."""
+    the address was revoked since (``revoke``: an older link for another of its comments must not
+    verify it again)."""
     try:
         pk, address = signing.loads(
             token, salt=LINK_SALT, max_age=settings.COMMENTS_CONFIRM_LINK_DAYS * 86400
@@ -63,10 +65,23 @@ def comment_for_token(token: str) -> Comment | None:
     )
     if comment is None or not constant_time_compare(address, _address_key(comment.email)):
         return None
-    revoked_since = Comment.objects.filter(
-        email__iexact=comment.email.strip(), status=Comment.Status.SPAM, moderated_at__gte=comment.created_at
+    # Its link was made with the comment: an address revoked since then is not confirmed by it.
+    revoked = RevokedAddress.objects.filter(
+        email=normalize_email(comment.email), revoked_at__gte=comment.created_at
     )
-    return None if revoked_since.exists() else comment
+    return None if revoked.exists() else comment
+
+
+def revoke(email: str) -> None:
+    """Trust the address no more, in any browser, and refuse every confirmation link sent to it
+    before now (one for a comment sent afterwards may verify it again, as a new address would).
+    A revocation older than the links' lifetime refuses nothing more, and is forgotten."""
+    now = timezone.now()
+    RevokedAddress.objects.filter(
+        revoked_at__lt=now - timedelta(days=settings.COMMENTS_CONFIRM_LINK_DAYS)
+    ).delete()
+    RevokedAddress.objects.update_or_create(email=normalize_email(email), defaults={"revoked_at": now})
+    VerifiedAddress.objects.of(email).delete()
 
 
 def queue_confirmation(comment: Comment) -> bool:

@@ -379,6 +379,46 @@ def test_an_older_link_for_another_comment_does_not_verify_an_address_again_afte
     assert Comment.objects.get(body="Third").status == Comment.Status.PENDING
 
 
+def test_deleting_the_spam_afterwards_does_not_let_an_older_link_verify_the_address_again(client):
+    from blog.comments import moderation
+
+    post_comment(client, ArticleFactory(), body="First")
+    post_comment(client, ArticleFactory(), body="Second")
+    _first, second = (link_in(email).split("token=", 1)[1] for email in confirmation_emails())
+    spam = moderation.mark_spam(Comment.objects.get(body="First"), by=StaffFactory())
+    moderation.delete_comments(Comment.objects.filter(pk=spam.pk))
+    assert client.post(reverse("comments:confirm"), {"token": second}).status_code == 400
+    assert not VerifiedAddress.objects.exists()
+
+
+def test_a_moderator_deleting_a_verified_address_also_stops_its_older_links(client, admin_client):
+    post_comment(client, ArticleFactory(), body="First")
+    post_comment(client, ArticleFactory(), body="Second")
+    first, second = (link_in(email).split("token=", 1)[1] for email in confirmation_emails())
+    client.post(reverse("comments:confirm"), {"token": first})
+    address = VerifiedAddress.objects.get()
+    admin_client.post(reverse("admin:comments_verifiedaddress_delete", args=[address.pk]), {"post": "yes"})
+    assert not VerifiedAddress.objects.exists()
+    assert client.post(reverse("comments:confirm"), {"token": second}).status_code == 400
+    assert not VerifiedAddress.objects.exists()
+
+
+def test_a_revocation_is_forgotten_once_every_link_it_could_refuse_has_expired(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from blog.comments.models import RevokedAddress
+
+    old = RevokedAddress.objects.create(
+        email="old@example.com",
+        revoked_at=timezone.now() - timedelta(days=settings.COMMENTS_CONFIRM_LINK_DAYS + 1),
+    )
+    verification.revoke("New@Example.com")
+    assert list(RevokedAddress.objects.values_list("email", flat=True)) == ["new@example.com"]
+    assert not RevokedAddress.objects.filter(pk=old.pk).exists()
+
+
 def test_a_link_confirms_only_the_address_it_was_sent_to(client):
     post_comment(client, ArticleFactory())
     token = link_in(confirmation_emails()[0]).split("token=", 1)[1]
