@@ -7,6 +7,7 @@ are not kept), its change pages (viewed or changed), its actions (which, on what
 
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.messages.storage import default_storage
 from django.db import router, transaction
 
 from .models import Inquiry, InquiryAccessLog
@@ -70,12 +71,19 @@ class AccessLoggedAdminMixin:
         shown = obj is not None and self.has_view_or_change_permission(request, obj)
         # A change and its entry are saved together or not at all: a change is never left unrecorded
         # (a look is, if its entry cannot be written, never shown: the error page takes its place).
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            response = super().change_view(request, object_id, form_url, extra_context)
-            if shown:
-                # Saved: the admin goes on elsewhere. A form sent back with errors was a look, no change.
-                saved = request.method == "POST" and response.status_code in (301, 302, 303)
-                self.record_look(request, obj, Action.CHANGED if saved else Action.VIEWED)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                response = super().change_view(request, object_id, form_url, extra_context)
+                if shown:
+                    # Saved: the admin goes on elsewhere. A form sent back with errors was a look.
+                    saved = request.method == "POST" and response.status_code in (301, 302, 303)
+                    self.record_look(request, obj, Action.CHANGED if saved else Action.VIEWED)
+        except Exception:
+            # Rolled back: the "changed successfully" (or "the patient is emailed") the save queued
+            # must not greet the next page. A fresh store, as MessageMiddleware makes one, holds only
+            # the messages from before this request.
+            request._messages = default_storage(request)
+            raise
         return response
 
     def delete_model(self, request, obj):
