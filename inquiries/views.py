@@ -125,14 +125,18 @@ class ThreadView(TemplateView):
     template_name = "inquiries/thread.html"
     http_method_names = ["get", "head", "post"]
 
+    # What the pages are given may hold the patient's words (an answer given back): kept out of
+    # error reports, as the POST's own fields are.
+    @method_decorator(sensitive_variables("context"))
     def render(self, template, status=200, **context):
         context.setdefault("new_link_form", NewLinkForm())
         context.setdefault("minutes", secure_links.THREAD_MINUTES)
         context.setdefault("link_days", settings.INQUIRIES_LINK_DAYS)
         return private(self.response_class(self.request, template, context, status=status).render())
 
-    def unavailable(self, problem, status=400):
-        return self.render("inquiries/thread_unavailable.html", status=status, problem=problem)
+    @method_decorator(sensitive_variables("context"))
+    def unavailable(self, problem, status=400, **context):
+        return self.render("inquiries/thread_unavailable.html", status=status, problem=problem, **context)
 
     @method_decorator(sensitive_variables("check"))
     def get(self, request, *args, **kwargs):
@@ -165,11 +169,9 @@ class ThreadView(TemplateView):
             return self.open(request.POST["token"])
         inquiry = secure_links.thread_inquiry(request)
         if inquiry is None:
-            # Closed while the patient was writing: their answer is not kept, but given back to copy.
-            unsent = request.POST.get("body", "").strip()[: AnswerForm.base_fields["body"].max_length]
-            return self.render(
-                "inquiries/thread_unavailable.html", status=403, problem="closed", unsent=unsent
-            )
+            # Closed while the patient was writing: their answer is not kept, but given back whole to
+            # copy (too long or not: the box they paste it into will say).
+            return self.unavailable("closed", status=403, unsent=request.POST.get("body", "").strip())
         form = AnswerForm(request.POST)
         if not form.is_valid():
             return self.show(inquiry, form, status=400)

@@ -630,7 +630,10 @@ def test_an_answer_sent_after_the_thread_closed_is_given_back_to_copy_not_kept(c
     assert (
         'readonly aria-describedby="unsent-help">The tingling &lt;is&gt; worse at night &amp; in the' in html
     )
+    assert "no-store" in response["Cache-Control"]
     assert not inquiry.messages.filter(body__contains="tingling").exists()
+    too_long = "x" * 5050  # given back whole: the answer box will say it is too long
+    assert too_long in client.post(THREAD, {"body": too_long}).content.decode()
 
 
 def test_a_staff_session_opens_no_thread(client, replied, superuser):
