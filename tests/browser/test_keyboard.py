@@ -5,7 +5,7 @@ import re
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import StaffFactory
+from tests.factories import ArticleFactory, StaffFactory
 
 from .support import app_code, key_on_enrolment_page
 
@@ -98,6 +98,11 @@ def test_buttons_and_fields_show_the_sites_focus_ring(page, site_url):
     send = page.get_by_role("button", name="Send my inquiry")
     tab_to(page, send, limit=80)
     assert ring(send) == "solid 3px"
+    ArticleFactory.create_batch(11)
+    page.goto(site_url + reverse("blog:article_list"))
+    next_page = page.get_by_role("link", name="Next page")
+    tab_to(page, next_page, limit=120)
+    assert ring(next_page) == "solid 3px"
 
 
 def test_ticked_boxes_show_their_state_in_forced_colours(page, site_url):
