@@ -47,7 +47,12 @@ def test_post_offices_own_sending_command_refuses_and_sends_nothing(queue, mailo
     queue()
     hold()
     queue()
-    with pytest.raises(CommandError, match="task worker"):
-        call_command("send_queued_mail", "--processes", "1")
+    for options in (
+        [],
+        ["--processes", "2", "-L", "/tmp/mail.lock", "-l", "1"],
+        ["--lockfile=/x", "--log-level=0"],
+    ):
+        with pytest.raises(CommandError, match="task worker"):
+            call_command("send_queued_mail", *options)
     assert mailoutbox == []
     assert not Email.objects.filter(status=STATUS.sent).exists()

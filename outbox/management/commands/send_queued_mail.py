@@ -14,8 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         # post_office's own options, accepted so that an old cron line fails with this message.
-        parser.add_argument("-p", "--processes", type=int)
-        parser.add_argument("-L", "--log-level", type=int)
+        parser.add_argument("-p", "--processes")
+        parser.add_argument("-L", "--lockfile")
+        parser.add_argument("-l", "--log-level")
 
     def handle(self, *args, **options):
         raise CommandError(
