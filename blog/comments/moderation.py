@@ -119,6 +119,31 @@ def hold_reasons(*, name: str, email: str, body: str, reserved_address: bool) ->
     return reasons
 
 
+def blocked_links(body: str) -> str | None:
+    """What the author is told of links to blocked domains in their words, or None."""
+    domains = spam.blocked_domains(body)
+    if not domains:
+        return None
+    return _("Links to %(domains)s are not accepted. Please remove them and send your comment again.") % {
+        "domains": ", ".join(domains)
+    }
+
+
+def refusal_of(*, article: Article, body: str, parent: Comment | None = None) -> str | None:
+    """Why a comment is never accepted, said to its author, or None: comments closed, a link to a
+    blocked domain, or a reply to a comment readers no longer see."""
+    if not comments_open(article):
+        return _("Comments on this article are closed.")
+    blocked = blocked_links(body)
+    if blocked:
+        return blocked
+    if parent is not None and (
+        parent.article_id != article.pk or parent.status != Comment.Status.APPROVED or parent.is_removed
+    ):
+        return _("The comment you are replying to is not available.")
+    return None
+
+
 def submit_comment(
     *,
     article: Article,
@@ -142,19 +167,9 @@ def submit_comment(
     holds the comment for a moderator, whoever sent it. ``language`` is the page's: the author's
     emails are in it.
     """
-    if not comments_open(article):
-        raise CommentRejected(_("Comments on this article are closed."))
-    domains = spam.blocked_domains(body)
-    if domains:
-        raise CommentRejected(
-            _("Links to %(domains)s are not accepted. Please remove them and send your comment again.")
-            % {"domains": ", ".join(domains)}
-        )
-    if parent is not None and (
-        parent.article_id != article.pk or parent.status != Comment.Status.APPROVED or parent.is_removed
-    ):
-        raise CommentRejected(_("The comment you are replying to is not available."))
-
+    refusal = refusal_of(article=article, body=body, parent=parent)
+    if refusal:
+        raise CommentRejected(refusal)
     reserved_address = is_reserved_address(email)
     reasons = hold_reasons(name=name, email=email, body=body, reserved_address=reserved_address)
     if replay_unchecked:
@@ -274,12 +289,9 @@ def edit_by_author(comment: Comment, *, body: str, trusted: bool) -> Comment:
     emailed link, see the view) and the new words call for no hold; otherwise it goes back to the
     moderators, who are told. Raises CommentRejected as a new comment would.
     """
-    domains = spam.blocked_domains(body)
-    if domains:
-        raise CommentRejected(
-            _("Links to %(domains)s are not accepted. Please remove them and send your comment again.")
-            % {"domains": ", ".join(domains)}
-        )
+    blocked = blocked_links(body)
+    if blocked:
+        raise CommentRejected(blocked)
     reasons = hold_reasons(
         name=comment.name, email=comment.email, body=body, reserved_address=is_reserved_address(comment.email)
     )

@@ -71,6 +71,14 @@ class CommentCreateView(FormView):
         return super().get_context_data(article=self.article, offer_reply_emails=offer, **kwargs)
 
     def form_valid(self, form):
+        # A comment that would be refused is a mistake to correct, counted as one (form_invalid),
+        # not a comment taken.
+        refusal = moderation.refusal_of(
+            article=self.article, body=form.cleaned_data["body"], parent=form.cleaned_data["parent"]
+        )
+        if refusal:
+            form.add_error(None, refusal)
+            return self.form_invalid(form)
         if self.form_class.guard.rate_limited(self.request):  # counted here, race-free
             return self.too_many()
         email = form.cleaned_data["email"]

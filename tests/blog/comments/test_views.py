@@ -144,6 +144,16 @@ def test_forms_sent_back_for_a_mistake_do_not_use_up_the_rate_limit(client, sett
     assert post_comment(client, article, body="Again").status_code == 429
 
 
+def test_a_comment_refused_for_a_blocked_link_is_a_mistake_not_a_comment_taken(client, settings):
+    """Before: three tries with a blocked link used up the limit of comments taken."""
+    settings.COMMENTS_RATE_LIMIT = "1/10m"
+    settings.COMMENTS_BLOCKED_DOMAINS = ["spam.example"]
+    article = ArticleFactory()
+    for _attempt in range(3):
+        assert post_comment(client, article, body="See www.spam.example").status_code == 400
+    assert post_comment(client, article, body="Without the link").status_code == 303
+
+
 def test_failed_comment_forms_have_a_limit_of_their_own(client, settings):
     settings.COMMENTS_FAILED_RATE_LIMIT = "2/h"
     article = ArticleFactory()
