@@ -140,18 +140,22 @@ def normalize_name(name: str) -> str:
 def reserved_name_in(name: str, reserved: list[str]) -> str | None:
     """The first reserved name that ``name`` uses in either reading, if any: as the whole name or
     words within it, or spelled with its letters run together or spaced out ("T.i.d.e.w.a.t.e.r",
-    "MayaOkafor") from the start of one of its words (so "Sandra Okafor" does not hold "Dra. Okafor")."""
+    "MayaOkafor"), from the start of one of its words to the end of one (so neither "Sandra Okafor"
+    nor "Dr Ramanathan" is held for "Dra Okafor" or "Dr Raman")."""
     readings = []
     for reading in name_readings(name):
         words = reading.split()
-        starts = {sum(len(word) for word in words[:index]) for index in range(len(words))}
-        readings.append((f" {reading} ", "".join(words), starts))
+        ends = [sum(len(word) for word in words[: index + 1]) for index in range(len(words))]
+        readings.append((f" {reading} ", "".join(words), {0, *ends[:-1]}, set(ends)))
     for candidate in reserved:
         for wanted in name_readings(candidate):
             run_together = wanted.replace(" ", "")
             if wanted and any(
-                f" {wanted} " in padded or any(squashed.startswith(run_together, at) for at in starts)
-                for padded, squashed, starts in readings
+                f" {wanted} " in padded
+                or any(
+                    squashed.startswith(run_together, at) and at + len(run_together) in ends for at in starts
+                )
+                for padded, squashed, starts, ends in readings
             ):
                 return candidate
     return None
