@@ -125,7 +125,7 @@ class CommentAdmin(LongListAdmin):
         "created_at",
         "like_count",
         "is_staff_reply",
-        "held_reason",
+        "held_because",
         "moderator",
         "moderated_at",
         "published_at",
@@ -153,7 +153,7 @@ class CommentAdmin(LongListAdmin):
                 {
                     "fields": [
                         "status",
-                        "held_reason",
+                        "held_because",
                         "article_page",
                         "parent",
                         "name",

@@ -100,7 +100,13 @@ def reserved_name_of(comment: Comment, reserved: list[str] | None = None) -> str
 
 
 def hold_reasons(*, name: str, email: str, body: str, reserved_address: bool) -> list[str]:
-    """Why a comment must wait for a moderator whoever wrote it (empty: no reason)."""
+    """Why a comment must wait for a moderator whoever wrote it (empty: no reason), in the site's
+    language, as the moderators' emails are: it is kept for them, not for the reader's page."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _hold_reasons(name=name, email=email, body=body, reserved_address=reserved_address)
+
+
+def _hold_reasons(*, name: str, email: str, body: str, reserved_address: bool) -> list[str]:
     reasons = []
     if len(spam.find_links(body)) > settings.COMMENTS_MAX_LINKS:
         reasons.append(_("more than %(count)d links") % {"count": settings.COMMENTS_MAX_LINKS})

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from blog.comments.models import Comment
 from clinic_site import roles
@@ -304,3 +304,24 @@ def test_a_correction_saved_with_the_approval_is_marked_too(client, mod_client):
     html = client.get(comment.article.get_absolute_url()).content.decode()
     assert "Call me about my knee" in html
     assert "· edited by the clinic" in html
+
+
+def test_the_comment_page_says_why_it_waits_only_while_it_waits(mod_client, moderator):
+    """Once decided, the old reason read as if it still stood (after a rename, say)."""
+    from blog.comments import moderation
+
+    comment = CommentFactory(status=Comment.Status.PENDING, held_reason="blocked words: casino")
+    page = reverse("admin:comments_comment_change", args=[comment.pk])
+    assert "blocked words: casino" in mod_client.get(page).content.decode()
+    moderation.approve(comment, by=moderator)
+    assert "blocked words: casino" not in mod_client.get(page).content.decode()
+
+
+def test_why_a_comment_waits_is_kept_in_the_sites_language_whatever_the_readers(client):
+    from tests.blog.comments.helpers import comment_data
+
+    article = ArticleFactory(language="es")
+    with translation.override("es"):
+        url = reverse("comments:create", args=[article.slug])
+    client.post(url, comment_data(body="Visite www.a.com www.b.com www.c.com www.d.com"))
+    assert Comment.objects.get().held_reason.startswith("more than")
