@@ -112,7 +112,8 @@ class CommentAdmin(LongListAdmin):
     # order by article or by the parent's author would read every comment of a long list.
     sortable_by = ["name", "created_at", "like_count"]
     list_filter = ["status", "is_staff_reply", "language", ArticleFilter]
-    search_fields = ["body", "name", "email"]
+    # name_key: a name spelled with look-alike letters ("Dr. \u039fkafor") is found by its plain spelling.
+    search_fields = ["body", "name", "email", "name_key"]
     list_select_related = ["article", "parent"]
     date_hierarchy = "created_at"
     # Newest first, as moderators work (the model's own order, oldest first, is a thread's).

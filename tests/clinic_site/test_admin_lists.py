@@ -180,9 +180,10 @@ def test_the_search_boxes_have_trigram_indexes_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE indexname IN "
-            "('comment_search_trgm_idx', 'inquiry_search_trgm_idx', 'inquiry_reference_upper_idx')"
+            "('comment_search_trgm_idx', 'comment_name_key_trgm_idx', 'inquiry_search_trgm_idx',"
+            " 'inquiry_reference_upper_idx')"
         )
-        assert len(cursor.fetchall()) == 3
+        assert len(cursor.fetchall()) == 4
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="statistics are PostgreSQL's")

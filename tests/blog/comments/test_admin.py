@@ -325,3 +325,13 @@ def test_why_a_comment_waits_is_kept_in_the_sites_language_whatever_the_readers(
         url = reverse("comments:create", args=[article.slug])
     client.post(url, comment_data(body="Visite www.a.com www.b.com www.c.com www.d.com"))
     assert Comment.objects.get().held_reason.startswith("more than")
+
+
+def test_the_search_finds_a_name_spelled_with_look_alike_letters(mod_client):
+    """A moderator looking for comments signed as a clinician types the name as it reads."""
+    spoof = CommentFactory(name="Dr. \u039fkafor", body="Take two of these")  # a Greek capital O
+    CommentFactory(name="Dana", body="Thanks")
+    html = mod_client.get(reverse(CHANGELIST), {"q": "Okafor"}).content.decode()
+    assert "Take two of these" in html
+    assert "Thanks" not in html
+    assert spoof.name in html
