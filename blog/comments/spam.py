@@ -122,6 +122,7 @@ def _read(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", read))
 
 
+@functools.lru_cache(maxsize=4096)  # the reserved names are read again for every comment checked
 def name_readings(name: str) -> tuple[str, ...]:
     """A name as compared for reservation, without accents, invisible characters or case, each
     character read as the one it looks like, in two readings: in lower case (so "\u0410\u041d\u041d\u0410"

@@ -368,13 +368,19 @@ def test_marking_a_comment_spam_revokes_its_address_and_its_old_link(client):
     assert Comment.objects.get(body="Again").status == Comment.Status.PENDING
 
 
+def two_held_comments_tokens(client) -> list[str]:
+    """Two comments ("First", "Second") from one browser and address, held, and the tokens of the
+    confirmation links sent for each."""
+    post_comment(client, ArticleFactory(), body="First")
+    post_comment(client, ArticleFactory(), body="Second")
+    return [link_in(email).split("token=", 1)[1] for email in confirmation_emails()]
+
+
 def test_an_older_link_for_another_comment_does_not_verify_an_address_again_after_spam(client):
     """Before: a spammer who kept the links of several held comments re-verified with the next one."""
     from blog.comments import moderation
 
-    post_comment(client, ArticleFactory(), body="First")
-    post_comment(client, ArticleFactory(), body="Second")
-    first, second = (link_in(email).split("token=", 1)[1] for email in confirmation_emails())
+    first, second = two_held_comments_tokens(client)
     client.post(reverse("comments:confirm"), {"token": first})
     moderation.mark_spam(Comment.objects.get(body="First"), by=StaffFactory())
     assert client.post(reverse("comments:confirm"), {"token": second}).status_code == 400
@@ -387,9 +393,7 @@ def test_an_older_link_for_another_comment_does_not_verify_an_address_again_afte
 def test_deleting_the_spam_afterwards_does_not_let_an_older_link_verify_the_address_again(client):
     from blog.comments import moderation
 
-    post_comment(client, ArticleFactory(), body="First")
-    post_comment(client, ArticleFactory(), body="Second")
-    _first, second = (link_in(email).split("token=", 1)[1] for email in confirmation_emails())
+    _first, second = two_held_comments_tokens(client)
     spam = moderation.mark_spam(Comment.objects.get(body="First"), by=StaffFactory())
     moderation.delete_comments(Comment.objects.filter(pk=spam.pk))
     assert client.post(reverse("comments:confirm"), {"token": second}).status_code == 400
@@ -397,9 +401,7 @@ def test_deleting_the_spam_afterwards_does_not_let_an_older_link_verify_the_addr
 
 
 def test_a_moderator_deleting_a_verified_address_also_stops_its_older_links(client, admin_client):
-    post_comment(client, ArticleFactory(), body="First")
-    post_comment(client, ArticleFactory(), body="Second")
-    first, second = (link_in(email).split("token=", 1)[1] for email in confirmation_emails())
+    first, second = two_held_comments_tokens(client)
     client.post(reverse("comments:confirm"), {"token": first})
     address = VerifiedAddress.objects.get()
     admin_client.post(reverse("admin:comments_verifiedaddress_delete", args=[address.pk]), {"post": "yes"})
