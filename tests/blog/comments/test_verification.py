@@ -511,3 +511,17 @@ def test_the_pages_an_emailed_link_opens_are_kept_out_of_search_engines_and_cach
         assert response.status_code == 200, link
         assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode(), link
         assert "no-store" in response["Cache-Control"], link
+
+
+def test_the_admin_says_deleting_a_verified_address_revokes_it(admin_client):
+    """A moderator deciding whether to delete a confirmed address is told what it does."""
+    address = VerifiedAddress.objects.create(email="reader@example.com")
+    one = admin_client.get(reverse("admin:comments_verifiedaddress_delete", args=[address.pk]))
+    several = admin_client.post(
+        reverse("admin:comments_verifiedaddress_changelist"),
+        {"action": "delete_selected", "_selected_action": [address.pk]},
+    )
+    for page in (one, several):
+        assert page.status_code == 200
+        assert "comments sent from it wait for a moderator again" in page.content.decode()
+    assert VerifiedAddress.objects.exists()
