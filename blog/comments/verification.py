@@ -74,14 +74,21 @@ def comment_for_token(token: str) -> Comment | None:
 
 def revoke(email: str) -> None:
     """Trust the address no more, in any browser, and refuse every confirmation link sent to it
-    before now (one for a comment sent afterwards may verify it again, as a new address would).
-    A revocation older than the links' lifetime refuses nothing more, and is forgotten."""
-    now = timezone.now()
-    RevokedAddress.objects.filter(
-        revoked_at__lt=now - timedelta(days=settings.COMMENTS_CONFIRM_LINK_DAYS)
-    ).delete()
-    RevokedAddress.objects.update_or_create(email=normalize_email(email), defaults={"revoked_at": now})
+    before now (one for a comment sent afterwards may verify it again, as a new address would)."""
+    forget_old_revocations()
+    RevokedAddress.objects.update_or_create(
+        email=normalize_email(email), defaults={"revoked_at": timezone.now()}
+    )
     VerifiedAddress.objects.of(email).delete()
+
+
+def forget_old_revocations() -> int:
+    """Delete the revocations older than the links' lifetime: they refuse nothing more, and the
+    address they hold is kept no longer than that (``revoke``, and daily ``manage.py
+    forget_revocations``). Returns how many went."""
+    cutoff = timezone.now() - timedelta(days=settings.COMMENTS_CONFIRM_LINK_DAYS)
+    deleted, _ = RevokedAddress.objects.filter(revoked_at__lt=cutoff).delete()
+    return deleted
 
 
 def queue_confirmation(comment: Comment) -> bool:

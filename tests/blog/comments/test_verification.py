@@ -2,6 +2,7 @@
 
 import re
 import time
+from io import StringIO
 
 import pytest
 from django.test import Client
@@ -424,6 +425,26 @@ def test_a_revocation_is_forgotten_once_every_link_it_could_refuse_has_expired(s
     verification.revoke("New@Example.com")
     assert list(RevokedAddress.objects.values_list("email", flat=True)) == ["new@example.com"]
     assert not RevokedAddress.objects.filter(pk=old.pk).exists()
+
+
+def test_the_daily_command_forgets_expired_revocations_without_another_revoke(settings):
+    """The address is kept no longer than the links' lifetime even if no address is revoked again."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from blog.comments.models import RevokedAddress
+
+    days = settings.COMMENTS_CONFIRM_LINK_DAYS
+    RevokedAddress.objects.create(
+        email="old@example.com", revoked_at=timezone.now() - timedelta(days=days + 1)
+    )
+    RevokedAddress.objects.create(email="recent@example.com", revoked_at=timezone.now() - timedelta(days=1))
+    out = StringIO()
+    call_command("forget_revocations", stdout=out)
+    assert list(RevokedAddress.objects.values_list("email", flat=True)) == ["recent@example.com"]
+    assert out.getvalue() == f"1 revoked addresses forgotten (revoked over {days} days ago).\n"
 
 
 def test_a_link_confirms_only_the_address_it_was_sent_to(client):
