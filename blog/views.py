@@ -117,14 +117,15 @@ class ArticleDetailView(DetailView):
             elif self.shared:
                 page = pagecache.store(key, response, **self.personal_parts())
         if page is not None:
-            set_by_render = response.cookies if response is not None else {}
-            response = pagecache.personalised(
-                page,
-                request,
-                liked=self.browser_liked(page.article_id),
-                reply_emails=bool(verification.browser_verified_address_key(request)),
-            )
+            from_cache = response is None
+            set_by_render = {} if from_cache else response.cookies
+            liked = self.browser_liked(page.article_id)
+            reply_emails = bool(verification.browser_verified_address_key(request))
+            response = pagecache.personalised(page, request, liked=liked, reply_emails=reply_emails)
             response.cookies.update(set_by_render)
+            if from_cache and not (liked or reply_emails):
+                # The page as it is kept: SharedPageMiddleware answers it next time.
+                response.door = pagecache.article_door(kwargs["slug"], key, page.article_id)
         antispam.remember_page_shown(response)
         return response
 

@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "clinic_site.health.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A shared public page for a reader with nothing personal, answered from the cache before the
+    # rest (blog/pagecache.py); it replays the headers the middleware below gave that page.
+    "blog.pagecache.SharedPageMiddleware",
     # HTML compressed on the way out (Django masks CSRF tokens per response, its BREACH defence).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

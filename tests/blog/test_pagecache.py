@@ -2,7 +2,7 @@ import gzip
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -443,3 +443,138 @@ def test_a_commenter_who_may_still_change_a_comment_gets_a_page_of_their_own():
     with CaptureQueriesContext(connection) as queries:
         read(author, article)
     assert len(queries) > 1
+
+
+# SharedPageMiddleware: the shared page answered before the rest of the middleware.
+
+
+def count_serve_calls(monkeypatch) -> list:
+    """Each time the whole stack reached a shared page's view (``pagecache.serve``)."""
+    from blog import pagecache
+
+    calls, real = [], pagecache.serve
+    monkeypatch.setattr(pagecache, "serve", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    return calls
+
+
+@pytest.mark.parametrize("name", SHARED_PAGES)
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_the_front_door_answers_a_shared_page_exactly_as_the_whole_stack_did(name, encoding, monkeypatch):
+    ArticleFactory(title="Neck pain at the desk")
+    calls = count_serve_calls(monkeypatch)
+    headers = {**READER, "Accept-Encoding": encoding}
+    _rendered, from_cache, front_door = (Client().get(reverse(name), headers=headers) for _ in range(3))
+    assert len(calls) == 2  # the third request never reached the view
+    assert front_door.status_code == 200
+    assert front_door.content == from_cache.content
+    assert sorted(front_door.items()) == sorted(from_cache.items())
+    assert front_door["Content-Security-Policy"] and front_door["X-Frame-Options"] == "DENY"
+
+
+def test_the_front_door_refuses_an_unknown_host(monkeypatch):
+    calls = count_serve_calls(monkeypatch)
+    for _ in range(2):
+        Client().get(reverse("team"), headers=READER)
+    assert Client().get(reverse("team"), headers={**READER, "Host": "evil.example"}).status_code == 400
+    assert len(calls) == 2
+
+
+def test_the_front_door_lets_a_reader_with_a_session_or_a_flash_message_through(monkeypatch):
+    calls = count_serve_calls(monkeypatch)
+    for _ in range(2):
+        Client().get(reverse("team"), headers=READER)
+    staff = Client()
+    staff.force_login(StaffFactory())
+    staff.get(reverse("team"))
+    flashed = Client()
+    flashed.cookies["messages"] = "anything"
+    flashed.get(reverse("team"))
+    assert len(calls) == 4
+
+
+def test_a_change_retires_the_page_the_front_door_answers(monkeypatch):
+    clinician = ClinicianFactory(name="Maya Okafor", show_on_team_page=True)
+    calls = count_serve_calls(monkeypatch)
+    for _ in range(3):
+        Client().get(reverse("team"), headers=READER)
+    assert len(calls) == 2
+    clinician.name = "Maya Okafor-Lane"
+    clinician.save()
+    assert "Maya Okafor-Lane" in Client().get(reverse("team"), headers=READER).content.decode()
+    assert len(calls) == 3
+
+
+def test_the_front_door_gives_each_reader_of_the_inquiry_form_its_own_page_shown_cookie(monkeypatch):
+    from clinic_site import antispam
+
+    calls = count_serve_calls(monkeypatch)
+    answers = [Client().get(reverse("inquiries:new"), headers=READER) for _ in range(3)]
+    assert len(calls) == 2
+    front_door = answers[2]
+    assert front_door.content == answers[1].content
+    cookie = front_door.cookies[antispam.PAGE_SHOWN_COOKIE]
+    assert cookie.value and cookie.value != answers[1].cookies[antispam.PAGE_SHOWN_COOKIE].value
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    # The time trap of a form sent from that page reads it as any other.
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{antispam.PAGE_SHOWN_COOKIE}={cookie.value}")
+    assert antispam.page_was_shown(request)
+
+
+def count_article_renders(monkeypatch) -> list:
+    """Each time the whole stack reached the article page's view."""
+    from blog.views import ArticleDetailView
+
+    calls, real = [], ArticleDetailView.get
+    monkeypatch.setattr(ArticleDetailView, "get", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    return calls
+
+
+def test_the_front_door_answers_the_article_page_as_its_view_did_and_counts_each_view(settings, monkeypatch):
+    from clinic_site import antispam
+
+    settings.BLOG_VIEW_FLUSH_EVERY = 4
+    article = ArticleFactory(title="Neck pain at the desk")
+    calls = count_article_renders(monkeypatch)
+    answers = [read(Client(), article) for _ in range(4)]
+    assert len(calls) == 2
+    assert answers[3].content == answers[2].content == answers[1].content
+    assert sorted(answers[3].items()) == sorted(answers[2].items()) == sorted(answers[1].items())
+    assert answers[3].cookies[antispam.PAGE_SHOWN_COOKIE].value
+    article.refresh_from_db()
+    assert article.view_count == 4
+    # A bot's visit, through the front door too, is not a reader's view.
+    Client().get(article.get_absolute_url(), headers={"User-Agent": "Googlebot/2.1"})
+    assert len(calls) == 2
+    assert cache_pending_views(article) == 0
+
+
+def cache_pending_views(article) -> int:
+    from django.core.cache import cache
+
+    from blog import services
+
+    return cache.get(services._pending_key(article.pk)) or 0
+
+
+def test_a_like_retires_the_article_page_the_front_door_answers(monkeypatch):
+    article = ArticleFactory()
+    calls = count_article_renders(monkeypatch)
+    for _ in range(3):
+        read(Client(), article)
+    assert len(calls) == 2
+    liked_reader(article)
+    renders = len(calls)
+    assert "1 like" in read(Client(), article).content.decode()
+    assert len(calls) == renders + 1
+
+
+def test_a_reader_who_liked_the_article_gets_it_liked_not_the_front_doors_page(monkeypatch):
+    article = ArticleFactory()
+    liker = liked_reader(article)
+    calls = count_article_renders(monkeypatch)
+    for _ in range(3):
+        read(Client(), article)
+    renders = len(calls)
+    html = read(liker, article).content.decode()
+    assert len(calls) == renders + 1
+    assert "You like this article." in html
