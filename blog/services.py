@@ -79,7 +79,7 @@ def record_view(article: Article, request) -> bool:
     """Count one view of ``article`` if ``request`` is a reader's. Returns whether it counted."""
     if not should_count_view(article, request):
         return False
-    _count_view(article)
+    _count_view(article.pk, in_hand=article)
     return True
 
 
@@ -87,28 +87,30 @@ def record_cached_view(article_pk: int, request) -> bool:
     """The same for a page served from the page cache, which holds public articles only."""
     if not is_reader_request(request):
         return False
-    _count_view(Article(pk=article_pk))
+    _count_view(article_pk)
     return True
 
 
-def _count_view(article: Article) -> None:
-    key = _pending_key(article.pk)
+def _count_view(article_pk: int, in_hand: Article | None = None) -> None:
+    """One view of the article; a flush updates the article ``in_hand`` (the page being rendered).
+    A cached page's view has none: making a model instance for it cost as much as the count."""
+    key = _pending_key(article_pk)
     try:
         try:
             pending = cache.incr(key)  # one cache round trip for nearly every view
         except ValueError:  # the first pending view (or the counter was evicted)
             pending = 1 if cache.add(key, 1, timeout=None) else cache.incr(key)
     except CacheUnavailable:
-        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+        Article.objects.filter(pk=article_pk).update(view_count=F("view_count") + 1)
         return
     # Each incr() returns a distinct value, so exactly one request sees the threshold and flushes.
     if pending == settings.BLOG_VIEW_FLUSH_EVERY:
         try:
-            _flush(article, pending)
+            _flush(in_hand or Article(pk=article_pk), pending)
         except DatabaseError:
             # The views stay pending for the next flush; the page (maybe from the page cache) is
             # served all the same.
-            logger.warning("View counts of article %s not flushed: the database did not answer.", article.pk)
+            logger.warning("View counts of article %s not flushed: the database did not answer.", article_pk)
 
 
 def pending_views(article: Article) -> int:
