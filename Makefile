@@ -28,7 +28,7 @@ var/demo_password: | $(BIN)/python
 
 run: $(VENV)/.runtime var/demo_password
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --staff-password "$$(cat var/demo_password)"
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --staff-password="$$(cat var/demo_password)"
 	@echo "Demo staff password (for the accounts above): $$(cat var/demo_password)"
 	@echo "Their authenticator apps (the second step after the password; add a URI to an app, or type"
 	@echo "the code 'manage.py demo_otp USERNAME' prints):"

@@ -1355,7 +1355,8 @@ def main() -> int:
     say("migrate and seed_demo (accounts, articles, comments, pictures into the bucket)")
     collecting = site.collect_static()
     site.manage("migrate", "--noinput", "-v", "0")
-    site.manage("seed_demo", "--staff-password", password)
+    # One argument with "=": a random password may begin with "-", which argparse takes for an option.
+    site.manage("seed_demo", f"--staff-password={password}")
     keys = otp_keys(site, "moderator", "editor")
     for process in collecting:
         check(process.wait(300) == 0, "collectstatic failed (see collectstatic-*.log)")
