@@ -32,6 +32,7 @@ page's language, which its URL names (clinic_site.i18n).
 
 import functools
 import gzip
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
 
-from clinic_site import antispam, generations
+from clinic_site import antispam, generations, i18n
 from clinic_site.models import Clinician, Location, OpeningHours, Practice
 
 from .browser import COOKIE_NAME as BROWSER_COOKIE
@@ -185,12 +186,14 @@ def serve(
 @dataclass(frozen=True)
 class Door:
     """What ``SharedPageMiddleware`` needs to answer a page its view answered from the cache: the
-    page's key, the generation scopes in it and their generations then, and the article whose views
-    it counts (the article page)."""
+    page's key, the generation scopes in it and their generations then, the article whose views it
+    counts (the article page), and whether the view sends a first visit that prefers another language
+    elsewhere (the English home page, ``clinic_site.i18n.first_visit_language``)."""
 
     key: str
     scopes: tuple[str, ...]
     article_id: int | None = None
+    language_redirect: bool = False
 
     @property
     def generations(self) -> str:
@@ -199,7 +202,9 @@ class Door:
 
 
 def _door_key(request) -> str:
-    return f"door:{request.path}?{request.META.get('QUERY_STRING', '')}"[:400]
+    # Hashed: a key cut to a length could name two addresses.
+    address = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+    return "door:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 # Set per response by whoever answers: never replayed from a stored page's headers.
@@ -211,13 +216,14 @@ class SharedPageMiddleware:
     """A shared page for a reader with no cookie of ours that changes it, answered before the
     middleware that has nothing to do for them (sessions, CSRF, authentication, messages...).
 
-    Served so, a page costs a fraction of the whole stack: about 3,300 requests a second against
-    1,800 on the benchmark machine (README.md, Performance). The first time its view answers a
-    page from the cache (``serve``, the article page; not a search's, nor a page with personal
-    parts swapped in), this keeps, under its path and query string, the page's key (``Door``) and
+    Served so, the team page ran at about 2,600 requests a second instead of 1,800 on the benchmark
+    machine (README.md, Performance). The first time its view answers a GET from the cache
+    (``serve``, the article page; not a search with words, nor a page with personal parts swapped
+    in), this keeps, under its path and query string, the page's key (``Door``) and
     what the rest of the stack added to it (the content security policy, X-Frame-Options,
     Content-Language, Vary). A later request for that path gets the same page with the same headers,
-    as long as its generations are still current; a page-shown cookie (the inquiry form's and the
+    as long as its generations are still current (and, on the English home page, unless the
+    browser's first visit would be sent to its language); a page-shown cookie (the inquiry form's and the
     comment form's time trap) is made anew, and an article's view is counted, as its view would.
     Otherwise the request goes through the whole stack. It sits after SecurityMiddleware (the HTTPS
     redirect, HSTS) and WhiteNoise, and checks the Host header as CommonMiddleware would.
@@ -229,7 +235,7 @@ class SharedPageMiddleware:
     def __call__(self, request):
         answers = (
             settings.BLOG_PAGE_CACHE_SECONDS
-            and request.method in ("GET", "HEAD")
+            and request.method == "GET"  # a view may refuse HEAD (the inquiry form answers 405)
             and not (_personal_cookies() & _cookies_held(request))
         )
         if answers:
@@ -254,6 +260,8 @@ class SharedPageMiddleware:
         if entry is None:
             return None
         door, headers, page_shown = entry
+        if door.language_redirect and i18n.language_to_send_to(request) is not None:
+            return None
         if generations.current(*door.scopes) != door.generations:
             return None
         page = get(door.key)

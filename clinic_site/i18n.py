@@ -43,7 +43,15 @@ def first_visit_language(request) -> str | None:
     language of ours above English; a reader who chose English on our switcher came from our own page.
     """
     english_page = translation.get_language() == settings.LANGUAGE_CODE
-    if request.method not in ("GET", "HEAD") or not english_page or _from_our_site(request):
+    if request.method not in ("GET", "HEAD") or not english_page:
+        return None
+    return language_to_send_to(request)
+
+
+def language_to_send_to(request) -> str | None:
+    """The language a first visit to the English home page is sent to: ``first_visit_language``
+    without its check of the page (blog.pagecache.SharedPageMiddleware asks before any is active)."""
+    if _from_our_site(request):
         return None
     preferred = translation.get_language_from_request(request, check_path=False)
     return preferred if preferred != settings.LANGUAGE_CODE else None

@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
@@ -27,7 +29,12 @@ class HomeView(SharedPageMixin, TemplateView):
         # A first visit from a browser that asks for Spanish goes to the Spanish home (clinic_site.i18n).
         if (language := i18n.first_visit_language(request)) is not None:
             return redirect(i18n.home_url(language))
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        door = getattr(response, "door", None)
+        if door is not None and translation.get_language() == settings.LANGUAGE_CODE:
+            # The front door must send such a first visit to the Spanish home as this view does.
+            response.door = dataclasses.replace(door, language_redirect=True)
+        return response
 
     def get_context_data(self, **kwargs):
         locations = list(Location.objects.prefetch_related("opening_hours"))

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from blog.comments import moderation
 from clinic_site import practice
@@ -578,3 +579,18 @@ def test_a_reader_who_liked_the_article_gets_it_liked_not_the_front_doors_page(m
     html = read(liker, article).content.decode()
     assert len(calls) == renders + 1
     assert "You like this article." in html
+
+
+def test_a_first_visit_that_prefers_spanish_is_still_sent_to_the_spanish_home():
+    for _ in range(3):
+        Client().get(reverse("home"), headers=READER)
+    spanish = Client().get(reverse("home"), headers={**READER, "Accept-Language": "es-ES,es;q=0.9"})
+    assert spanish.status_code == 302
+    with translation.override("es"):
+        assert spanish["Location"] == reverse("home")
+
+
+def test_head_gets_what_the_view_answers_not_the_front_doors_page():
+    for _ in range(3):
+        Client().get(reverse("inquiries:new"), headers=READER)
+    assert Client().head(reverse("inquiries:new"), headers=READER).status_code == 405
