@@ -238,8 +238,9 @@ class SharedPageMiddleware:
             and request.method == "GET"  # a view may refuse HEAD (the inquiry form answers 405)
             and not (_personal_cookies() & _cookies_held(request))
         )
+        door_key = _door_key(request) if answers else ""
         if answers:
-            response = self.answer(request)
+            response = self.answer(request, door_key)
             if response is not None:
                 return response
         response = self.get_response(request)
@@ -251,12 +252,12 @@ class SharedPageMiddleware:
                 (name, value) for name, value in response.items() if name.lower() not in _NOT_KEPT
             )
             entry = (door, headers, bool(cookies))
-            cache.set(_door_key(request), entry, settings.BLOG_PAGE_CACHE_SECONDS)
+            cache.set(door_key, entry, settings.BLOG_PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod
-    def answer(request) -> HttpResponse | None:
-        entry = cache.get(_door_key(request))
+    def answer(request, door_key: str) -> HttpResponse | None:
+        entry = cache.get(door_key)
         if entry is None:
             return None
         door, headers, page_shown = entry

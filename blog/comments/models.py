@@ -35,22 +35,25 @@ def set_name_keys(comment_model, batch_size: int = 2000) -> int:
     return changed + (comment_model.objects.bulk_update(batch, ["name_key"]) if batch else 0)
 
 
+def _with_name_keys(comments) -> list:
+    comments = list(comments)
+    for comment in comments:
+        comment.name_key = name_key_of(comment.name)
+    return comments
+
+
 class CommentQuerySet(models.QuerySet):
     """Every way of writing a comment's name writes its ``name_key`` too."""
 
     def bulk_create(self, objs, *args, update_fields=None, **kwargs):
-        objs = list(objs)
-        for comment in objs:
-            comment.name_key = name_key_of(comment.name)
+        objs = _with_name_keys(objs)
         if update_fields and "name" in update_fields:
             update_fields = [*update_fields, "name_key"]
         return super().bulk_create(objs, *args, update_fields=update_fields, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         if "name" in fields:
-            objs = list(objs)
-            for comment in objs:
-                comment.name_key = name_key_of(comment.name)
+            objs = _with_name_keys(objs)
             fields = [*fields, "name_key"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
