@@ -209,7 +209,7 @@ serve: $(VENV)/.runtime var/secret_key
 	esac; \
 	$(PROD_ENV) exec $(BIN)/gunicorn clinic_site.wsgi:application \
 		--bind 127.0.0.1:$(PORT) $$workers \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+		--forwarded-allow-ips 127.0.0.1
 
 check-deploy: $(VENV)/.runtime var/secret_key
 	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,6 +1,7 @@
 # gunicorn reads this file from the working directory (make serve, the systemd unit in the
-# README's Production section). The access log leaves out the query string and the referrer:
-# staff search the admin by a patient's name (?q=...), and that must not land in a log line.
+# README's Production section). There is no access log unless it is asked for (nginx keeps one;
+# GUNICORN_CMD_ARGS=--access-logfile=- adds gunicorn's). Its format leaves out the query string and
+# the referrer: staff search the admin by a patient's name (?q=...), and that must not land in a log.
 import os
 import sys
 

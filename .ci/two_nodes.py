@@ -542,8 +542,13 @@ class Site:
 
     def node_env(self, node: str) -> dict:
         """A node's environment: the shared one, and its own copy of the static files, as on its own
-        machine (collectstatic writes them on every start)."""
-        return {**self.env, "DJANGO_STATIC_ROOT": str(TMP / f"static-{node}")}
+        machine (collectstatic writes them on every start), and gunicorn's access log, off in `make serve`
+        (nginx logs each request), on: the test counts which node answered from it."""
+        return {
+            **self.env,
+            "DJANGO_STATIC_ROOT": str(TMP / f"static-{node}"),
+            "GUNICORN_CMD_ARGS": "--access-logfile -",
+        }
 
     def collect_static(self) -> list[subprocess.Popen]:
         """Each node's static files, collected in the background (the first time is the slow one)."""

@@ -3,6 +3,9 @@
 import os
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -61,3 +64,44 @@ def test_gunicorn_names_the_shared_file_cache_at_start(tmp_path):
         result.terminate()
         result.wait(30)
     assert f"the machine's file cache in {tmp_path}, shared by the 3 workers on this machine" in line
+
+
+def test_gunicorn_access_log_when_asked_for_has_the_path_but_not_the_search_or_the_probe(tmp_path):
+    """nginx keeps the access log and gunicorn none (make serve); whoever turns gunicorn's on gets
+    the path without the query string (a patient's name or condition searched), and no probe lines."""
+    port = closed_port()
+    server = subprocess.Popen(
+        [GUNICORN, "clinic_site.wsgi:application", "--bind", f"127.0.0.1:{port}"],
+        cwd=settings.BASE_DIR,
+        env=server_env(
+            GUNICORN_CMD_ARGS="--access-logfile -",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            DJANGO_CACHE_DIR=str(tmp_path / "cache"),
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        asked = []
+        for path in ("/healthz", "/robots.txt?q=sciatica"):
+            for _attempt in range(100):
+                try:
+                    request = urllib.request.Request(
+                        f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+                    )
+                    with urllib.request.urlopen(request, timeout=5) as answer:
+                        asked.append(answer.status)
+                    break
+                except urllib.error.HTTPError as answer:
+                    asked.append(answer.code)
+                    break
+                except OSError:  # not listening yet
+                    time.sleep(0.2)
+        assert len(asked) == 2
+    finally:
+        server.terminate()
+        log, _ = server.communicate(timeout=30)
+    assert '"GET /robots.txt HTTP/1.1"' in log
+    assert "sciatica" not in log
+    assert "healthz" not in log
