@@ -27,8 +27,23 @@ def server_env(**overrides) -> dict:
     }
 
 
-def gunicorn_command(*arguments) -> list[str]:
-    return [GUNICORN, "clinic_site.wsgi:application", "--bind", f"127.0.0.1:{closed_port()}", *arguments]
+def gunicorn_command(*arguments, port: int | None = None) -> list[str]:
+    port = port or closed_port()
+    return [GUNICORN, "clinic_site.wsgi:application", "--bind", f"127.0.0.1:{port}", *arguments]
+
+
+def status_once_listening(url: str) -> int:
+    """The status of a GET of ``url`` (as the HTTPS proxy sends it), once the server listens."""
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+    for _attempt in range(100):
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                return answer.status
+        except urllib.error.HTTPError as answer:
+            return answer.code
+        except OSError:  # not listening yet
+            time.sleep(0.2)
+    raise AssertionError(f"nothing answered {url}")
 
 
 def start_gunicorn(*arguments, **env_overrides):
@@ -71,7 +86,7 @@ def test_gunicorn_access_log_when_asked_for_has_the_path_but_not_the_search_or_t
     the path without the query string (a patient's name or condition searched), and no probe lines."""
     port = closed_port()
     server = subprocess.Popen(
-        [GUNICORN, "clinic_site.wsgi:application", "--bind", f"127.0.0.1:{port}"],
+        gunicorn_command(port=port),
         cwd=settings.BASE_DIR,
         env=server_env(
             GUNICORN_CMD_ARGS="--access-logfile -",
@@ -83,22 +98,8 @@ def test_gunicorn_access_log_when_asked_for_has_the_path_but_not_the_search_or_t
         text=True,
     )
     try:
-        asked = []
-        for path in ("/healthz", "/robots.txt?q=sciatica"):
-            for _attempt in range(100):
-                try:
-                    request = urllib.request.Request(
-                        f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
-                    )
-                    with urllib.request.urlopen(request, timeout=5) as answer:
-                        asked.append(answer.status)
-                    break
-                except urllib.error.HTTPError as answer:
-                    asked.append(answer.code)
-                    break
-                except OSError:  # not listening yet
-                    time.sleep(0.2)
-        assert len(asked) == 2
+        status_once_listening(f"http://127.0.0.1:{port}/healthz")
+        status_once_listening(f"http://127.0.0.1:{port}/robots.txt?q=sciatica")
     finally:
         server.terminate()
         log, _ = server.communicate(timeout=30)
